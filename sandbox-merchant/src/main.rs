@@ -1,0 +1,1 @@
+fn main() { eprintln!("sandbox-merchant: not yet"); }

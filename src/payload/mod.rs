@@ -1,0 +1,152 @@
+//! The payment payload engine: QR text → [`Code`] (a [`Payment`] or a [`NotPayment`]).
+//!
+//! CONTRACT (used by the widget, the CLI and the sandbox merchant): the field names of
+//! [`Payment`], [`Currency`], [`Payee`] and [`ParseError`] below are relied on elsewhere;
+//! extend them, do not rename them.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// What a scanned text is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Code {
+    Payment(Payment),
+    NotPayment(NotPayment),
+}
+
+/// A normalised payment request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payment {
+    /// The wire format: "emv_mpm", "wechat_pay", "alipay", "unionpay_url", "upi", "epc", "swiss_qr", "bip21", "bolt11", "eip681".
+    pub format: String,
+    /// Every scheme / wallet family that can pay this code, most specific first.
+    pub schemes: Vec<Scheme>,
+    pub payee: Payee,
+    /// Exact amount in major units (e.g. 23.72), when the code carries one.
+    pub amount: Option<Decimal>,
+    pub currency: Option<Currency>,
+    /// Static: the shopper types the amount. Dynamic: the amount is locked by the code.
+    pub initiation: Initiation,
+    pub references: References,
+    pub tip: Option<TipRule>,
+    pub warnings: Vec<Warning>,
+    /// The raw TLV tree (EMVCo only), for developers.
+    pub tlv: Option<Vec<Tlv>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scheme {
+    /// Stable identifier: "unionpay", "pix", "promptpay", "paynow", "sgqr", "duitnow", "qris", "vietqr",
+    /// "khqr", "qrph", "fps", "jpqr", "upi", "wechat_pay", "alipay", "sepa", "swiss_qr", "bitcoin",
+    /// "lightning", "ethereum", "visa", "mastercard", "emvco" …
+    pub id: String,
+    /// Human name, e.g. "UnionPay", "PIX".
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Payee {
+    pub name: Option<String>,
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    pub postal_code: Option<String>,
+    /// Name / city in the alternate language (EMVCo tag 64), with its language code.
+    pub name_alt: Option<String>,
+    pub city_alt: Option<String>,
+    pub language_alt: Option<String>,
+    pub mcc: Option<String>,
+    pub accounts: Vec<Account>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// Scheme id this account belongs to.
+    pub scheme: String,
+    /// What the value is: "pix_key", "phone", "national_id", "iban", "vpa", "address", "merchant_id" …
+    pub kind: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Currency {
+    /// ISO 4217 alpha code ("CNY"), or a ticker for crypto ("BTC").
+    pub code: String,
+    /// ISO 4217 numeric code ("156"), when there is one.
+    pub numeric: Option<String>,
+    /// Digits after the decimal point (CNY 2, JPY 0, BTC 8).
+    pub minor_units: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Initiation {
+    Static,
+    Dynamic,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct References {
+    pub bill_number: Option<String>,
+    pub reference: Option<String>,
+    pub order: Option<String>,
+    pub txid: Option<String>,
+    pub terminal: Option<String>,
+    pub purpose: Option<String>,
+    /// A URL the code carries (PIX dynamic location, WeChat/Alipay pay URL …).
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum TipRule {
+    /// The shopper is prompted for a tip.
+    Prompt,
+    /// A fixed convenience fee in major units.
+    Fixed { amount: Decimal },
+    /// A percentage convenience fee.
+    Percentage { percent: Decimal },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Warning {
+    /// Stable code, e.g. "amount_zero_dynamic", "country_currency_mismatch", "lookalike_domain".
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tlv {
+    pub tag: String,
+    pub length: usize,
+    pub value: String,
+    pub children: Option<Vec<Tlv>>,
+}
+
+/// A scanned text that is not a payment code; safe to show, never navigated to by itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotPayment {
+    /// "url", "text", "contact", "wifi", "email", "phone", "sms", "geo" …
+    pub what: String,
+    pub text: String,
+}
+
+/// Why a text that looks like a payment code is not a valid one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[error("{message} (at position {position}{})", tag.as_ref().map(|t| format!(", tag {t}")).unwrap_or_default())]
+pub struct ParseError {
+    /// Stable machine code: "bad_crc", "truncated", "non_numeric_amount", "unknown_currency", "duplicate_tag" …
+    pub code: String,
+    /// Character position in the payload where the rule is broken.
+    pub position: usize,
+    /// The EMVCo tag path (e.g. "54", "26.01") or field name, when there is one.
+    pub tag: Option<String>,
+    pub message: String,
+}
+
+/// Parse scanned text. `Ok(Code::NotPayment)` for ordinary texts; `Err` for payment codes that break their rules.
+pub fn parse(text: &str) -> Result<Code, ParseError> {
+    let _ = text;
+    Ok(Code::NotPayment(NotPayment { what: "text".into(), text: text.into() }))
+}
