@@ -7,6 +7,14 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+mod classify;
+pub mod crc;
+pub mod currency;
+pub mod emv;
+mod error;
+pub mod schemes;
+pub mod tlv;
+
 /// What a scanned text is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -96,6 +104,32 @@ pub struct References {
     pub purpose: Option<String>,
     /// A URL the code carries (PIX dynamic location, WeChat/Alipay pay URL …).
     pub url: Option<String>,
+    /// EMVCo 62-02 mobile number, 62-03 store label, 62-04 loyalty number, 62-06 customer label.
+    #[serde(default)]
+    pub mobile: Option<String>,
+    #[serde(default)]
+    pub store: Option<String>,
+    #[serde(default)]
+    pub loyalty: Option<String>,
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// EMVCo 62-09: what the payer's app must provide (A address, M mobile, E e-mail).
+    #[serde(default)]
+    pub consumer_data_request: Option<String>,
+    /// EMVCo 62-10 / 62-11.
+    #[serde(default)]
+    pub merchant_tax_id: Option<String>,
+    #[serde(default)]
+    pub merchant_channel: Option<String>,
+    /// Expiry as the code writes it (PayNow YYYYMMDD[hhmmss], KHQR milliseconds since epoch).
+    #[serde(default)]
+    pub expires: Option<String>,
+    /// PIX Automático recurrence location (tag 80-25), with https://.
+    #[serde(default)]
+    pub recurrence_url: Option<String>,
+    /// Free-form message for the payee (UPI tn, BIP21 message, EPC remittance …).
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +148,9 @@ pub struct Warning {
     /// Stable code, e.g. "amount_zero_dynamic", "country_currency_mismatch", "lookalike_domain".
     pub code: String,
     pub message: String,
+    /// The EMVCo tag path or field the warning is about, when there is one.
+    #[serde(default)]
+    pub tag: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,7 +183,30 @@ pub struct ParseError {
 }
 
 /// Parse scanned text. `Ok(Code::NotPayment)` for ordinary texts; `Err` for payment codes that break their rules.
+/// Time-dependent rules (KHQR expiry) use the current clock.
 pub fn parse(text: &str) -> Result<Code, ParseError> {
-    let _ = text;
-    Ok(Code::NotPayment(NotPayment { what: "text".into(), text: text.into() }))
+    parse_at(text, now_ms())
+}
+
+/// [`parse`] with an explicit clock (milliseconds since the Unix epoch), or `None` to skip expiry checks.
+pub fn parse_at(text: &str, now_ms: Option<i64>) -> Result<Code, ParseError> {
+    classify::parse(text, now_ms)
+}
+
+/// Parse `text` as a given format / scheme (e.g. "emv_mpm", "pix", "bip21"): like [`parse`], but a text
+/// that is not that kind of code is an error (`wrong_format`) instead of `NotPayment`.
+pub fn parse_as(expected: &str, text: &str) -> Result<Payment, ParseError> {
+    classify::parse_as(expected, text, now_ms())
+}
+
+/// Current time in ms; `None` where no clock is available.
+pub fn now_ms() -> Option<i64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(js_sys::Date::now() as i64)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)
+    }
 }
