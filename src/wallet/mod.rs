@@ -6,6 +6,8 @@
 use crate::payload::Payment;
 use serde::{Deserialize, Serialize};
 
+pub mod results;
+
 /// A wallet family Interpay can hand a payment to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
