@@ -1,4 +1,213 @@
-pub fn run(_args: &[String]) -> i32 {
-    eprintln!("interpay encode: not yet");
-    2
+//! `interpay encode`: build an EMVCo payload from flags (or take any text) and render it as a QR image.
+//!
+//!   interpay encode --text "<any text>" --png out.png [--svg out.svg] [--scale N]
+//!   interpay encode --name NAME --city CITY --country CC --currency CNY [--amount 12.34] [--mcc 5812]
+//!                   [--scheme pix --account KEY] [--dynamic] [--png out.png] [--svg out.svg]
+
+use interpay::payload::{self, currency, Account, Initiation, Payee, Payment, References, TipRule};
+use qrcode::{EcLevel, QrCode};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+const HELP: &str = "usage:
+  interpay encode --text TEXT [--png FILE] [--svg FILE] [--scale N] [--ec L|M|Q|H]
+  interpay encode [EMVCo flags] [--png FILE] [--svg FILE] [--scale N] [--json]
+EMVCo flags:
+  --name NAME --city CITY --country CC --currency CUR (alpha like CNY or numeric like 156)
+  --amount DECIMAL  --mcc NNNN  --postal CODE  --dynamic | --static
+  --scheme ID --account VALUE [--account-kind KIND]   (repeatable; ID: pix promptpay paynow duitnow
+        vietqr khqr qrph fps upi unionpay visa mastercard qris sgqr, or a GUID for a generic template)
+  --pix-url URL       PIX dynamic location (26-25)
+  --bill REF --reference REF --txid TXID --terminal ID --purpose TEXT --store LABEL
+  --tip prompt | fixed:AMOUNT | percent:P
+  --lang LL --name-alt NAME --city-alt CITY   (EMVCo 64, e.g. --lang ZH --name-alt 最佳运输)
+Prints the payload on standard output (the parsed JSON too with --json); writes the images given.";
+
+struct Opts {
+    text: Option<String>,
+    png: Option<String>,
+    svg: Option<String>,
+    scale: u32,
+    ec: EcLevel,
+    json: bool,
+}
+
+pub fn run(args: &[String]) -> i32 {
+    match run_inner(args) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("interpay encode: {e}");
+            if e.starts_with("usage") || e.contains("--help") { 2 } else { 1 }
+        }
+    }
+}
+
+fn run_inner(args: &[String]) -> Result<(), String> {
+    let mut o = Opts { text: None, png: None, svg: None, scale: 8, ec: EcLevel::M, json: false };
+    let mut p = Payment {
+        format: "emv_mpm".into(),
+        schemes: vec![],
+        payee: Payee::default(),
+        amount: None,
+        currency: None,
+        initiation: Initiation::Static,
+        references: References::default(),
+        tip: None,
+        warnings: vec![],
+        tlv: None,
+    };
+    let mut dynamic: Option<bool> = None;
+    let mut scheme: Option<String> = None;
+    let mut emv_flag = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut val = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "-h" | "--help" => {
+                println!("{HELP}");
+                return Ok(());
+            }
+            "--text" => o.text = Some(val("--text")?),
+            "--png" => o.png = Some(val("--png")?),
+            "--svg" => o.svg = Some(val("--svg")?),
+            "--json" => o.json = true,
+            "--scale" => o.scale = val("--scale")?.parse().ok().filter(|s| (1..=64).contains(s)).ok_or("--scale must be 1-64")?,
+            "--ec" => {
+                o.ec = match val("--ec")?.to_ascii_uppercase().as_str() {
+                    "L" => EcLevel::L,
+                    "M" => EcLevel::M,
+                    "Q" => EcLevel::Q,
+                    "H" => EcLevel::H,
+                    _ => return Err("--ec must be L, M, Q or H".into()),
+                }
+            }
+            "--dynamic" => dynamic = Some(true),
+            "--static" => dynamic = Some(false),
+            flag => {
+                emv_flag = true;
+                let v = val(flag)?;
+                match flag {
+                    "--name" => p.payee.name = Some(v),
+                    "--city" => p.payee.city = Some(v),
+                    "--country" => p.payee.country = Some(v.to_ascii_uppercase()),
+                    "--postal" => p.payee.postal_code = Some(v),
+                    "--mcc" => p.payee.mcc = Some(v),
+                    "--currency" => {
+                        p.currency = Some(currency::from_alpha(&v).or_else(|| currency::from_numeric(&v)).ok_or(format!("unknown currency {v:?}"))?)
+                    }
+                    "--amount" => p.amount = Some(Decimal::from_str_exact(&v).map_err(|_| format!("amount {v:?} is not a decimal"))?),
+                    "--scheme" => scheme = Some(v.to_ascii_lowercase()),
+                    "--account" | "--pix-url" => {
+                        let s = if flag == "--pix-url" { "pix".to_string() } else { scheme.clone().ok_or("--account needs a --scheme before it")? };
+                        let kind = if flag == "--pix-url" { "url".to_string() } else { default_kind(&s, &v).to_string() };
+                        p.payee.accounts.push(Account { scheme: s, kind, value: v });
+                    }
+                    "--account-kind" => {
+                        let last = p.payee.accounts.last_mut().ok_or("--account-kind must follow --account")?;
+                        last.kind = v;
+                    }
+                    "--bill" => p.references.bill_number = Some(v),
+                    "--reference" => p.references.reference = Some(v),
+                    "--txid" => p.references.txid = Some(v),
+                    "--terminal" => p.references.terminal = Some(v),
+                    "--purpose" => p.references.purpose = Some(v),
+                    "--store" => p.references.store = Some(v),
+                    "--lang" => p.payee.language_alt = Some(v),
+                    "--name-alt" => p.payee.name_alt = Some(v),
+                    "--city-alt" => p.payee.city_alt = Some(v),
+                    "--tip" => {
+                        p.tip = Some(match v.split_once(':') {
+                            None if v == "prompt" => TipRule::Prompt,
+                            Some(("fixed", x)) => TipRule::Fixed { amount: Decimal::from_str(x).map_err(|_| "bad --tip fixed amount")? },
+                            Some(("percent", x)) => TipRule::Percentage { percent: Decimal::from_str(x).map_err(|_| "bad --tip percentage")? },
+                            _ => return Err("--tip must be prompt, fixed:AMOUNT or percent:P".into()),
+                        })
+                    }
+                    _ => return Err(format!("unknown option {flag:?} (see --help)")),
+                }
+            }
+        }
+    }
+    let text = match (&o.text, emv_flag) {
+        (Some(_), true) => return Err("usage: --text cannot be combined with EMVCo flags".into()),
+        (Some(t), false) => t.clone(),
+        (None, false) => return Err(format!("usage: nothing to encode\n{HELP}")),
+        (None, true) => {
+            p.initiation = if dynamic.unwrap_or(p.amount.is_some()) { Initiation::Dynamic } else { Initiation::Static };
+            if p.currency.is_none() {
+                return Err("--currency is required".into());
+            }
+            let payload = payload::generate(&p).map_err(|e| e.to_string())?;
+            // Check what we made with the same parser the widget uses.
+            let parsed = payload::parse(&payload).map_err(|e| format!("generated payload does not parse: {e}"))?;
+            if o.json {
+                println!("{}", serde_json::to_string_pretty(&parsed).unwrap_or_default());
+            }
+            if let payload::Code::Payment(pp) = &parsed {
+                for w in &pp.warnings {
+                    eprintln!("warning: [{}] {}", w.code, w.message);
+                }
+            }
+            payload
+        }
+    };
+    if o.text.is_none() || (o.png.is_none() && o.svg.is_none()) {
+        println!("{text}");
+    }
+    let code = QrCode::with_error_correction_level(text.as_bytes(), o.ec).map_err(|e| format!("cannot make a QR code: {e}"))?;
+    if let Some(path) = &o.png {
+        write_png(&code, o.scale, path)?;
+    }
+    if let Some(path) = &o.svg {
+        let svg = code
+            .render::<qrcode::render::svg::Color>()
+            .quiet_zone(true)
+            .module_dimensions(o.scale, o.scale)
+            .build();
+        std::fs::write(path, svg).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn default_kind(scheme: &str, v: &str) -> &'static str {
+    match scheme {
+        "pix" => "pix_key",
+        "promptpay" => match v.chars().filter(char::is_ascii_digit).count() {
+            13 if !v.starts_with('0') && !v.starts_with('+') => "national_id",
+            15 => "ewallet_id",
+            _ => "phone",
+        },
+        "paynow" => {
+            if v.starts_with('+') { "mobile" } else { "uen" }
+        }
+        "upi" => "vpa",
+        "khqr" => "bakong_account",
+        "fps" => {
+            if v.contains('@') {
+                "email"
+            } else if v.starts_with('+') {
+                "mobile"
+            } else {
+                "fps_id"
+            }
+        }
+        _ => "merchant_id",
+    }
+}
+
+/// Render the modules as a PNG: black on white, 4-module quiet zone, `scale` pixels a module.
+fn write_png(code: &QrCode, scale: u32, path: &str) -> Result<(), String> {
+    let w = code.width() as u32;
+    let colors = code.to_colors();
+    let quiet = 4u32;
+    let side = (w + 2 * quiet) * scale;
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = (x / scale, y / scale);
+        let dark = mx >= quiet && my >= quiet && mx < w + quiet && my < w + quiet && {
+            let i = ((my - quiet) * w + (mx - quiet)) as usize;
+            colors.get(i) == Some(&qrcode::Color::Dark)
+        };
+        image::Luma([if dark { 0u8 } else { 255u8 }])
+    });
+    img.save_with_format(path, image::ImageFormat::Png).map_err(|e| format!("cannot write {path}: {e}"))
 }

@@ -11,6 +11,7 @@ mod classify;
 pub mod crc;
 pub mod currency;
 pub mod emv;
+pub mod generate;
 mod error;
 pub mod schemes;
 pub mod tlv;
@@ -209,4 +210,9 @@ pub fn now_ms() -> Option<i64> {
     {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)
     }
+}
+
+/// Generate an EMVCo MPM payload (with CRC) from a payment; see [`generate::generate`].
+pub fn generate(p: &Payment) -> Result<String, ParseError> {
+    generate::generate(p)
 }

@@ -221,10 +221,10 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
                 let b = f.child("01").ok_or_else(|| err("bad_scheme_field", f.value_pos, &format!("{}.01", f.path), "PromptPay bill payment needs a biller ID (01)"))?;
                 add_account(p, "promptpay", "biller_id", &b.value);
                 if let Some(r) = f.child_value("02") {
-                    p.references.bill_number.get_or_insert_with(|| r.to_string());
+                    add_account(p, "promptpay", "reference_1", r);
                 }
                 if let Some(r) = f.child_value("03") {
-                    p.references.reference.get_or_insert_with(|| r.to_string());
+                    add_account(p, "promptpay", "reference_2", r);
                 }
             }
         }
@@ -424,7 +424,7 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
         }
     }
     if let Some(i) = t.child("02") {
-        p.references.purpose.get_or_insert_with(|| i.value.clone());
+        p.references.message = Some(i.value.clone());
     }
     if let Some(f) = t.child("03") {
         add_account(p, "pix", "fss_ispb", &f.value);
