@@ -7,6 +7,7 @@
 //!
 //! The browser edge ([`web`], wasm32 only) is a thin Leptos/web-sys layer over that core.
 
+pub mod checkout;
 pub mod decode;
 pub mod payload;
 pub mod wallet;
