@@ -50,7 +50,15 @@ fn err_msg_outcome(res: &Value, api: &str, family: &str) -> Outcome {
     } else if status.starts_with("fail") {
         let (code, desc) = detail();
         let reason = status.strip_prefix("fail").unwrap_or("").trim_start_matches(['_', ' ', ':']);
-        let code = code.unwrap_or_else(|| if reason.is_empty() { "fail".into() } else { reason.replace(' ', "_") });
+        let slug: String = reason
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect::<String>()
+            .split('_')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        let code = code.unwrap_or_else(|| if slug.is_empty() { "fail".into() } else { slug });
         failed(code, desc.unwrap_or_else(|| msg.to_string()))
     } else {
         failed("unknown_result", format!("{family} returned {msg:?}"))
@@ -82,6 +90,107 @@ pub fn wechat_request_payment(res: &Value) -> Outcome {
         }
     }
     err_msg_outcome(res, "requestPayment", "WeChat mini-program")
+}
+
+/// Alipay `resultCode` (string or number), shared by `AlipayJSBridge.call('tradePay')` in the Alipay
+/// app and `my.tradePay` in mini-programs. Semantics per Alipay's JSAPI `tradePay` reference
+/// (docs.antom.com "jsapi:tradePay"; opendocs.alipay.com `my.tradePay`) and the app SDK's
+/// `resultStatus` table:
+/// - `9000` order paid (still confirmed server-side: the async notification is authoritative);
+/// - `8000` "processing, result unknown, may have succeeded: query the order" → Pending;
+/// - `4000` payment failed → Failed;
+/// - `5000` duplicate request → Failed (the first request's result is the one that counts);
+/// - `6001` cancelled by the user → Cancelled;
+/// - `6002` network connection error → Failed (retryable; status is still checked);
+/// - `6004` "result unknown, may have succeeded: query the order" → Pending;
+/// - `99` (iOS) the user tapped "forgot password" and left the cashier → Cancelled;
+/// - anything else → Failed with the code.
+pub fn alipay_result_code(code: &str, memo: Option<&str>) -> Outcome {
+    let msg = |default: &str| memo.filter(|m| !m.trim().is_empty()).unwrap_or(default).to_string();
+    match code.trim() {
+        "9000" => Outcome::Succeeded,
+        "8000" | "6004" => Outcome::Pending,
+        "6001" | "99" => Outcome::Cancelled,
+        "4000" => failed("payment_failed", msg("Alipay: payment failed (4000)")),
+        "5000" => failed("duplicate_request", msg("Alipay: duplicate request (5000)")),
+        "6002" => failed("network_error", msg("Alipay: network connection error (6002)")),
+        "" => failed("bad_bridge_response", "Alipay: empty resultCode"),
+        other => failed(format!("alipay_{other}"), msg(&format!("Alipay: result code {other}"))),
+    }
+}
+
+/// `AlipayJSBridge.call('tradePay', {tradeNO}, cb)`: `cb({resultCode, memo, result, callbackUrl})`.
+/// Some versions say `resultStatus` (the app SDK's name) instead of `resultCode`. An `error` field
+/// (`{error: 4, errorMessage}`, e.g. "no permission") is a bridge-level failure.
+pub fn alipay(res: &Value) -> Outcome {
+    if let Some(code) = code_field(res, &["resultCode", "resultStatus"]) {
+        return alipay_result_code(&code, str_field(res, &["memo", "errorMessage"]));
+    }
+    alipay_error(res)
+}
+
+/// `my.tradePay` `fail` callback / bridge error: `{error, errorMessage}` (e.g. `error: 4` no
+/// permission, `error: 2` bad parameters). Never a cancellation: cancellations come as `6001`.
+pub fn alipay_error(res: &Value) -> Outcome {
+    match code_field(res, &["error"]) {
+        Some(code) => failed(
+            format!("alipay_error_{code}"),
+            str_field(res, &["errorMessage", "message"]).unwrap_or("Alipay bridge error").to_string(),
+        ),
+        None => failed("bad_bridge_response", format!("Alipay callback had no resultCode: {res}")),
+    }
+}
+
+/// UnionPay `upsdk.pay({tn, success(), fail(err)})` (Cloud QuickPass JS SDK): `success` has no
+/// argument; `fail` gets `{msg}`. The SDK has no separate cancel callback; a `msg` saying the user
+/// cancelled (取消 / cancel) is mapped to Cancelled, everything else to Failed.
+pub fn unionpay(res: &Value) -> Outcome {
+    match str_field(res, &["status"]) {
+        Some("success") => return Outcome::Succeeded,
+        Some("cancel") => return Outcome::Cancelled,
+        _ => {}
+    }
+    let msg = str_field(res, &["msg", "message", "errMsg"]).unwrap_or("UnionPay payment failed");
+    let lower = msg.to_lowercase();
+    if lower.contains("cancel") || msg.contains("取消") {
+        Outcome::Cancelled
+    } else {
+        failed(code_field(res, &["code", "errCode"]).unwrap_or_else(|| "unionpay_fail".into()), msg)
+    }
+}
+
+/// W3C Payment Request: `show()` rejects with a `DOMException`; map its `name`:
+/// - `AbortError`: the user dismissed the sheet (or `abort()` was called) → Cancelled;
+/// - `NotSupportedError`: no supported payment method / handler → Failed `no_payment_handler`;
+/// - `SecurityError`: not a secure context / not allowed in this frame → Failed `not_allowed`;
+/// - `InvalidStateError`: another request is showing → Failed `busy`;
+/// - `NotAllowedError`: `show()` without a user activation → Failed `needs_user_gesture`;
+/// - anything else → Failed with the name.
+pub fn payment_request_error(name: &str, message: &str) -> Outcome {
+    match name {
+        "AbortError" => Outcome::Cancelled,
+        "NotSupportedError" => failed("no_payment_handler", message),
+        "SecurityError" => failed("not_allowed", message),
+        "InvalidStateError" => failed("busy", message),
+        "NotAllowedError" => failed("needs_user_gesture", message),
+        "" => failed("payment_request_error", message),
+        other => failed(other.to_string(), message),
+    }
+}
+
+/// What came back on the return URL of a hand-off (deep link, mini-program page): the query/hash
+/// parameter `interpay_result` = `ok` | `cancel` | `fail` | `pending` (+ `interpay_code`,
+/// `interpay_message`). Absent: the shopper came back without a verdict → Pending (ask the server).
+pub fn returned(result: Option<&str>, code: Option<&str>, message: Option<&str>) -> Outcome {
+    match result.map(str::trim) {
+        Some("ok") | Some("success") | Some("succeeded") => Outcome::Succeeded,
+        Some("cancel") | Some("cancelled") => Outcome::Cancelled,
+        Some("fail") | Some("failed") => failed(
+            code.filter(|c| !c.is_empty()).unwrap_or("fail"),
+            message.filter(|m| !m.is_empty()).unwrap_or("The wallet reported a failure"),
+        ),
+        _ => Outcome::Pending,
+    }
 }
 
 #[cfg(test)]
@@ -121,5 +230,52 @@ mod tests {
         assert_eq!(wechat_request_payment(&json!({"errMsg": "requestPayment:fail cancel"})), Outcome::Cancelled);
         let o = wechat_request_payment(&json!({"errMsg": "requestPayment:fail (detail message)"}));
         assert!(matches!(o, Outcome::Failed { .. }), "{o:?}");
+    }
+
+    #[test]
+    fn alipay_codes() {
+        assert_eq!(alipay(&json!({"resultCode": "9000"})), Outcome::Succeeded);
+        assert_eq!(alipay(&json!({"resultCode": 9000})), Outcome::Succeeded);
+        assert_eq!(alipay(&json!({"resultStatus": "9000"})), Outcome::Succeeded);
+        assert_eq!(alipay(&json!({"resultCode": "8000"})), Outcome::Pending);
+        assert_eq!(alipay(&json!({"resultCode": "6004"})), Outcome::Pending);
+        assert_eq!(alipay(&json!({"resultCode": "6001"})), Outcome::Cancelled);
+        assert_eq!(alipay(&json!({"resultCode": "99"})), Outcome::Cancelled);
+        assert!(f("payment_failed")(&alipay(&json!({"resultCode": "4000", "memo": "余额不足"}))));
+        assert_eq!(
+            alipay(&json!({"resultCode": "4000", "memo": "余额不足"})),
+            Outcome::Failed { code: "payment_failed".into(), message: "余额不足".into() }
+        );
+        assert!(f("network_error")(&alipay(&json!({"resultCode": "6002"}))));
+        assert!(f("duplicate_request")(&alipay(&json!({"resultCode": "5000"}))));
+        assert!(f("alipay_1234")(&alipay(&json!({"resultCode": "1234"}))));
+        assert!(f("alipay_error_4")(&alipay(&json!({"error": 4, "errorMessage": "无权限调用"}))));
+        assert!(f("bad_bridge_response")(&alipay(&json!("nonsense"))));
+    }
+
+    #[test]
+    fn unionpay_results() {
+        assert_eq!(unionpay(&json!({"status": "success"})), Outcome::Succeeded);
+        assert_eq!(unionpay(&json!({"msg": "用户取消支付"})), Outcome::Cancelled);
+        assert!(f("unionpay_fail")(&unionpay(&json!({"msg": "tn expired"}))));
+    }
+
+    #[test]
+    fn payment_request_errors() {
+        assert_eq!(payment_request_error("AbortError", "closed"), Outcome::Cancelled);
+        assert!(f("no_payment_handler")(&payment_request_error("NotSupportedError", "x")));
+        assert!(f("needs_user_gesture")(&payment_request_error("NotAllowedError", "x")));
+        assert!(f("TypeError")(&payment_request_error("TypeError", "x")));
+    }
+
+    #[test]
+    fn returned_params() {
+        assert_eq!(returned(Some("ok"), None, None), Outcome::Succeeded);
+        assert_eq!(returned(Some("cancel"), None, None), Outcome::Cancelled);
+        assert_eq!(returned(None, None, None), Outcome::Pending);
+        assert_eq!(
+            returned(Some("fail"), Some("invalid_sign"), Some("bad")),
+            Outcome::Failed { code: "invalid_sign".into(), message: "bad".into() }
+        );
     }
 }
