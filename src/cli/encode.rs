@@ -55,6 +55,7 @@ fn run_inner(args: &[String]) -> Result<(), String> {
         tip: None,
         warnings: vec![],
         tlv: None,
+        network: None,
     };
     let mut dynamic: Option<bool> = None;
     let mut scheme: Option<String> = None;

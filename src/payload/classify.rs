@@ -1,25 +1,75 @@
 //! Which kind of code a scanned text is: dispatch to the format parsers, or name a non-payment kind.
 
 use super::error::err;
-use super::{emv, Code, NotPayment, ParseError, Payment};
+use super::{crypto, emv, epc, swiss, urls, Code, NotPayment, ParseError, Payment};
 
-pub fn parse(text: &str, now_ms: Option<i64>) -> Result<Code, ParseError> {
-    if emv::looks_like_emv(text) {
-        return emv::parse(text, now_ms).map(Code::Payment);
-    }
-    Ok(Code::NotPayment(NotPayment { what: not_payment_kind(text).into(), text: text.into() }))
+fn first_line(text: &str) -> &str {
+    text.split(['\n', '\r']).next().unwrap_or("")
 }
 
+fn scheme_is(text: &str, s: &str) -> bool {
+    text.trim_start().get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s))
+}
+
+pub fn parse(text: &str, now_ms: Option<i64>) -> Result<Code, ParseError> {
+    let pay = |r: Result<Payment, ParseError>| r.map(Code::Payment);
+    if emv::looks_like_emv(text) {
+        return pay(emv::parse(text, now_ms));
+    }
+    if let Some(r) = urls::parse_upi(text) {
+        return pay(r);
+    }
+    if let Some(r) = urls::parse(text) {
+        return pay(r);
+    }
+    let head = first_line(text.trim_start());
+    if head == "BCD" {
+        return pay(epc::parse(text.trim_start()));
+    }
+    if head == "SPC" {
+        return pay(swiss::parse(text.trim_start()));
+    }
+    if scheme_is(text, "bitcoin:") {
+        return pay(crypto::parse_bip21(text, now_ms));
+    }
+    if scheme_is(text, "lightning:") || crypto::looks_like_bolt11(text) {
+        return pay(crypto::parse_bolt11(text, now_ms));
+    }
+    if scheme_is(text, "ethereum:") {
+        return pay(crypto::parse_eip681(text));
+    }
+    Ok(Code::NotPayment(not_payment(text)))
+}
+
+pub fn not_payment(text: &str) -> NotPayment {
+    let what = if super::cpm::looks_like_cpm(text) { "emv_cpm" } else { not_payment_kind(text) };
+    let mut warnings = Vec::new();
+    if what == "url" {
+        urls::check_url(text.trim(), "url", &mut warnings);
+    }
+    NotPayment { what: what.into(), text: text.into(), warnings }
+}
+
+/// Parse `text` as the `expected` format or scheme; other kinds of text are `wrong_format` errors.
 pub fn parse_as(expected: &str, text: &str, now_ms: Option<i64>) -> Result<Payment, ParseError> {
     let p = match expected {
         "emv_mpm" | "emv" => emv::parse(text, now_ms)?,
+        "epc" | "sepa" => epc::parse(text)?,
+        "swiss_qr" => swiss::parse(text)?,
+        "bip21" | "bitcoin" => crypto::parse_bip21(text, now_ms)?,
+        "bolt11" | "lightning" => crypto::parse_bolt11(text, now_ms)?,
+        "eip681" | "ethereum" => crypto::parse_eip681(text)?,
+        "upi" if !emv::looks_like_emv(text) => match urls::parse_upi(text) {
+            Some(r) => r?,
+            None => return Err(err("wrong_format", 0, "", "not a upi:// link")),
+        },
         _ => match parse(text, now_ms)? {
             Code::Payment(p) => p,
             Code::NotPayment(n) => return Err(err("wrong_format", 0, "", format!("not a {expected} code (looks like {})", n.what))),
         },
     };
-    if expected != "emv_mpm" && expected != "emv" && p.format != expected && !p.schemes.iter().any(|s| s.id == expected) {
-        return Err(err("wrong_format", 0, "", format!("not a {expected} code (format {})", p.format)));
+    if p.format != expected && !p.schemes.iter().any(|s| s.id == expected) && !matches!(expected, "emv" | "sepa" | "bitcoin" | "lightning" | "ethereum") {
+        return Err(err("wrong_format", 0, "", format!("not a {expected} code (format {}, schemes {})", p.format, p.schemes.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(","))));
     }
     Ok(p)
 }
@@ -37,7 +87,7 @@ pub fn not_payment_kind(text: &str) -> &'static str {
         "event"
     } else if starts("wifi:") {
         "wifi"
-    } else if starts("mailto:") || starts("matmsg:") || (is_email(t)) {
+    } else if starts("mailto:") || starts("matmsg:") || is_email(t) {
         "email"
     } else if starts("tel:") {
         "phone"

@@ -390,6 +390,7 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
         tip,
         warnings: Vec::new(),
         tlv: Some(root.iter().map(Field::to_tlv).collect()),
+        network: None,
     })
 }
 

@@ -8,6 +8,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 mod classify;
+pub mod crypto;
+pub mod epc;
+pub mod swiss;
+pub mod urls;
+pub mod cpm;
 pub mod crc;
 pub mod currency;
 pub mod emv;
@@ -42,6 +47,9 @@ pub struct Payment {
     pub warnings: Vec<Warning>,
     /// The raw TLV tree (EMVCo only), for developers.
     pub tlv: Option<Vec<Tlv>>,
+    /// Crypto network (e.g. "bitcoin", "testnet", "regtest", "ethereum:1"), when the format names one.
+    #[serde(default)]
+    pub network: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,6 +176,9 @@ pub struct NotPayment {
     /// "url", "text", "contact", "wifi", "email", "phone", "sms", "geo" …
     pub what: String,
     pub text: String,
+    /// E.g. a URL whose host imitates a payment provider ("lookalike_domain").
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 /// Why a text that looks like a payment code is not a valid one.
