@@ -199,3 +199,92 @@ pub async fn sleep(ms: i32) {
     });
     let _ = JsFuture::from(p).await;
 }
+
+/// How a `{success, fail}`-style call ended (`wx.*`, `my.*`, `upsdk.pay`).
+pub enum Settled {
+    Success(JsValue),
+    Fail(JsValue),
+    TimedOut,
+    Threw(JsValue),
+}
+
+/// Call an API that takes one options object with `success`/`fail` callbacks: `fill` gets that
+/// object (callbacks already set), adds its own fields and makes the call.
+pub async fn call_with_callbacks(
+    timeout_ms: i32,
+    fill: impl FnOnce(&js_sys::Object) -> Result<JsValue, JsValue>,
+) -> Settled {
+    let called = call_with_callback(timeout_ms, |cb| {
+        let obj = js_sys::Object::new();
+        for tag in ["success", "fail"] {
+            let cb = cb.clone();
+            let c = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+                let _ = cb.call1(&JsValue::NULL, &Array::of2(&JsValue::from_str(tag), &v));
+            });
+            let _ = Reflect::set(&obj, &JsValue::from_str(tag), c.as_ref());
+            c.forget();
+        }
+        fill(&obj)
+    })
+    .await;
+    match called {
+        Called::Back(v) => {
+            let arr: Array = v.unchecked_into();
+            match arr.get(0).as_string().as_deref() {
+                Some("success") => Settled::Success(arr.get(1)),
+                _ => Settled::Fail(arr.get(1)),
+            }
+        }
+        Called::TimedOut => Settled::TimedOut,
+        Called::Threw(e) => Settled::Threw(e),
+    }
+}
+
+/// Set `obj[key] = value` (ignoring failures on frozen objects).
+pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// `document.visibilityState === "visible"` (true when unknown).
+pub fn page_visible() -> bool {
+    global(&["document", "visibilityState"]).and_then(|v| v.as_string()).map(|s| s == "visible").unwrap_or(true)
+}
+
+/// Wait for the first of these events (`window` events, and `document` ones prefixed `document:`),
+/// or the timeout. Returns the event name.
+pub async fn wait_events(names: &[&str], timeout_ms: i32) -> Option<String> {
+    let window = web_sys::window()?;
+    let doc = window.document()?;
+    let promise = Promise::new(&mut |resolve: Function, _| {
+        for name in names {
+            let (target, ev): (&web_sys::EventTarget, &str) = match name.strip_prefix("document:") {
+                Some(ev) => (&doc, ev),
+                None => (&window, name),
+            };
+            let r = resolve.clone();
+            let tag = JsValue::from_str(name);
+            let on = Closure::once_into_js(move || {
+                let _ = r.call1(&JsValue::NULL, &tag);
+            });
+            let opts = web_sys::AddEventListenerOptions::new();
+            opts.set_once(true);
+            let _ = target.add_event_listener_with_callback_and_add_event_listener_options(ev, on.unchecked_ref(), &opts);
+        }
+        let r = resolve.clone();
+        let on_timeout = Closure::once_into_js(move || {
+            let _ = r.call1(&JsValue::NULL, &JsValue::NULL);
+        });
+        set_timeout(&on_timeout, timeout_ms);
+    });
+    JsFuture::from(promise).await.ok()?.as_string()
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The page URL (`location.href`).
+pub fn href() -> String {
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}

@@ -11,8 +11,18 @@ use serde_json::Value;
 
 use crate::wallet::{Environment, Outcome, WalletId};
 
+pub mod alipay_app;
+pub mod alipay_miniprogram;
+pub mod deep_link;
+pub mod handoff;
 pub mod js;
+pub mod payment_request;
 pub mod sandbox;
+pub mod unionpay;
+pub mod wechat_jsapi;
+pub mod wechat_miniprogram;
+
+pub use handoff::returned;
 
 /// A boxed, single-threaded future (wasm has one thread; JS values are not `Send`).
 pub type BoxOutcome<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
@@ -20,8 +30,10 @@ pub type BoxOutcome<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
 /// One wallet family's JS bridge.
 pub trait WalletBridge {
     fn id(&self) -> WalletId;
-    /// Can this bridge be driven on this page right now?
-    fn is_available(&self, env: &Environment) -> bool;
+    /// Can this bridge be driven on this page right now? (The pure rules in [`crate::wallet::routing`].)
+    fn is_available(&self, env: &Environment) -> bool {
+        crate::wallet::routing::availability(self.id(), env).is_ok()
+    }
     /// Hand the merchant's `wallet_params` to the wallet. Never panics: a missing bridge, a thrown
     /// exception or a malformed answer is `Outcome::Failed { code, message }`; no answer in time is
     /// `Outcome::Pending` (the widget then asks the merchant's status endpoint).
@@ -32,21 +44,13 @@ pub trait WalletBridge {
 pub fn bridge_for(wallet: WalletId) -> Box<dyn WalletBridge> {
     match wallet {
         WalletId::Sandbox => Box::new(sandbox::Sandbox),
-        _ => Box::new(NotYet(wallet)),
-    }
-}
-
-struct NotYet(WalletId);
-impl WalletBridge for NotYet {
-    fn id(&self) -> WalletId {
-        self.0
-    }
-    fn is_available(&self, _env: &Environment) -> bool {
-        false
-    }
-    fn pay<'a>(&'a self, _params: &'a Value) -> BoxOutcome<'a> {
-        let w = self.0;
-        Box::pin(async move { js::failed("not_implemented", format!("{w:?} bridge not implemented yet")) })
+        WalletId::WechatJsapi => Box::new(wechat_jsapi::WechatJsapi),
+        WalletId::WechatMiniProgram => Box::new(wechat_miniprogram::WechatMiniProgram),
+        WalletId::AlipayApp => Box::new(alipay_app::AlipayApp),
+        WalletId::AlipayMiniProgram => Box::new(alipay_miniprogram::AlipayMiniProgram),
+        WalletId::Unionpay => Box::new(unionpay::Unionpay),
+        WalletId::PaymentRequest => Box::new(payment_request::PaymentRequest),
+        WalletId::DeepLink => Box::new(deep_link::DeepLink),
     }
 }
 
@@ -55,6 +59,15 @@ pub fn detect_environment() -> Environment {
     let mut env = Environment::default();
     if let Some(w) = web_sys::window() {
         env.user_agent = w.navigator().user_agent().unwrap_or_default();
+        env.wxjs_environment = js::global(&["__wxjs_environment"]).and_then(|v| v.as_string());
+        env.has_weixin_js_bridge = js::global(&["WeixinJSBridge"]).is_some();
+        env.has_wx_mini_program = js::global(&["wx", "miniProgram", "navigateTo"]).is_some();
+        env.has_alipay_js_bridge = js::global(&["AlipayJSBridge"]).is_some();
+        env.has_my_mini_program = js::global(&["my", "postMessage"]).is_some() || js::global(&["my", "tradePay"]).is_some();
+        env.has_unionpay_bridge = js::global(&["upsdk", "pay"]).is_some();
+        // Payment Request only exists in secure contexts; a polyfilled constructor elsewhere is useless.
+        env.has_payment_request = js::global(&["PaymentRequest"]).is_some()
+            && js::global(&["isSecureContext"]).and_then(|v| v.as_bool()).unwrap_or(false);
         env.has_sandbox_wallet = js::global(&["SandboxWalletJSBridge"]).is_some();
     }
     env

@@ -1,0 +1,47 @@
+//! Coming back from a hand-off (mini-program page, wallet app): the verdict arrives on the page URL
+//! (`#interpay_order=…&interpay_result=…`), or not at all — then the status endpoint decides.
+
+use super::js;
+use crate::wallet::params::{self, Returned};
+use crate::wallet::Outcome;
+
+/// The Interpay return parameters on the current URL (hash first, then query), if any.
+pub fn returned() -> Option<Returned> {
+    let loc = web_sys::window()?.location();
+    let hash = loc.hash().unwrap_or_default();
+    params::parse_return(&hash).or_else(|| params::parse_return(&loc.search().unwrap_or_default()))
+}
+
+fn verdict_for(order_id: &str) -> Option<Outcome> {
+    let r = returned()?;
+    let mine = order_id.is_empty() || r.order_id.as_deref().map(|o| o == order_id).unwrap_or(true);
+    (mine && r.outcome != Outcome::Pending).then_some(r.outcome)
+}
+
+/// After handing the order off: wait for the verdict on the URL (`hashchange`), or for the shopper
+/// to come back to this page (visible again) — then give the hand-off a moment to write the URL —
+/// or for the timeout. No verdict is `Pending`: the widget asks the merchant's status endpoint.
+pub async fn wait_for_return(order_id: &str, timeout_ms: i32, grace_ms: i32) -> Outcome {
+    let deadline = js::now_ms() + f64::from(timeout_ms);
+    let mut went_away = !js::page_visible();
+    loop {
+        if let Some(o) = verdict_for(order_id) {
+            return o;
+        }
+        let left = (deadline - js::now_ms()).max(0.0) as i32;
+        if left == 0 {
+            return Outcome::Pending;
+        }
+        let ev = js::wait_events(&["hashchange", "pageshow", "focus", "document:visibilitychange"], left).await;
+        match ev.as_deref() {
+            None => return verdict_for(order_id).unwrap_or(Outcome::Pending),
+            Some("hashchange") => continue,
+            Some(_) if !js::page_visible() => went_away = true,
+            Some(_) if went_away => {
+                js::sleep(grace_ms).await;
+                return verdict_for(order_id).unwrap_or(Outcome::Pending);
+            }
+            Some(_) => continue,
+        }
+    }
+}
