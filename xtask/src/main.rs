@@ -1,1 +1,432 @@
-fn main() { eprintln!("xtask: not yet"); }
+//! `cargo xtask …`: project build tasks.
+//!
+//! - `cargo xtask build [--dev] [--out DIR]`: wasm32 build of the `interpay` lib → wasm-bindgen (as a library,
+//!   version checked against Cargo.lock) → wasm-opt -Oz (npm `binaryen@132`, project-local under `.tools/`)
+//!   → `DIR/pkg/`, plus the static loader/worker/CSS from `www/`. Default DIR: `dist/`.
+//! - `cargo xtask y4m (--png IN.png | --text TEXT) OUT.y4m`: a fake-camera video (white frames, the code centred)
+//!   for Chromium's `--use-file-for-fake-video-capture`.
+//! - `cargo xtask qr --text TEXT --png OUT.png`: render a QR code (test fallback when the CLI lacks `encode`).
+
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The wasm-bindgen version this xtask links (`wasm-bindgen-cli-support` in xtask/Cargo.toml).
+/// The wasm-bindgen schema is version-locked: the crate compiled into the wasm must match exactly.
+const BINDGEN_VERSION: &str = "0.2.130";
+/// The binaryen npm package (wasm-opt). Debian's wasm-opt 108 silently breaks wasm-bindgen output.
+const BINARYEN_NPM: &str = "binaryen@132";
+const BINARYEN_MAJOR: &str = "132";
+/// Wasm features Rust 1.95 (LLVM 20+) enables by default for wasm32-unknown-unknown; wasm-opt must accept them
+/// (wasm-bindgen drops the target_features section, so they cannot be auto-detected).
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-call-indirect-overlong",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+];
+/// Static files of the widget copied next to `pkg/` (whatever exists).
+const WWW_FILES: &[&str] = &["interpay.js", "decoder-worker.js", "interpay.css"];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(e) = run(&args) {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+const USAGE: &str = "usage:
+  cargo xtask build [--dev] [--out DIR]        build the widget into DIR (default dist/)
+  cargo xtask y4m (--png IN | --text TEXT) OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N]
+                                               fake-camera Y4M video with the code centred on white
+  cargo xtask qr --text TEXT [--png OUT.png] [--svg OUT.svg] [--scale 8]
+                                               render a QR code";
+
+fn run(args: &[String]) -> Result<()> {
+    let Some((cmd, rest)) = args.split_first() else {
+        bail!("missing command\n{USAGE}");
+    };
+    match cmd.as_str() {
+        "build" => build(rest),
+        "y4m" => y4m(rest),
+        "qr" => qr(rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command {other:?}\n{USAGE}"),
+    }
+}
+
+/// Tiny flag parser: `--flag value` and boolean `--flag`; positional arguments kept in order.
+struct Args {
+    flags: Vec<(String, Option<String>)>,
+    positional: Vec<String>,
+}
+
+impl Args {
+    fn parse(args: &[String], booleans: &[&str]) -> Result<Args> {
+        let mut flags = Vec::new();
+        let mut positional = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                if let Some((k, v)) = name.split_once('=') {
+                    flags.push((k.to_string(), Some(v.to_string())));
+                } else if booleans.contains(&name) {
+                    flags.push((name.to_string(), None));
+                } else {
+                    let v = it.next().ok_or_else(|| anyhow!("--{name} needs a value"))?;
+                    flags.push((name.to_string(), Some(v.clone())));
+                }
+            } else {
+                positional.push(a.clone());
+            }
+        }
+        Ok(Args { flags, positional })
+    }
+    fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(k, _)| k == name)
+    }
+    fn get(&self, name: &str) -> Option<&str> {
+        self.flags.iter().rev().find(|(k, _)| k == name).and_then(|(_, v)| v.as_deref())
+    }
+    fn num(&self, name: &str, default: u32) -> Result<u32> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v.parse().with_context(|| format!("--{name} {v:?} is not a number")),
+        }
+    }
+    fn check_known(&self, known: &[&str]) -> Result<()> {
+        for (k, _) in &self.flags {
+            if !known.contains(&k.as_str()) {
+                bail!("unknown option --{k}\n{USAGE}");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn repo_root() -> PathBuf {
+    // xtask/ lives directly under the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent dir").to_path_buf()
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The workspace target directory as cargo sees it (respects CARGO_TARGET_DIR and config).
+fn target_dir(root: &Path) -> Result<PathBuf> {
+    let out = Command::new(cargo())
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(root)
+        .output()
+        .context("running cargo metadata")?;
+    let out = if out.status.success() {
+        out
+    } else {
+        Command::new(cargo())
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .current_dir(root)
+            .output()
+            .context("running cargo metadata")?
+    };
+    if !out.status.success() {
+        bail!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).context("parsing cargo metadata")?;
+    let dir = v["target_directory"].as_str().ok_or_else(|| anyhow!("cargo metadata: no target_directory"))?;
+    Ok(PathBuf::from(dir))
+}
+
+/// Versions of `name` recorded in Cargo.lock.
+fn lock_versions(lock: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current_name: Option<&str> = None;
+    for line in lock.lines() {
+        let line = line.trim();
+        if line == "[[package]]" {
+            current_name = None;
+        } else if let Some(v) = line.strip_prefix("name = ") {
+            current_name = Some(v.trim_matches('"'));
+        } else if let Some(v) = line.strip_prefix("version = ") {
+            if current_name == Some(name) {
+                out.push(v.trim_matches('"').to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The wasm-bindgen crate compiled into the wasm and the wasm-bindgen-cli-support linked here must be identical.
+fn check_bindgen_lock(root: &Path) -> Result<()> {
+    let lock_path = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path).with_context(|| format!("reading {}", lock_path.display()))?;
+    let wb = lock_versions(&lock, "wasm-bindgen");
+    let cli = lock_versions(&lock, "wasm-bindgen-cli-support");
+    match wb.as_slice() {
+        [v] if v == BINDGEN_VERSION => {}
+        [] => bail!("Cargo.lock has no wasm-bindgen package; is the interpay crate's wasm32 dependency gone?"),
+        vs => bail!(
+            "wasm-bindgen version mismatch: Cargo.lock has wasm-bindgen {vs:?}, xtask links wasm-bindgen-cli-support \
+             {BINDGEN_VERSION}. Pin both to the same exact version (Cargo.toml `wasm-bindgen = \"=X\"`, \
+             xtask/Cargo.toml `wasm-bindgen-cli-support = \"=X\"`, and BINDGEN_VERSION in xtask/src/main.rs)."
+        ),
+    }
+    if cli.iter().any(|v| v != BINDGEN_VERSION) {
+        bail!("Cargo.lock has wasm-bindgen-cli-support {cli:?} but xtask expects {BINDGEN_VERSION}: update BINDGEN_VERSION");
+    }
+    Ok(())
+}
+
+fn run_cmd(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+/// Project-local wasm-opt from npm binaryen (installed into `.tools/` if missing).
+fn wasm_opt(root: &Path) -> Result<PathBuf> {
+    let tools = root.join(".tools");
+    let bin = tools.join("node_modules").join(".bin").join("wasm-opt");
+    let version_ok = |bin: &Path| -> bool {
+        Command::new(bin)
+            .arg("--version")
+            .output()
+            .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(&format!("version {BINARYEN_MAJOR}")))
+            .unwrap_or(false)
+    };
+    if bin.exists() && version_ok(&bin) {
+        return Ok(bin);
+    }
+    eprintln!("xtask: installing {BINARYEN_NPM} into {} (project-local wasm-opt)", tools.display());
+    std::fs::create_dir_all(&tools)?;
+    run_cmd(
+        Command::new("npm")
+            .args(["install", "--prefix"])
+            .arg(&tools)
+            .args(["--no-audit", "--no-fund", "--loglevel=error", "--save-exact", BINARYEN_NPM]),
+    )
+    .context("npm install binaryen (is Node.js/npm installed?)")?;
+    if !version_ok(&bin) {
+        bail!("{} is not binaryen {BINARYEN_MAJOR} after install", bin.display());
+    }
+    Ok(bin)
+}
+
+fn build(args: &[String]) -> Result<()> {
+    let a = Args::parse(args, &["dev", "release"])?;
+    a.check_known(&["dev", "release", "out"])?;
+    let dev = a.has("dev");
+    let root = repo_root();
+    let out = match a.get("out") {
+        Some(d) => {
+            let p = PathBuf::from(d);
+            if p.is_absolute() {
+                p
+            } else {
+                std::env::current_dir()?.join(p)
+            }
+        }
+        None => root.join("dist"),
+    };
+    check_bindgen_lock(&root)?;
+    let target = target_dir(&root)?;
+    let profile = if dev { "debug" } else { "release" };
+
+    // 1. wasm32 build of the lib.
+    eprintln!("xtask: cargo build --lib --target wasm32-unknown-unknown ({profile})");
+    let mut cmd = Command::new(cargo());
+    cmd.args(["build", "--lib", "--target", "wasm32-unknown-unknown", "-p", "interpay"]).current_dir(&root);
+    if !dev {
+        cmd.arg("--release");
+    }
+    run_cmd(&mut cmd)?;
+    let wasm = target.join("wasm32-unknown-unknown").join(profile).join("interpay.wasm");
+    if !wasm.exists() {
+        bail!("{} not found after the build", wasm.display());
+    }
+
+    // 2. wasm-bindgen (library), --target web.
+    let pkg = out.join("pkg");
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).with_context(|| format!("cleaning {}", pkg.display()))?;
+    }
+    std::fs::create_dir_all(&pkg)?;
+    eprintln!("xtask: wasm-bindgen {BINDGEN_VERSION} --target web → {}", pkg.display());
+    let mut bg = wasm_bindgen_cli_support::Bindgen::new();
+    bg.input_path(&wasm).web(true)?.out_name("interpay").typescript(true).debug(dev).keep_debug(dev);
+    bg.generate(&pkg).map_err(|e| anyhow!("wasm-bindgen: {e:#}"))?;
+    let bg_wasm = pkg.join("interpay_bg.wasm");
+
+    // 3. wasm-opt -Oz (release only).
+    if !dev {
+        let opt = wasm_opt(&root)?;
+        eprintln!("xtask: wasm-opt -Oz ({})", opt.display());
+        let tmp = pkg.join("interpay_bg.opt.wasm");
+        let mut cmd = Command::new(&opt);
+        cmd.arg("-Oz").args(WASM_OPT_FEATURES).arg(&bg_wasm).arg("-o").arg(&tmp);
+        run_cmd(&mut cmd)?;
+        std::fs::rename(&tmp, &bg_wasm)?;
+    }
+
+    // 4. Static widget files.
+    let www = root.join("www");
+    for f in WWW_FILES {
+        let src = www.join(f);
+        let dst = out.join(f);
+        if src.exists() {
+            std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
+        } else {
+            eprintln!("xtask: warning: www/{f} does not exist yet, not copied");
+            let _ = std::fs::remove_file(&dst);
+        }
+    }
+
+    // 5. Sizes.
+    println!("built {} ({})", out.display(), if dev { "dev" } else { "release" });
+    let mut files: Vec<PathBuf> = WWW_FILES.iter().map(|f| out.join(f)).filter(|p| p.exists()).collect();
+    files.push(pkg.join("interpay.js"));
+    files.push(bg_wasm);
+    let mut total = (0u64, 0u64);
+    for f in files {
+        let bytes = std::fs::read(&f)?;
+        let gz = gzip_len(&bytes)?;
+        total.0 += bytes.len() as u64;
+        total.1 += gz;
+        let rel = f.strip_prefix(&out).unwrap_or(&f);
+        println!("  {:<28} {:>9} B  {:>8} B gzip", rel.display(), bytes.len(), gz);
+    }
+    println!("  {:<28} {:>9} B  {:>8} B gzip", "total", total.0, total.1);
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<u64> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?.len() as u64)
+}
+
+fn qr_image(text: &str, scale: u32) -> Result<image::GrayImage> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| anyhow!("cannot encode QR code: {e}"))?;
+    Ok(code
+        .render::<image::Luma<u8>>()
+        .quiet_zone(true)
+        .module_dimensions(scale.max(1), scale.max(1))
+        .build())
+}
+
+fn qr(args: &[String]) -> Result<()> {
+    let a = Args::parse(args, &[])?;
+    a.check_known(&["text", "png", "svg", "scale"])?;
+    let text = a.get("text").ok_or_else(|| anyhow!("--text is required"))?;
+    if a.get("png").is_none() && a.get("svg").is_none() {
+        bail!("--png OUT.png and/or --svg OUT.svg is required");
+    }
+    if let Some(out) = a.get("png") {
+        let img = qr_image(text, a.num("scale", 8)?)?;
+        img.save(out).with_context(|| format!("writing {out}"))?;
+    }
+    if let Some(out) = a.get("svg") {
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|e| anyhow!("cannot encode QR code: {e}"))?;
+        let svg = code
+            .render::<qrcode::render::svg::Color>()
+            .quiet_zone(true)
+            .module_dimensions(8, 8)
+            .dark_color(qrcode::render::svg::Color("#000000"))
+            .light_color(qrcode::render::svg::Color("#ffffff"))
+            .build();
+        std::fs::write(out, svg).with_context(|| format!("writing {out}"))?;
+    }
+    Ok(())
+}
+
+/// Fake-camera video: `frames` identical 4:2:0 frames, white background, the code centred
+/// (nearest-neighbour integer scaling so modules stay sharp, like a phone held still in front of a screen).
+fn y4m(args: &[String]) -> Result<()> {
+    let a = Args::parse(args, &[])?;
+    a.check_known(&["png", "text", "width", "height", "frames", "fps", "scale"])?;
+    let [out] = a.positional.as_slice() else {
+        bail!("exactly one OUT.y4m is required\n{USAGE}");
+    };
+    let (w, h) = (a.num("width", 640)?, a.num("height", 480)?);
+    if w == 0 || h == 0 || w % 2 != 0 || h % 2 != 0 || w > 4096 || h > 4096 {
+        bail!("--width/--height must be even and in 2..=4096");
+    }
+    let frames = a.num("frames", 10)?.max(1);
+    let fps = a.num("fps", 10)?.max(1);
+    let code: image::GrayImage = match (a.get("png"), a.get("text")) {
+        (Some(p), None) => image::open(p).with_context(|| format!("reading {p}"))?.to_luma8(),
+        (None, Some(t)) => qr_image(t, 1)?,
+        _ => bail!("give exactly one of --png IN.png or --text TEXT"),
+    };
+    let (cw, ch) = code.dimensions();
+    if cw == 0 || ch == 0 {
+        bail!("empty image");
+    }
+    // Fit within ~80% of the shorter side, integer factor (or downscale when the PNG is larger).
+    let target = (w.min(h) * 8 / 10).max(1);
+    let scale_num = match a.get("scale") {
+        Some(_) => a.num("scale", 1)?.max(1) as f64,
+        None => {
+            let s = (target / cw.max(ch)).max(1);
+            if cw.max(ch) > target {
+                target as f64 / cw.max(ch) as f64
+            } else {
+                s as f64
+            }
+        }
+    };
+    let sw = ((cw as f64) * scale_num).round() as u32;
+    let sh = ((ch as f64) * scale_num).round() as u32;
+    let (ox, oy) = ((w.saturating_sub(sw)) / 2, (h.saturating_sub(sh)) / 2);
+    let mut luma = vec![255u8; (w * h) as usize];
+    for y in 0..h.min(sh) {
+        let sy = (((y as f64) / scale_num) as u32).min(ch - 1);
+        for x in 0..w.min(sw) {
+            let sx = (((x as f64) / scale_num) as u32).min(cw - 1);
+            let v = code.get_pixel(sx, sy).0[0];
+            luma[((oy + y) * w + ox + x) as usize] = v;
+        }
+    }
+    let chroma = vec![128u8; ((w / 2) * (h / 2)) as usize];
+    let mut data = Vec::with_capacity((frames as usize) * (luma.len() + 2 * chroma.len() + 6) + 64);
+    data.extend_from_slice(format!("YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420\n").as_bytes());
+    for _ in 0..frames {
+        data.extend_from_slice(b"FRAME\n");
+        data.extend_from_slice(&luma);
+        data.extend_from_slice(&chroma);
+        data.extend_from_slice(&chroma);
+    }
+    std::fs::write(out, data).with_context(|| format!("writing {out}"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_versions_reads_packages() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n[[package]]\nname = \"wasm-bindgen-cli-support\"\nversion = \"0.2.130\"\n";
+        assert_eq!(lock_versions(lock, "wasm-bindgen"), vec!["0.2.130"]);
+        assert_eq!(lock_versions(lock, "wasm-bindgen-cli-support"), vec!["0.2.130"]);
+        assert!(lock_versions(lock, "serde").is_empty());
+    }
+
+    #[test]
+    fn workspace_lock_matches_linked_bindgen() {
+        check_bindgen_lock(&repo_root()).unwrap();
+    }
+}
