@@ -341,11 +341,15 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
             }
             19 if len == 53 => node = convert_bits(f, 5, 8, false),
             6 => expiry = be(f),
-            9 => {
-                if let Some(b) = convert_bits(f, 5, 8, false) {
-                    if let Some((&ver, prog)) = b.split_first() {
-                        p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind: format!("fallback_v{ver}"), value: hex(prog) });
-                    }
+            9 if len > 1 => {
+                // Fallback on-chain address: 5-bit version (17 P2PKH, 18 P2SH, 0-16 segwit), then the hash/program.
+                if let Some(prog) = convert_bits(&f[1..], 5, 8, false) {
+                    let kind = match f[0] {
+                        17 => "fallback_p2pkh".to_string(),
+                        18 => "fallback_p2sh".to_string(),
+                        v => format!("fallback_segwit_v{v}"),
+                    };
+                    p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind, value: hex(&prog) });
                 }
             }
             _ => {}

@@ -233,7 +233,8 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
             Some(a)
         }
     };
-    let initiation = poi.unwrap_or(if amount.is_some() { Initiation::Dynamic } else { Initiation::Static });
+    // Without ID 01 a code is reusable (static); whether the amount is fixed is `amount.is_some()`.
+    let initiation = poi.unwrap_or(Initiation::Static);
     if let Some(a) = amount {
         if a.is_zero() {
             let dynamic = initiation == Initiation::Dynamic;

@@ -40,7 +40,9 @@ pub struct Payment {
     /// Exact amount in major units (e.g. 23.72), when the code carries one.
     pub amount: Option<Decimal>,
     pub currency: Option<Currency>,
-    /// Static: the shopper types the amount. Dynamic: the amount is locked by the code.
+    /// EMVCo point of initiation: Static (01 = 11 or absent: a reusable code) or Dynamic (01 = 12: one
+    /// transaction). A static code may still carry a fixed amount: the shopper types the amount exactly
+    /// when `amount` is `None`. Non-EMVCo formats: Dynamic when the code fixes the amount or an order.
     pub initiation: Initiation,
     pub references: References,
     pub tip: Option<TipRule>,

@@ -304,7 +304,15 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
                 return Err(scheme_err(bin, format!("VietQR bank BIN must be 6 digits, found {:?}", bin.value)));
             }
             let acct = b.child("01").ok_or_else(|| err("bad_scheme_field", b.value_pos, &format!("{}.01", b.path), "VietQR needs the account or card number (01.01)"))?;
-            let service = f.child("02");
+            // Some generators nest the service code inside 38.01; NAPAS puts it in 38.02.
+            let service = match (f.child("02"), b.child("02")) {
+                (Some(s), _) => Some(s),
+                (None, Some(s)) => {
+                    warn(w, "bad_scheme_field", Some(&s.path), format!("VietQR service code {:?} is inside 38.01; NAPAS puts it in 38.02", s.value));
+                    Some(s)
+                }
+                (None, None) => None,
+            };
             let kind = match service.map(|s| s.value.as_str()) {
                 Some("QRIBFTTA") | None => "account",
                 Some("QRIBFTTC") => "card",
