@@ -416,6 +416,7 @@ mod tests {
             tip,
             warnings: vec![],
             tlv: None,
+            network: None,
         }
     }
 
