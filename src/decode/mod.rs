@@ -2,8 +2,31 @@
 //!
 //! CONTRACT (used by the widget's worker and the CLI): [`LumaImage`], [`DecodeOptions`],
 //! [`Decoded`], [`decode`] and [`rgba_to_luma`]. Must never panic, whatever the input.
+//!
+//! Pipeline (modelled on ZXing / zxing-cpp, one file per stage):
+//! 1. [`luma`]: image view, crop to the region of interest, 2× down/up-scaling;
+//! 2. [`binarizer`]: local-block (hybrid) thresholding, global-histogram fallback;
+//! 3. [`finder`]: 1:1:3:1:1 finder patterns with cross-checks, grouped into triples;
+//! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling,
+//!    version information;
+//! 5. bits → bytes: format information, unmasking, Reed–Solomon and segment decoding by
+//!    `rqrr::Grid::decode_to` (fed only well-formed grids: size 17+4v, v in 1..=40);
+//! 6. [`text`]: bytes → text (UTF-8, Shift-JIS, GBK, ISO-8859-1).
+//!
+//! Passes, cheapest first, stopping as soon as a pass reads something: hybrid binarisation at full
+//! size (normal, then inverted), then with `try_harder` a 2× downscale (large images), the global
+//! histogram binariser, and a 2× upscale (tiny images).
 
 use serde::{Deserialize, Serialize};
+
+pub mod binarizer;
+pub mod detector;
+pub mod finder;
+pub mod luma;
+pub mod perspective;
+pub mod text;
+
+use binarizer::BitMatrix;
 
 /// A borrowed 8-bit greyscale image, row-major, `data.len() >= width * height`.
 #[derive(Debug, Clone, Copy)]
@@ -11,6 +34,15 @@ pub struct LumaImage<'a> {
     pub width: usize,
     pub height: usize,
     pub data: &'a [u8],
+}
+
+/// A rectangle of the image, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub x: usize,
+    pub y: usize,
+    pub width: usize,
+    pub height: usize,
 }
 
 /// One options struct for the whole pipeline.
@@ -21,15 +53,19 @@ pub struct DecodeOptions {
     pub try_harder: bool,
     /// Also look for light-on-dark codes.
     pub try_invert: bool,
-    /// Also look for mirrored codes.
+    /// Also look for mirrored codes (the bit decoder always retries a failed grid transposed,
+    /// which is what a mirrored code is; this flag is kept for API stability).
     pub try_mirror: bool,
     /// Stop after this many codes (0 = no limit).
     pub max_codes: usize,
+    /// Only look inside this rectangle (clamped to the image); corners are still reported in
+    /// whole-image pixels.
+    pub region: Option<Region>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        Self { try_harder: true, try_invert: true, try_mirror: false, max_codes: 0 }
+        Self { try_harder: true, try_invert: true, try_mirror: false, max_codes: 0, region: None }
     }
 }
 
@@ -46,34 +82,161 @@ pub struct Decoded {
     pub version: u8,
 }
 
+/// Images larger than this many pixels are first downscaled (bounds time and memory).
+const MAX_PIXELS: usize = 16 * 1024 * 1024;
+/// Upper bound of triples tried per pass (each try samples a grid and runs Reed–Solomon).
+const MAX_TRIPLES: usize = 24;
+
 /// Decode every QR code in the image. Never panics.
 pub fn decode(img: LumaImage<'_>, opts: &DecodeOptions) -> Vec<Decoded> {
-    let _ = opts;
     let (w, h) = (img.width, img.height);
-    if w == 0 || h == 0 || img.data.len() < w.saturating_mul(h) {
+    let Some(n) = w.checked_mul(h) else { return Vec::new() };
+    if w == 0 || h == 0 || img.data.len() < n {
         return Vec::new();
     }
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| img.data[y * w + x]);
+    // Region of interest: crop, and remember the offset.
+    let (mut owned, mut ox, mut oy) = (None, 0.0f32, 0.0f32);
+    let (mut cw, mut ch) = (w, h);
+    if let Some(r) = opts.region {
+        if let Some((buf, rw, rh)) = luma::crop(img.data, w, h, r) {
+            ox = r.x.min(w) as f32;
+            oy = r.y.min(h) as f32;
+            owned = Some(buf);
+            cw = rw;
+            ch = rh;
+        }
+    }
+    let mut scale = 1.0f32;
+    while cw.saturating_mul(ch) > MAX_PIXELS {
+        let src: &[u8] = owned.as_deref().unwrap_or(img.data);
+        let (buf, nw, nh) = luma::downscale2(src, cw, ch);
+        owned = Some(buf);
+        cw = nw;
+        ch = nh;
+        scale *= 2.0;
+    }
+    let base: &[u8] = owned.as_deref().unwrap_or(img.data);
     let mut out = Vec::new();
-    for grid in prepared.detect_grids() {
-        let mut bytes = Vec::new();
-        if let Ok(meta) = grid.decode_to(&mut bytes) {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let b = grid.bounds;
-            out.push(Decoded {
-                text,
-                bytes,
-                corners: [
-                    [b[0].x as f32, b[0].y as f32],
-                    [b[1].x as f32, b[1].y as f32],
-                    [b[2].x as f32, b[2].y as f32],
-                    [b[3].x as f32, b[3].y as f32],
-                ],
-                version: meta.version.0 as u8,
-            });
+    decode_passes(base, cw, ch, opts, &mut out);
+    for d in &mut out {
+        for c in &mut d.corners {
+            c[0] = c[0] * scale + ox;
+            c[1] = c[1] * scale + oy;
         }
     }
     out
+}
+
+fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mut Vec<Decoded>) {
+    let mut bits = binarizer::hybrid(luma, w, h);
+    if run_matrix(&bits, 1.0, opts, out) {
+        return;
+    }
+    if opts.try_invert {
+        bits.invert();
+        if run_matrix(&bits, 1.0, opts, out) {
+            return;
+        }
+    }
+    if !opts.try_harder {
+        return;
+    }
+    // Large modules / noisy camera frames: a 2× box downscale smooths noise and speeds up.
+    if w.min(h) >= 160 {
+        let (small, sw, sh) = luma::downscale2(luma, w, h);
+        let mut bits = binarizer::hybrid(&small, sw, sh);
+        if run_matrix(&bits, 2.0, opts, out) {
+            return;
+        }
+        if opts.try_invert {
+            bits.invert();
+            if run_matrix(&bits, 2.0, opts, out) {
+                return;
+            }
+        }
+    }
+    let mut bits = binarizer::global_histogram(luma, w, h);
+    if run_matrix(&bits, 1.0, opts, out) {
+        return;
+    }
+    if opts.try_invert {
+        bits.invert();
+        if run_matrix(&bits, 1.0, opts, out) {
+            return;
+        }
+    }
+    // Tiny codes: 2× bilinear upscale gives the local thresholds and run lengths room to work.
+    if w.max(h) <= 640 {
+        let (big, bw, bh) = luma::upscale2(luma, w, h);
+        let bits = binarizer::hybrid(&big, bw, bh);
+        if run_matrix(&bits, 0.5, opts, out) {
+            return;
+        }
+    }
+}
+
+/// Finds and decodes codes in one binary image; true when something was read.
+fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>) -> bool {
+    let before = out.len();
+    let patterns = finder::find_patterns(bits, opts.try_harder);
+    if patterns.len() < 3 {
+        return false;
+    }
+    let triples = finder::triples(&patterns);
+    let mut used = vec![false; patterns.len()];
+    for t in triples.iter().take(MAX_TRIPLES) {
+        if t.idx.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
+            continue;
+        }
+        let mut got: Option<Decoded> = None;
+        detector::for_each_grid(bits, t, opts.try_harder, |g| {
+            if let Some(d) = decode_grid(g, scale) {
+                got = Some(d);
+                true
+            } else {
+                false
+            }
+        });
+        if let Some(d) = got {
+            for &i in &t.idx {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+            }
+            if !out.iter().any(|o| o.bytes == d.bytes && near(o, &d)) {
+                out.push(d);
+            }
+            if opts.max_codes > 0 && out.len() >= opts.max_codes {
+                break;
+            }
+        }
+    }
+    out.len() > before
+}
+
+fn near(a: &Decoded, b: &Decoded) -> bool {
+    let c = |d: &Decoded| {
+        let x = d.corners.iter().map(|p| p[0]).sum::<f32>() / 4.0;
+        let y = d.corners.iter().map(|p| p[1]).sum::<f32>() / 4.0;
+        (x, y)
+    };
+    let (ax, ay) = c(a);
+    let (bx, by) = c(b);
+    let r = (a.corners[0][0] - a.corners[2][0]).abs().max((a.corners[0][1] - a.corners[2][1]).abs());
+    (ax - bx).abs() <= r && (ay - by).abs() <= r
+}
+
+fn decode_grid(g: detector::ModuleGrid, scale: f32) -> Option<Decoded> {
+    let size = g.size;
+    if size < 21 || size > 177 || size % 4 != 1 {
+        return None;
+    }
+    let corners = g.corners.map(|[x, y]| [x * scale, y * scale]);
+    let grid = rqrr::Grid::new(g);
+    let mut bytes = Vec::new();
+    let meta = grid.decode_to(&mut bytes).ok()?;
+    let (text, _) = text::decode_text(&bytes);
+    Some(Decoded { text, bytes, corners, version: meta.version.0.min(40) as u8 })
 }
 
 /// RGBA (canvas `ImageData`) → luma, integer BT.601 weights.

@@ -1,0 +1,452 @@
+//! From a finder-pattern triple to a sampled module grid (ZXing's Detector): module size from the
+//! black-white-black runs between the patterns, dimension from the distances, the bottom-right
+//! alignment pattern searched in growing windows, a perspective transform, grid sampling, and a
+//! re-sample when the version-information blocks disagree with the estimated size.
+
+use super::binarizer::BitMatrix;
+use super::finder::Triple;
+use super::perspective::Perspective;
+
+/// A sampled square module grid (1 = dark), `size` = 17 + 4·version.
+#[derive(Clone)]
+pub struct ModuleGrid {
+    pub size: usize,
+    pub cells: Vec<u8>,
+    /// Image positions of the grid corners: top-left, top-right, bottom-right, bottom-left.
+    pub corners: [[f32; 2]; 4],
+}
+
+impl ModuleGrid {
+    #[inline]
+    pub fn get(&self, x: usize, y: usize) -> bool {
+        if x >= self.size || y >= self.size {
+            return false;
+        }
+        self.cells.get(y * self.size + x).is_some_and(|&b| b != 0)
+    }
+}
+
+impl rqrr::BitGrid for ModuleGrid {
+    fn size(&self) -> usize {
+        self.size
+    }
+    fn bit(&self, y: usize, x: usize) -> bool {
+        self.get(x, y)
+    }
+}
+
+fn size_of_bwb_run(img: &BitMatrix, from_x: i64, from_y: i64, to_x: i64, to_y: i64) -> Option<f64> {
+    let steep = (to_y - from_y).abs() > (to_x - from_x).abs();
+    let (fx, fy, tx, ty) = if steep { (from_y, from_x, to_y, to_x) } else { (from_x, from_y, to_x, to_y) };
+    let dx = (tx - fx).abs();
+    let dy = (ty - fy).abs();
+    let mut error = -dx / 2;
+    let xstep = if fx < tx { 1 } else { -1 };
+    let ystep = if fy < ty { 1 } else { -1 };
+    let mut state = 0;
+    let x_limit = tx + xstep;
+    let mut x = fx;
+    let mut y = fy;
+    let mut guard = 0u32;
+    while x != x_limit {
+        guard += 1;
+        if guard > 100_000 {
+            return None;
+        }
+        let (rx, ry) = if steep { (y, x) } else { (x, y) };
+        if (state == 1) == img.get_i(rx, ry) {
+            if state == 2 {
+                return Some((((x - fx).pow(2) + (y - fy).pow(2)) as f64).sqrt());
+            }
+            state += 1;
+        }
+        error += dy;
+        if error > 0 {
+            if y == ty {
+                break;
+            }
+            y += ystep;
+            error -= dx;
+        }
+        x += xstep;
+    }
+    if state == 2 {
+        return Some((((tx + xstep - fx).pow(2) + (ty - fy).pow(2)) as f64).sqrt());
+    }
+    None
+}
+
+fn size_of_bwb_run_both_ways(img: &BitMatrix, from_x: i64, from_y: i64, to_x: i64, to_y: i64) -> Option<f64> {
+    let w = img.width as i64;
+    let h = img.height as i64;
+    let a = size_of_bwb_run(img, from_x, from_y, to_x, to_y);
+    let mut scale = 1.0f64;
+    let mut other_x = from_x - (to_x - from_x);
+    if other_x < 0 {
+        scale = from_x as f64 / (from_x - other_x) as f64;
+        other_x = 0;
+    } else if other_x >= w {
+        scale = (w - 1 - from_x) as f64 / (other_x - from_x) as f64;
+        other_x = w - 1;
+    }
+    let mut other_y = (from_y as f64 - (to_y - from_y) as f64 * scale) as i64;
+    scale = 1.0;
+    if other_y < 0 {
+        scale = from_y as f64 / (from_y - other_y) as f64;
+        other_y = 0;
+    } else if other_y >= h {
+        scale = (h - 1 - from_y) as f64 / (other_y - from_y) as f64;
+        other_y = h - 1;
+    }
+    other_x = (from_x as f64 + (other_x - from_x) as f64 * scale) as i64;
+    let b = size_of_bwb_run(img, from_x, from_y, other_x, other_y);
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a + b - 1.0),
+        _ => None,
+    }
+}
+
+fn module_size_one_way(img: &BitMatrix, p: (f64, f64), q: (f64, f64)) -> Option<f64> {
+    let a = size_of_bwb_run_both_ways(img, p.0 as i64, p.1 as i64, q.0 as i64, q.1 as i64);
+    let b = size_of_bwb_run_both_ways(img, q.0 as i64, q.1 as i64, p.0 as i64, p.1 as i64);
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a + b) / 14.0),
+        (Some(a), None) => Some(a / 7.0),
+        (None, Some(b)) => Some(b / 7.0),
+        _ => None,
+    }
+}
+
+fn calculate_module_size(img: &BitMatrix, t: &Triple) -> f64 {
+    let tl = (t.tl.x, t.tl.y);
+    let a = module_size_one_way(img, tl, (t.tr.x, t.tr.y));
+    let b = module_size_one_way(img, tl, (t.bl.x, t.bl.y));
+    let finder_ms = (t.tl.module_size + t.tr.module_size + t.bl.module_size) / 3.0;
+    let est = match (a, b) {
+        (Some(a), Some(b)) => (a + b) / 2.0,
+        (Some(a), None) => a,
+        (None, Some(b)) => b,
+        _ => finder_ms,
+    };
+    // Guard against runaway runs (e.g. a logo touching the pattern).
+    if !(est.is_finite()) || est < finder_ms * 0.5 || est > finder_ms * 2.0 {
+        finder_ms
+    } else {
+        est
+    }
+}
+
+fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// Estimated grid dimension (≡ 1 mod 4), or None.
+fn compute_dimension(t: &Triple, ms: f64) -> Option<usize> {
+    let tltr = dist((t.tl.x, t.tl.y), (t.tr.x, t.tr.y)) / ms;
+    let tlbl = dist((t.tl.x, t.tl.y), (t.bl.x, t.bl.y)) / ms;
+    let d = ((tltr + tlbl) / 2.0).round() as i64 + 7;
+    let d = match d & 3 {
+        0 => d + 1,
+        2 => d - 1,
+        3 => d + 2, // zxing-cpp: round up to the next valid size instead of failing
+        _ => d,
+    };
+    let d = if d & 3 != 1 { d - 4 } else { d };
+    (21..=177).contains(&d).then_some(d as usize)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alignment pattern search.
+
+fn align_cross(sc: &[u32; 3], ms: f64) -> bool {
+    let max_var = ms / 2.0;
+    sc.iter().all(|&c| (ms - c as f64).abs() < max_var)
+}
+
+fn align_center_from_end(sc: &[u32; 3], end: usize) -> f64 {
+    end as f64 - sc[2] as f64 - sc[1] as f64 / 2.0
+}
+
+fn align_cross_check_vertical(img: &BitMatrix, start_i: usize, center_j: usize, max_count: u32, orig_total: u32, ms: f64) -> Option<f64> {
+    let max_i = img.height;
+    let mut sc = [0u32; 3];
+    let mut i = start_i as i64;
+    while i >= 0 && img.get(center_j, i as usize) && sc[1] <= max_count {
+        sc[1] += 1;
+        i -= 1;
+    }
+    if i < 0 || sc[1] > max_count {
+        return None;
+    }
+    while i >= 0 && !img.get(center_j, i as usize) && sc[0] <= max_count {
+        sc[0] += 1;
+        i -= 1;
+    }
+    if sc[0] > max_count {
+        return None;
+    }
+    let mut i = start_i + 1;
+    while i < max_i && img.get(center_j, i) && sc[1] <= max_count {
+        sc[1] += 1;
+        i += 1;
+    }
+    if i == max_i || sc[1] > max_count {
+        return None;
+    }
+    while i < max_i && !img.get(center_j, i) && sc[2] <= max_count {
+        sc[2] += 1;
+        i += 1;
+    }
+    if sc[2] > max_count {
+        return None;
+    }
+    let total: u32 = sc.iter().sum();
+    if 5 * total.abs_diff(orig_total) >= 2 * orig_total {
+        return None;
+    }
+    align_cross(&sc, ms).then(|| align_center_from_end(&sc, i))
+}
+
+fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, allowance_factor: f64) -> Option<(f64, f64)> {
+    let allowance = (allowance_factor * ms) as i64;
+    let (w, h) = (img.width as i64, img.height as i64);
+    let (ex, ey) = (est_x as i64, est_y as i64);
+    let left = (ex - allowance).max(0);
+    let right = (ex + allowance).min(w - 1);
+    if ((right - left) as f64) < ms * 3.0 {
+        return None;
+    }
+    let top = (ey - allowance).max(0);
+    let bottom = (ey + allowance).min(h - 1);
+    if ((bottom - top) as f64) < ms * 3.0 {
+        return None;
+    }
+    let (start_x, start_y) = (left as usize, top as usize);
+    let (width, height) = ((right - left) as usize, (bottom - top) as usize);
+    let max_j = start_x + width;
+    let middle_i = start_y + height / 2;
+    let mut possible: Vec<(f64, f64, f64)> = Vec::new();
+    let mut handle = |sc: &[u32; 3], i: usize, j: usize, possible: &mut Vec<(f64, f64, f64)>| -> Option<(f64, f64)> {
+        let total: u32 = sc.iter().sum();
+        let cj = align_center_from_end(sc, j);
+        if cj < 0.0 {
+            return None;
+        }
+        let ci = align_cross_check_vertical(img, i, cj as usize, 2 * sc[1], total, ms)?;
+        let est_ms = total as f64 / 3.0;
+        for p in possible.iter() {
+            if (ci - p.1).abs() <= est_ms && (cj - p.0).abs() <= est_ms {
+                let d = (est_ms - p.2).abs();
+                if d <= 1.0 || d <= p.2 {
+                    return Some(((p.0 + cj) / 2.0, (p.1 + ci) / 2.0));
+                }
+            }
+        }
+        possible.push((cj, ci, est_ms));
+        None
+    };
+    for i_gen in 0..height {
+        let half = (i_gen + 1) / 2;
+        let i = if i_gen & 1 == 0 { middle_i + half } else { middle_i.wrapping_sub(half) };
+        if i >= img.height {
+            continue;
+        }
+        let row = img.row(i);
+        let black = |j: usize| row.get(j).is_some_and(|&b| b != 0);
+        let mut sc = [0u32; 3];
+        let mut j = start_x;
+        while j < max_j && !black(j) {
+            j += 1;
+        }
+        let mut state = 0usize;
+        while j < max_j {
+            if black(j) {
+                if state == 1 {
+                    sc[1] += 1;
+                } else if state == 2 {
+                    if align_cross(&sc, ms) {
+                        if let Some(c) = handle(&sc, i, j, &mut possible) {
+                            return Some(c);
+                        }
+                    }
+                    sc = [sc[2], 1, 0];
+                    state = 1;
+                } else {
+                    state += 1;
+                    sc[state] += 1;
+                }
+            } else {
+                if state == 1 {
+                    state += 1;
+                }
+                sc[state] += 1;
+            }
+            j += 1;
+        }
+        if align_cross(&sc, ms) {
+            if let Some(c) = handle(&sc, i, max_j, &mut possible) {
+                return Some(c);
+            }
+        }
+    }
+    possible.first().map(|p| (p.0, p.1))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grid sampling.
+
+fn sample(img: &BitMatrix, dim: usize, xf: &Perspective) -> Option<Vec<u8>> {
+    let (w, h) = (img.width as f64, img.height as f64);
+    let mut cells = vec![0u8; dim * dim];
+    let mut outside = 0usize;
+    for y in 0..dim {
+        for x in 0..dim {
+            let (px, py) = xf.map(x as f64 + 0.5, y as f64 + 0.5)?;
+            if px < -1.5 || py < -1.5 || px > w + 0.5 || py > h + 0.5 {
+                outside += 1;
+                if outside > dim {
+                    return None;
+                }
+                continue;
+            }
+            let ix = px.clamp(0.0, w - 1.0) as usize;
+            let iy = py.clamp(0.0, h - 1.0) as usize;
+            cells[y * dim + x] = img.get(ix, iy) as u8;
+        }
+    }
+    Some(cells)
+}
+
+fn transform_for(t: &Triple, align: Option<(f64, f64)>, dim: usize) -> Option<Perspective> {
+    let d3 = dim as f64 - 3.5;
+    let (brx, bry, src_br) = match align {
+        Some((x, y)) => (x, y, d3 - 3.0),
+        None => (t.tr.x - t.tl.x + t.bl.x, t.tr.y - t.tl.y + t.bl.y, d3),
+    };
+    Perspective::quad_to_quad(
+        [(3.5, 3.5), (d3, 3.5), (src_br, src_br), (3.5, d3)],
+        [(t.tl.x, t.tl.y), (t.tr.x, t.tr.y), (brx, bry), (t.bl.x, t.bl.y)],
+    )
+}
+
+fn version_info_table() -> [u32; 34] {
+    let mut t = [0u32; 34];
+    for (i, slot) in t.iter_mut().enumerate() {
+        let v = (i + 7) as u32;
+        let mut rem = v << 12;
+        for bit in (12..18).rev() {
+            if rem & (1 << bit) != 0 {
+                rem ^= 0x1F25 << (bit - 12);
+            }
+        }
+        *slot = (v << 12) | rem;
+    }
+    t
+}
+
+fn decode_version_bits(bits: u32) -> Option<usize> {
+    let mut best = None;
+    let mut best_d = 4;
+    for (i, &code) in version_info_table().iter().enumerate() {
+        let d = (bits ^ code).count_ones();
+        if d < best_d {
+            best_d = d;
+            best = Some(i + 7);
+        }
+    }
+    best
+}
+
+/// Version read from the version-information blocks of a sampled grid (either copy).
+pub fn read_version(cells: &[u8], dim: usize) -> Option<usize> {
+    if dim < 45 {
+        return None;
+    }
+    let get = |x: usize, y: usize| cells.get(y * dim + x).is_some_and(|&b| b != 0);
+    let mut bits = 0u32;
+    for j in (0..6).rev() {
+        for i in (dim - 11..=dim - 9).rev() {
+            bits = (bits << 1) | get(i, j) as u32;
+        }
+    }
+    if let Some(v) = decode_version_bits(bits) {
+        return Some(v);
+    }
+    let mut bits = 0u32;
+    for i in (0..6).rev() {
+        for j in (dim - 11..=dim - 9).rev() {
+            bits = (bits << 1) | get(i, j) as u32;
+        }
+    }
+    decode_version_bits(bits)
+}
+
+/// Candidate grids for a triple: the estimated dimension first, re-sampled at the size the
+/// version information says when it disagrees, then the neighbouring sizes.
+pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
+    let ms = calculate_module_size(img, t);
+    if !(ms.is_finite() && ms >= 0.5) {
+        return false;
+    }
+    let Some(dim0) = compute_dimension(t, ms) else { return false };
+    let mut dims = vec![dim0];
+    if try_harder {
+        if dim0 + 4 <= 177 {
+            dims.push(dim0 + 4);
+        }
+        if dim0 >= 25 {
+            dims.push(dim0 - 4);
+        }
+    }
+    let mut tried: Vec<usize> = Vec::new();
+    let mut k = 0;
+    while k < dims.len() && k < 6 {
+        let dim = dims[k];
+        k += 1;
+        if tried.contains(&dim) {
+            continue;
+        }
+        tried.push(dim);
+        let align = if dim > 21 {
+            let mods_between = (dim - 7) as f64;
+            let corr = 1.0 - 3.0 / mods_between;
+            let brx = t.tr.x - t.tl.x + t.bl.x;
+            let bry = t.tr.y - t.tl.y + t.bl.y;
+            let ex = t.tl.x + corr * (brx - t.tl.x);
+            let ey = t.tl.y + corr * (bry - t.tl.y);
+            let mut found = None;
+            for f in [4.0, 8.0, 16.0] {
+                if let Some(a) = find_alignment_in_region(img, ms, ex, ey, f) {
+                    found = Some(a);
+                    break;
+                }
+            }
+            found
+        } else {
+            None
+        };
+        let mut variants = vec![align];
+        if align.is_some() && try_harder {
+            variants.push(None);
+        }
+        for a in variants {
+            let Some(xf) = transform_for(t, a, dim) else { continue };
+            let Some(cells) = sample(img, dim, &xf) else { continue };
+            if let Some(v) = read_version(&cells, dim) {
+                let vd = 17 + 4 * v;
+                if vd != dim && !tried.contains(&vd) && !dims.contains(&vd) {
+                    dims.insert(k, vd);
+                }
+            }
+            let c = |x: f64, y: f64| {
+                let p = xf.map(x, y).unwrap_or((0.0, 0.0));
+                [p.0 as f32, p.1 as f32]
+            };
+            let d = dim as f64;
+            if f(ModuleGrid { size: dim, cells, corners: [c(0.0, 0.0), c(d, 0.0), c(d, d), c(0.0, d)] }) {
+                return true;
+            }
+        }
+    }
+    false
+}

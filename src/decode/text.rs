@@ -1,0 +1,66 @@
+//! Payload bytes → text. UTF-8 when the bytes are valid UTF-8 (the case for every modern payment
+//! code); otherwise Shift-JIS when the bytes are well-formed Shift-JIS with Japanese characters in
+//! them (Kanji-mode segments and Japanese byte payloads); otherwise GBK when well-formed and
+//! Chinese; otherwise ISO-8859-1, the QR default charset. `Decoded::bytes` always keeps the raw
+//! bytes, so a caller can re-decode.
+
+/// Which charset the text was decoded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    Utf8,
+    ShiftJis,
+    Gbk,
+    Latin1,
+}
+
+pub fn decode_text(bytes: &[u8]) -> (String, Charset) {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_owned(), Charset::Utf8);
+    }
+    if looks_shift_jis(bytes) {
+        if let Some(s) = encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
+            return (s.into_owned(), Charset::ShiftJis);
+        }
+    }
+    if let Some(s) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes) {
+        // Only when it has real double-byte characters (GBK accepts most byte soup otherwise).
+        if s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && !bytes.iter().any(|&b| b == 0x80 || b == 0xff) {
+            return (s.into_owned(), Charset::Gbk);
+        }
+    }
+    (bytes.iter().map(|&b| b as char).collect(), Charset::Latin1)
+}
+
+/// Shift-JIS structure check in the spirit of ZXing's `guessEncoding`: every lead byte has a valid
+/// trail byte, and there is a double-byte character or a run of half-width katakana.
+fn looks_shift_jis(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    let mut double = 0;
+    let mut kata_run = 0;
+    let mut kata_max = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            0x00..=0x7f => {
+                kata_run = 0;
+                i += 1;
+            }
+            0xa1..=0xdf => {
+                kata_run += 1;
+                kata_max = kata_max.max(kata_run);
+                i += 1;
+            }
+            0x81..=0x9f | 0xe0..=0xef => {
+                let Some(&t) = bytes.get(i + 1) else { return false };
+                if !(0x40..=0xfc).contains(&t) || t == 0x7f {
+                    return false;
+                }
+                double += 1;
+                kata_run = 0;
+                i += 2;
+            }
+            _ => return false,
+        }
+    }
+    double > 0 || kata_max >= 2
+}
