@@ -201,12 +201,20 @@ pub fn generate(p: &Payment) -> Result<String, ParseError> {
     let mut items: Vec<Tlv> = p.tlv.clone().unwrap_or_default();
     remove(&mut items, "63");
     let fresh = items.is_empty();
-    set(&mut items, leaf("00", "01"));
+    if !items.iter().any(|t| t.tag == "00") {
+        set(&mut items, leaf("00", "01"));
+    }
     if let Some(pos) = items.iter().position(|t| t.tag == "00") {
         let t = items.remove(pos);
         items.insert(0, t);
     }
-    set(&mut items, leaf("01", if p.initiation == Initiation::Dynamic { "12" } else { "11" }));
+    // A parsed code without ID 01 keeps it absent when the initiation it implies is unchanged
+    // (static; dynamic for a PIX location URL).
+    let pix_url = p.references.url.is_some() && p.schemes.iter().any(|s| s.id == "pix");
+    let implied = if pix_url { Initiation::Dynamic } else { Initiation::Static };
+    if fresh || items.iter().any(|t| t.tag == "01") || p.initiation != implied {
+        set(&mut items, leaf("01", if p.initiation == Initiation::Dynamic { "12" } else { "11" }));
+    }
     if fresh {
         account_templates(&p.payee.accounts, &mut items)?;
     }
@@ -227,20 +235,20 @@ pub fn generate(p: &Payment) -> Result<String, ParseError> {
         Some(a) => set(&mut items, leaf("54", fmt_amount(a, "54")?)),
         None => remove(&mut items, "54"),
     }
-    for id in ["55", "56", "57"] {
-        remove(&mut items, id);
+    let (t55, t56, t57) = match &p.tip {
+        None => (None, None, None),
+        Some(TipRule::Prompt) => (Some("01".to_string()), None, None),
+        Some(TipRule::Fixed { amount }) => (Some("02".to_string()), Some(fmt_amount(amount, "56")?), None),
+        Some(TipRule::Percentage { percent }) => (Some("03".to_string()), None, Some(percent.to_string())),
+    };
+    // Rewritten in place, so a parsed code keeps its order.
+    opt(&mut items, "55", &t55);
+    // A 56/57 the tip rule does not use is ignored by parsers: kept as written in a parsed code.
+    if t56.is_some() || fresh {
+        opt(&mut items, "56", &t56);
     }
-    match &p.tip {
-        None => {}
-        Some(TipRule::Prompt) => set(&mut items, leaf("55", "01")),
-        Some(TipRule::Fixed { amount }) => {
-            set(&mut items, leaf("55", "02"));
-            set(&mut items, leaf("56", fmt_amount(amount, "56")?));
-        }
-        Some(TipRule::Percentage { percent }) => {
-            set(&mut items, leaf("55", "03"));
-            set(&mut items, leaf("57", percent.to_string()));
-        }
+    if t57.is_some() || fresh {
+        opt(&mut items, "57", &t57);
     }
     opt(&mut items, "58", &y.country);
     opt(&mut items, "59", &y.name);
@@ -281,17 +289,20 @@ pub fn generate(p: &Payment) -> Result<String, ParseError> {
     }
     match (&y.language_alt, &y.name_alt) {
         (Some(l), Some(n)) => {
-            let mut k = vec![leaf("00", l.to_ascii_uppercase()), leaf("01", n.clone())];
-            if let Some(c) = &y.city_alt {
-                k.push(leaf("02", c.clone()));
+            // Keep sub-IDs we do not describe, and the language's case as written.
+            let mut k: Vec<Tlv> = items.iter().find(|t| t.tag == "64").and_then(|t| t.children.clone()).unwrap_or_default();
+            let keep_lang = k.iter().any(|t| t.tag == "00" && t.value.eq_ignore_ascii_case(l));
+            if !keep_lang {
+                set(&mut k, leaf("00", l.to_ascii_uppercase()));
             }
-            if let Some(old) = items.iter().find(|t| t.tag == "64").and_then(|t| t.children.as_ref()) {
-                // keep the language's case as written
-                if let Some(ol) = old.iter().find(|t| t.tag == "00") {
-                    if ol.value.eq_ignore_ascii_case(l) {
-                        k[0] = ol.clone();
-                    }
-                }
+            set(&mut k, leaf("01", n.clone()));
+            match &y.city_alt {
+                Some(c) => set(&mut k, leaf("02", c.clone())),
+                None => remove(&mut k, "02"),
+            }
+            if let Some(pos) = k.iter().position(|t| t.tag == "00") {
+                let t = k.remove(pos);
+                k.insert(0, t);
             }
             let t = node("64", k)?;
             set(&mut items, t);
