@@ -152,6 +152,7 @@ fn compute_dimension(t: &Triple, ms: f64) -> Option<usize> {
         _ => d,
     };
     let d = if d & 3 != 1 { d - 4 } else { d };
+    let d = if d > 177 && d <= 189 { 177 } else { d };
     (21..=177).contains(&d).then_some(d as usize)
 }
 
@@ -317,6 +318,99 @@ fn sample(img: &BitMatrix, dim: usize, xf: &Perspective) -> Option<Vec<u8>> {
     Some(cells)
 }
 
+/// Alignment-pattern centre coordinates (module units) for a version ≥ 2.
+pub fn alignment_positions(version: usize) -> Vec<usize> {
+    if !(2..=40).contains(&version) {
+        return Vec::new();
+    }
+    let num = version / 7 + 2;
+    let step = if version == 32 { 26 } else { (version * 4 + num * 2 + 1) / (num * 2 - 2) * 2 };
+    let mut out = vec![6usize];
+    let mut pos = version * 4 + 10;
+    let mut tail = Vec::new();
+    for _ in 0..num - 1 {
+        tail.push(pos);
+        pos = pos.saturating_sub(step);
+    }
+    tail.reverse();
+    out.extend(tail);
+    out
+}
+
+/// Samples the grid piecewise: every alignment pattern predicted by `xf` is searched for near
+/// its predicted position, and each cell between neighbouring alignment patterns gets its own
+/// perspective transform. Copes with curved or strongly tilted codes (zxing-cpp's SampleQR idea).
+fn sample_local(img: &BitMatrix, dim: usize, xf: &Perspective, ms: f64) -> Option<Vec<u8>> {
+    let version = (dim.checked_sub(17)?) / 4;
+    let pos = alignment_positions(version);
+    let n = pos.len();
+    if n < 2 {
+        return None;
+    }
+    let mut pts = vec![(0.0f64, 0.0f64); n * n];
+    let mut found = 0;
+    for j in 0..n {
+        for i in 0..n {
+            let (mx, my) = (pos[i] as f64 + 0.5, pos[j] as f64 + 0.5);
+            let pred = xf.map(mx, my)?;
+            let finder_corner = (i == 0 && j == 0) || (i == n - 1 && j == 0) || (i == 0 && j == n - 1);
+            let mut p = pred;
+            if !finder_corner {
+                // Predict from already located neighbours when possible (handles curvature).
+                let pred2 = if i > 0 && j > 0 {
+                    let a = pts[j * n + i - 1];
+                    let b = pts[(j - 1) * n + i];
+                    let c = pts[(j - 1) * n + i - 1];
+                    (a.0 + b.0 - c.0, a.1 + b.1 - c.1)
+                } else {
+                    pred
+                };
+                let guess = if i > 0 && j > 0 { ((pred.0 + pred2.0) / 2.0, (pred.1 + pred2.1) / 2.0) } else { pred };
+                if let Some(a) = find_alignment_in_region(img, ms, guess.0, guess.1, 2.5) {
+                    if (a.0 - guess.0).abs() < 3.0 * ms && (a.1 - guess.1).abs() < 3.0 * ms {
+                        p = a;
+                        found += 1;
+                    }
+                }
+            }
+            pts[j * n + i] = p;
+        }
+    }
+    if found == 0 {
+        return None;
+    }
+    let (w, h) = (img.width as f64, img.height as f64);
+    let mut cells = vec![0u8; dim * dim];
+    for cj in 0..n - 1 {
+        for ci in 0..n - 1 {
+            let (x0, x1, y0, y1) = (pos[ci], pos[ci + 1], pos[cj], pos[cj + 1]);
+            let src = [
+                (x0 as f64 + 0.5, y0 as f64 + 0.5),
+                (x1 as f64 + 0.5, y0 as f64 + 0.5),
+                (x1 as f64 + 0.5, y1 as f64 + 0.5),
+                (x0 as f64 + 0.5, y1 as f64 + 0.5),
+            ];
+            let dst = [pts[cj * n + ci], pts[cj * n + ci + 1], pts[(cj + 1) * n + ci + 1], pts[(cj + 1) * n + ci]];
+            let t = Perspective::quad_to_quad(src, dst)?;
+            let xs = if ci == 0 { 0 } else { x0 };
+            let xe = if ci == n - 2 { dim } else { x1 };
+            let ys = if cj == 0 { 0 } else { y0 };
+            let ye = if cj == n - 2 { dim } else { y1 };
+            for y in ys..ye {
+                for x in xs..xe {
+                    let (px, py) = t.map(x as f64 + 0.5, y as f64 + 0.5)?;
+                    let ix = px.clamp(0.0, w - 1.0) as usize;
+                    let iy = py.clamp(0.0, h - 1.0) as usize;
+                    if let Some(c) = cells.get_mut(y * dim + x) {
+                        *c = img.get(ix, iy) as u8;
+                    }
+                }
+            }
+        }
+    }
+    Some(cells)
+}
+
 fn transform_for(t: &Triple, align: Option<(f64, f64)>, dim: usize) -> Option<Perspective> {
     let d3 = dim as f64 - 3.5;
     let (brx, bry, src_br) = match align {
@@ -432,6 +526,15 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
         for a in variants {
             let Some(xf) = transform_for(t, a, dim) else { continue };
             let Some(cells) = sample(img, dim, &xf) else { continue };
+            #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+            if std::env::var_os("INTERPAY_DEBUG").is_some() {
+                eprintln!("    grid dim {dim} ms {ms:.2} align {a:?} version-info {:?}", read_version(&cells, dim));
+                if std::env::var_os("INTERPAY_DEBUG_GRID").is_some() {
+                    for row in cells.chunks(dim) {
+                        eprintln!("      {}", row.iter().map(|&b| if b != 0 { '#' } else { '.' }).collect::<String>());
+                    }
+                }
+            }
             if let Some(v) = read_version(&cells, dim) {
                 let vd = 17 + 4 * v;
                 if vd != dim && !tried.contains(&vd) && !dims.contains(&vd) {
@@ -443,8 +546,16 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
                 [p.0 as f32, p.1 as f32]
             };
             let d = dim as f64;
-            if f(ModuleGrid { size: dim, cells, corners: [c(0.0, 0.0), c(d, 0.0), c(d, d), c(0.0, d)] }) {
+            let corners = [c(0.0, 0.0), c(d, 0.0), c(d, d), c(0.0, d)];
+            if f(ModuleGrid { size: dim, cells, corners }) {
                 return true;
+            }
+            if try_harder && a.is_some() && dim > 25 {
+                if let Some(cells) = sample_local(img, dim, &xf, ms) {
+                    if f(ModuleGrid { size: dim, cells, corners }) {
+                        return true;
+                    }
+                }
             }
         }
     }

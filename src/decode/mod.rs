@@ -183,6 +183,16 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
         return false;
     }
     let triples = finder::triples(&patterns);
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("matrix {}x{} scale {scale}: {} patterns, {} triples", bits.width, bits.height, patterns.len(), triples.len());
+        for p in &patterns {
+            eprintln!("  p ({:.1},{:.1}) ms {:.2} n {}", p.x, p.y, p.module_size, p.count);
+        }
+        for t in triples.iter().take(5) {
+            eprintln!("  t {:?} score {:.3}", t.idx, t.score);
+        }
+    }
     let mut used = vec![false; patterns.len()];
     for t in triples.iter().take(MAX_TRIPLES) {
         if t.idx.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
