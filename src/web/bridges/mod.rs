@@ -78,3 +78,53 @@ pub fn detect_environment() -> Environment {
 pub async fn pay(wallet: WalletId, wallet_params: &serde_json::Value) -> Outcome {
     bridge_for(wallet).pay(wallet_params).await
 }
+
+/// Test entry points (browser tests in `tests/e2e/bridges.test.mjs` drive each bridge through a
+/// stand-in object with the real API's shape). They do only what the widget does.
+mod test_exports {
+    use super::*;
+    use wasm_bindgen::prelude::*;
+
+    fn out<T: serde::Serialize>(v: &T) -> JsValue {
+        use serde::Serialize;
+        v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    }
+
+    /// `__interpay_test_pay("wechat_jsapi", wallet_params)` → the bridge's outcome JSON.
+    #[wasm_bindgen(js_name = "__interpay_test_pay")]
+    pub async fn test_pay(wallet: String, wallet_params: JsValue) -> JsValue {
+        let outcome = match crate::wallet::WalletId::parse(&wallet) {
+            Some(w) => pay(w, &js::from_js(&wallet_params)).await,
+            None => js::failed("unknown_wallet", format!("unknown wallet {wallet:?}")),
+        };
+        out(&outcome)
+    }
+
+    /// `__interpay_test_environment(payment)` → `{environment, detected, wallets}` (the picker's rows).
+    #[wasm_bindgen(js_name = "__interpay_test_environment")]
+    pub fn test_environment(payment: JsValue) -> JsValue {
+        let env = detect_environment();
+        let d = env.detect();
+        let wallets = serde_json::from_value::<crate::payload::Payment>(js::from_js(&payment))
+            .map(|p| crate::wallet::rank_wallets(&p, &env))
+            .map_err(|e| e.to_string());
+        out(&serde_json::json!({
+            "environment": env,
+            "detected": {
+                "wechat": d.wechat, "wechat_mini_program": d.wechat_mini_program, "alipay": d.alipay,
+                "alipay_mini_program": d.alipay_mini_program, "unionpay": d.unionpay, "mobile": d.mobile,
+                "plain_mobile_browser": d.plain_mobile_browser,
+            },
+            "wallets": match wallets { Ok(w) => serde_json::to_value(w).unwrap_or_default(), Err(e) => serde_json::json!({"error": e}) },
+        }))
+    }
+
+    /// `__interpay_test_returned()` → `{order_id, outcome}` from the page URL, or null.
+    #[wasm_bindgen(js_name = "__interpay_test_returned")]
+    pub fn test_returned() -> JsValue {
+        match returned() {
+            Some(r) => out(&serde_json::json!({"order_id": r.order_id, "outcome": r.outcome})),
+            None => JsValue::NULL,
+        }
+    }
+}
