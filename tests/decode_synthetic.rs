@@ -1,0 +1,264 @@
+//! Synthetic codes rendered with the `qrcode` crate, distorted the ways phone cameras distort
+//! them (scale, rotation, perspective, blur, noise, uneven light, inversion, mirroring, several
+//! codes per frame), then read back with `interpay::decode::decode`.
+
+use interpay::decode::{decode, DecodeOptions, LumaImage, Region};
+use qrcode::{Color, EcLevel, QrCode};
+
+struct Img {
+    w: usize,
+    h: usize,
+    px: Vec<u8>,
+}
+
+impl Img {
+    fn decode(&self, opts: &DecodeOptions) -> Vec<String> {
+        decode(LumaImage { width: self.w, height: self.h, data: &self.px }, opts).into_iter().map(|d| d.text).collect()
+    }
+    fn get(&self, x: f64, y: f64) -> f64 {
+        // Bilinear sample with white outside.
+        let (x0, y0) = (x.floor(), y.floor());
+        let (fx, fy) = (x - x0, y - y0);
+        let p = |xx: f64, yy: f64| -> f64 {
+            if xx < 0.0 || yy < 0.0 || xx >= self.w as f64 || yy >= self.h as f64 {
+                255.0
+            } else {
+                self.px[yy as usize * self.w + xx as usize] as f64
+            }
+        };
+        let a = p(x0, y0) * (1.0 - fx) + p(x0 + 1.0, y0) * fx;
+        let b = p(x0, y0 + 1.0) * (1.0 - fx) + p(x0 + 1.0, y0 + 1.0) * fx;
+        a * (1.0 - fy) + b * fy
+    }
+}
+
+/// Renders `text` with `scale` pixels per module and a 4-module quiet zone.
+fn render(text: &str, scale: usize, ec: EcLevel) -> Img {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), ec).expect("encodable");
+    let n = code.width();
+    let colors = code.to_colors();
+    let quiet = 4;
+    let side = (n + 2 * quiet) * scale;
+    let mut px = vec![255u8; side * side];
+    for y in 0..n {
+        for x in 0..n {
+            if colors[y * n + x] == Color::Dark {
+                for dy in 0..scale {
+                    let row = (y + quiet) * scale + dy;
+                    for dx in 0..scale {
+                        px[row * side + (x + quiet) * scale + dx] = 0;
+                    }
+                }
+            }
+        }
+    }
+    Img { w: side, h: side, px }
+}
+
+/// Maps the image through the inverse of `f` (output pixel → source point) onto a w×h canvas.
+fn warp(src: &Img, w: usize, h: usize, f: impl Fn(f64, f64) -> (f64, f64)) -> Img {
+    let mut px = vec![255u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let (sx, sy) = f(x as f64 + 0.5, y as f64 + 0.5);
+            px[y * w + x] = src.get(sx - 0.5, sy - 0.5).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    Img { w, h, px }
+}
+
+fn rotate(src: &Img, deg: f64) -> Img {
+    let a = deg.to_radians();
+    let side = ((src.w as f64) * 1.5) as usize;
+    let (cx, cy) = (side as f64 / 2.0, side as f64 / 2.0);
+    let (scx, scy) = (src.w as f64 / 2.0, src.h as f64 / 2.0);
+    warp(src, side, side, |x, y| {
+        let (dx, dy) = (x - cx, y - cy);
+        (scx + dx * a.cos() + dy * a.sin(), scy - dx * a.sin() + dy * a.cos())
+    })
+}
+
+fn box_blur(src: &Img, r: usize) -> Img {
+    let mut out = src.px.clone();
+    let r = r as isize;
+    for y in 0..src.h as isize {
+        for x in 0..src.w as isize {
+            let (mut s, mut n) = (0u32, 0u32);
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    let (xx, yy) = (x + dx, y + dy);
+                    if xx >= 0 && yy >= 0 && (xx as usize) < src.w && (yy as usize) < src.h {
+                        s += src.px[yy as usize * src.w + xx as usize] as u32;
+                        n += 1;
+                    }
+                }
+            }
+            out[y as usize * src.w + x as usize] = (s / n) as u8;
+        }
+    }
+    Img { w: src.w, h: src.h, px: out }
+}
+
+/// Deterministic xorshift noise.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+const PAY: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+
+#[test]
+fn reads_plain_codes_at_many_scales() {
+    for (text, ec) in [("https://pay.example/x?id=42", EcLevel::L), (PAY, EcLevel::M), ("upi://pay?pa=shop@upi&pn=Shop&am=10.00", EcLevel::H)] {
+        for scale in [2, 3, 4, 7, 12] {
+            let img = render(text, scale, ec);
+            assert_eq!(img.decode(&DecodeOptions::default()), vec![text.to_string()], "scale {scale}");
+        }
+    }
+}
+
+#[test]
+fn reads_rotated_codes() {
+    let img = render(PAY, 5, EcLevel::M);
+    for deg in [0.0, 10.0, 30.0, 45.0, 90.0, 135.0, 180.0, 222.0, 270.0, 333.0] {
+        let r = rotate(&img, deg);
+        assert_eq!(r.decode(&DecodeOptions::default()), vec![PAY.to_string()], "{deg} degrees");
+    }
+}
+
+#[test]
+fn reads_perspective_tilted_codes() {
+    let img = render("https://interpay.example/checkout/123456", 6, EcLevel::M);
+    let (w, h) = (img.w, img.h);
+    for k in [0.0005, 0.001, 0.0015] {
+        // A projective warp: the right side shrinks (code tilted away from the camera).
+        let out = warp(&img, w, h, |x, y| {
+            let d = 1.0 - k * x;
+            let cy = h as f64 / 2.0;
+            (x / d, cy + (y - cy) / d)
+        });
+        assert_eq!(out.decode(&DecodeOptions::default()), vec!["https://interpay.example/checkout/123456".to_string()], "k={k}");
+    }
+}
+
+#[test]
+fn reads_blurred_noisy_unevenly_lit_codes() {
+    let img = render(PAY, 6, EcLevel::Q);
+    let mut b = box_blur(&img, 2);
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let w = b.w;
+    for (i, p) in b.px.iter_mut().enumerate() {
+        let (x, y) = ((i % w) as f64, (i / w) as f64);
+        // Strong light gradient from the top-left corner plus sensor noise, low contrast.
+        let light = 0.35 + 0.65 * (x + y) / (2.0 * w as f64);
+        let noise = (rng.next() % 21) as f64 - 10.0;
+        *p = (40.0 + (*p as f64) * 0.6 * light + noise).clamp(0.0, 255.0) as u8;
+    }
+    assert_eq!(b.decode(&DecodeOptions::default()), vec![PAY.to_string()]);
+}
+
+#[test]
+fn reads_inverted_only_when_asked() {
+    let mut img = render("light on dark", 5, EcLevel::M);
+    for p in &mut img.px {
+        *p = 255 - *p;
+    }
+    assert_eq!(img.decode(&DecodeOptions::default()), vec!["light on dark".to_string()]);
+    let no_inv = DecodeOptions { try_invert: false, try_harder: false, ..Default::default() };
+    assert!(img.decode(&no_inv).is_empty());
+}
+
+#[test]
+fn reads_mirrored_codes() {
+    let img = render("mirror mirror", 5, EcLevel::M);
+    let m = warp(&img, img.w, img.h, |x, y| (img.w as f64 - x, y));
+    assert_eq!(m.decode(&DecodeOptions { try_mirror: true, ..Default::default() }), vec!["mirror mirror".to_string()]);
+}
+
+#[test]
+fn reads_several_codes_in_one_frame() {
+    let texts = ["first code", "second code", "https://third.example/code"];
+    let (w, h) = (900, 400);
+    let mut px = vec![200u8; w * h];
+    for (k, t) in texts.iter().enumerate() {
+        let c = render(t, 5, EcLevel::M);
+        let ox = 20 + k * 300;
+        for y in 0..c.h {
+            for x in 0..c.w {
+                if ox + x < w && 40 + y < h {
+                    px[(40 + y) * w + ox + x] = c.px[y * c.w + x];
+                }
+            }
+        }
+    }
+    let img = Img { w, h, px };
+    let mut got = img.decode(&DecodeOptions::default());
+    got.sort();
+    let mut want: Vec<String> = texts.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want);
+    // max_codes stops early.
+    assert_eq!(img.decode(&DecodeOptions { max_codes: 1, ..Default::default() }).len(), 1);
+}
+
+#[test]
+fn region_of_interest_limits_the_search_and_keeps_image_coordinates() {
+    let c = render("in the region", 4, EcLevel::M);
+    let (w, h) = (640, 480);
+    let mut px = vec![255u8; w * h];
+    let (ox, oy) = (300, 200);
+    for y in 0..c.h {
+        for x in 0..c.w {
+            px[(oy + y) * w + ox + x] = c.px[y * c.w + x];
+        }
+    }
+    let img = LumaImage { width: w, height: h, data: &px };
+    let opts = DecodeOptions { region: Some(Region { x: 280, y: 180, width: 300, height: 280 }), ..Default::default() };
+    let got = decode(img, &opts);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].text, "in the region");
+    // Top-left corner of the symbol (quiet zone = 4 modules of 4 px).
+    let [x, y] = got[0].corners[0];
+    assert!((x - (ox + 16) as f32).abs() < 3.0 && (y - (oy + 16) as f32).abs() < 3.0, "corner {x},{y}");
+    let elsewhere = DecodeOptions { region: Some(Region { x: 0, y: 0, width: 200, height: 200 }), ..Default::default() };
+    assert!(decode(img, &elsewhere).is_empty());
+}
+
+#[test]
+fn shift_jis_kanji_codes_are_decoded_not_garbled() {
+    // Byte-mode Shift-JIS payload (as Japanese encoders emit it).
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("今度のバージョン");
+    let code = QrCode::with_error_correction_level(&sjis[..], EcLevel::M).unwrap();
+    let n = code.width();
+    let colors = code.to_colors();
+    let s = 4;
+    let side = (n + 8) * s;
+    let mut px = vec![255u8; side * side];
+    for y in 0..n {
+        for x in 0..n {
+            if colors[y * n + x] == Color::Dark {
+                for dy in 0..s {
+                    for dx in 0..s {
+                        px[((y + 4) * s + dy) * side + (x + 4) * s + dx] = 0;
+                    }
+                }
+            }
+        }
+    }
+    let got = decode(LumaImage { width: side, height: side, data: &px }, &DecodeOptions::default());
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].text, "今度のバージョン");
+    assert_eq!(got[0].bytes, sjis.to_vec());
+}
+
+#[test]
+fn rgba_to_luma_matches_bt601() {
+    let rgba = [255, 255, 255, 255, 0, 0, 0, 255, 255, 0, 0, 255, 10];
+    assert_eq!(interpay::decode::rgba_to_luma(&rgba, 3, 1), vec![255, 0, 76]);
+    assert_eq!(interpay::decode::rgba_to_luma(&rgba, 5, 5).len(), 3);
+}
