@@ -1,0 +1,457 @@
+//! Widget messages in English, French, Simplified and Traditional Chinese.
+//!
+//! One table keyed by [`Msg`]: every message has every language (the compiler checks it).
+//! Placeholders are `{name}`; [`Locale::fmt`] fills them.
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    En,
+    Fr,
+    ZhHans,
+    ZhHant,
+}
+
+impl Locale {
+    /// Match a BCP 47 tag (`fr-CA`, `zh-TW`, `zh-Hant-HK`, `zh`, `en-GB` …). `None` for other languages.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let t = tag.trim().replace('_', "-").to_ascii_lowercase();
+        let lang = t.split('-').next().unwrap_or("");
+        match lang {
+            "en" => Some(Locale::En),
+            "fr" => Some(Locale::Fr),
+            "zh" => {
+                let rest: Vec<&str> = t.split('-').skip(1).collect();
+                if rest.iter().any(|s| *s == "hant" || *s == "tw" || *s == "hk" || *s == "mo") && !rest.contains(&"hans") {
+                    Some(Locale::ZhHant)
+                } else {
+                    Some(Locale::ZhHans)
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The first supported tag of a preference list, else English.
+    pub fn negotiate<'a>(tags: impl IntoIterator<Item = &'a str>) -> Locale {
+        tags.into_iter().find_map(Locale::from_tag).unwrap_or(Locale::En)
+    }
+
+    /// The tag given to `Intl` and to the `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Fr => "fr",
+            Locale::ZhHans => "zh-CN",
+            Locale::ZhHant => "zh-TW",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Locale::En => 0,
+            Locale::Fr => 1,
+            Locale::ZhHans => 2,
+            Locale::ZhHant => 3,
+        }
+    }
+
+    pub fn t(self, m: Msg) -> &'static str {
+        table(m)[self.index()]
+    }
+
+    /// The message with its `{placeholders}` filled.
+    pub fn fmt(self, m: Msg, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(m).to_string();
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+}
+
+/// Message ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    ScanToPay,
+    Loading,
+    DialogTitle,
+    Close,
+    PointCamera,
+    StartingCamera,
+    TorchOn,
+    TorchOff,
+    SwitchCamera,
+    Zoom,
+    FromGallery,
+    PasteImage,
+    OtherWays,
+    ErrDenied,
+    ErrNoCamera,
+    ErrInUse,
+    ErrInsecure,
+    ErrCameraOther,
+    ErrDeniedTitle,
+    ErrNoCameraTitle,
+    ErrInUseTitle,
+    ErrInsecureTitle,
+    ErrCameraOtherTitle,
+    TryCameraAgain,
+    ReadingImage,
+    NoCodeInImage,
+    NoImageInClipboard,
+    ClipboardUnavailable,
+    ImageUnreadable,
+    NotPaymentTitle,
+    NotPaymentBody,
+    NotPaymentLink,
+    Copy,
+    Copied,
+    ScanAgain,
+    InvalidTitle,
+    InvalidBody,
+    InvalidWhere,
+    ConfirmTitle,
+    PayTo,
+    Amount,
+    AmountFixed,
+    AmountEnter,
+    TipOptional,
+    FeeFixed,
+    FeePercent,
+    TipAsked,
+    Total,
+    AcceptedBy,
+    PayWith,
+    WalletUnavailable,
+    NoWallet,
+    PayButton,
+    PayButtonNoName,
+    AmountErrEmpty,
+    AmountErrInvalid,
+    AmountErrDecimals,
+    AmountErrWhole,
+    AmountErrZero,
+    AmountErrTooLarge,
+    NoCurrency,
+    BadCodeAmount,
+    CreatingOrder,
+    WaitingWallet,
+    ConfirmingMerchant,
+    SuccessTitle,
+    SuccessBody,
+    CancelledTitle,
+    CancelledBody,
+    FailedTitle,
+    PendingTitle,
+    PendingBody,
+    CheckAgain,
+    Retry,
+    Done,
+    OrderFailed,
+    NetworkError,
+    WalletFailed,
+    MerchantFailed,
+    Warning,
+    Reference,
+    CodeScanned,
+    UnknownPayee,
+    OrderNumber,
+    PaidAt,
+    ScannerRestarted,
+    NoOrderUrl,
+    WalletSandbox,
+    WalletWechatJsapi,
+    WalletWechatMiniProgram,
+    WalletAlipayApp,
+    WalletAlipayMiniProgram,
+    WalletUnionpay,
+    WalletPaymentRequest,
+    WalletDeepLink,
+    ROpenInWechat,
+    ROpenInWechatMiniProgram,
+    RUseMiniProgramPayment,
+    RWechatJssdkMissing,
+    ROpenInAlipay,
+    ROpenInAlipayMiniProgram,
+    RAlipayJssdkMissing,
+    ROpenInUnionpayApp,
+    RUnionpaySdkMissing,
+    RNoPaymentHandler,
+    ROpenInMobileBrowser,
+    ROpenOnPhone,
+    RNotSupportedForScheme,
+    RSandboxNotLoaded,
+    Recommended,
+}
+
+#[allow(clippy::too_many_lines)]
+fn table(m: Msg) -> [&'static str; 4] {
+    use Msg::*;
+    match m {
+        ScanToPay => ["Scan to pay", "Scanner pour payer", "扫码支付", "掃碼付款"],
+        Loading => ["Loading…", "Chargement…", "加载中…", "載入中…"],
+        DialogTitle => ["Scan a payment code", "Scanner un code de paiement", "扫描付款码", "掃描付款碼"],
+        Close => ["Close", "Fermer", "关闭", "關閉"],
+        PointCamera => [
+            "Point the camera at the QR code",
+            "Placez le code QR dans le cadre",
+            "将二维码放入框内",
+            "將 QR 碼放入框內",
+        ],
+        StartingCamera => ["Starting the camera…", "Démarrage de la caméra…", "正在启动摄像头…", "正在啟動相機…"],
+        TorchOn => ["Turn the light on", "Allumer la lampe", "打开手电筒", "開啟手電筒"],
+        TorchOff => ["Turn the light off", "Éteindre la lampe", "关闭手电筒", "關閉手電筒"],
+        SwitchCamera => ["Switch camera", "Changer de caméra", "切换摄像头", "切換相機"],
+        Zoom => ["Zoom", "Zoom", "缩放", "縮放"],
+        FromGallery => ["Scan a picture", "Scanner une photo", "从相册选择", "從相簿選擇"],
+        PasteImage => ["Paste an image", "Coller une image", "粘贴图片", "貼上圖片"],
+        OtherWays => ["No camera? Use a picture of the code:", "Pas de caméra ? Utilisez une photo du code :", "无法使用摄像头？使用二维码图片：", "無法使用相機？使用 QR 碼圖片："],
+        ErrDeniedTitle => ["Camera access denied", "Accès à la caméra refusé", "摄像头权限被拒绝", "相機權限遭拒"],
+        ErrDenied => [
+            "Allow the camera for this site in your browser settings, then try again. Or scan a picture of the code.",
+            "Autorisez la caméra pour ce site dans les réglages du navigateur, puis réessayez. Ou scannez une photo du code.",
+            "请在浏览器设置中允许此网站使用摄像头，然后重试。也可以扫描二维码图片。",
+            "請在瀏覽器設定中允許此網站使用相機，然後重試。也可以掃描 QR 碼圖片。",
+        ],
+        ErrNoCameraTitle => ["No camera found", "Aucune caméra trouvée", "未找到摄像头", "找不到相機"],
+        ErrNoCamera => [
+            "This device has no camera we can use. Scan a picture of the code instead.",
+            "Cet appareil n'a pas de caméra utilisable. Scannez plutôt une photo du code.",
+            "此设备没有可用的摄像头。请改为扫描二维码图片。",
+            "此裝置沒有可用的相機。請改為掃描 QR 碼圖片。",
+        ],
+        ErrInUseTitle => ["Camera in use", "Caméra déjà utilisée", "摄像头被占用", "相機被佔用"],
+        ErrInUse => [
+            "Another app or tab is using the camera. Close it and try again, or scan a picture of the code.",
+            "Une autre application ou un autre onglet utilise la caméra. Fermez-le et réessayez, ou scannez une photo du code.",
+            "其他应用或标签页正在使用摄像头。请关闭后重试，或扫描二维码图片。",
+            "其他應用程式或分頁正在使用相機。請關閉後重試，或掃描 QR 碼圖片。",
+        ],
+        ErrInsecureTitle => ["Camera needs a secure page", "La caméra exige une page sécurisée", "摄像头需要安全连接", "相機需要安全連線"],
+        ErrInsecure => [
+            "Browsers only allow the camera on pages served over HTTPS. Scan a picture of the code instead.",
+            "Les navigateurs n'autorisent la caméra que sur les pages servies en HTTPS. Scannez plutôt une photo du code.",
+            "浏览器只允许 HTTPS 页面使用摄像头。请改为扫描二维码图片。",
+            "瀏覽器只允許 HTTPS 網頁使用相機。請改為掃描 QR 碼圖片。",
+        ],
+        ErrCameraOtherTitle => ["Camera unavailable", "Caméra indisponible", "摄像头不可用", "相機無法使用"],
+        ErrCameraOther => [
+            "The camera could not be started. Try again, or scan a picture of the code.",
+            "La caméra n'a pas pu démarrer. Réessayez, ou scannez une photo du code.",
+            "无法启动摄像头。请重试，或扫描二维码图片。",
+            "無法啟動相機。請重試，或掃描 QR 碼圖片。",
+        ],
+        TryCameraAgain => ["Try the camera again", "Réessayer la caméra", "重试摄像头", "重試相機"],
+        ReadingImage => ["Reading the picture…", "Lecture de l'image…", "正在识别图片…", "正在辨識圖片…"],
+        NoCodeInImage => [
+            "No QR code was found in this picture. Try a sharper picture, closer to the code.",
+            "Aucun code QR trouvé sur cette image. Essayez une photo plus nette, plus près du code.",
+            "图片中未找到二维码。请换一张更清晰、离二维码更近的图片。",
+            "圖片中找不到 QR 碼。請換一張更清晰、離 QR 碼更近的圖片。",
+        ],
+        NoImageInClipboard => [
+            "There is no image in the clipboard. Copy a picture of the code first.",
+            "Le presse-papiers ne contient pas d'image. Copiez d'abord une photo du code.",
+            "剪贴板中没有图片。请先复制二维码图片。",
+            "剪貼簿中沒有圖片。請先複製 QR 碼圖片。",
+        ],
+        ClipboardUnavailable => [
+            "This browser does not let us read the clipboard. Press Ctrl+V / ⌘V here, or choose a picture.",
+            "Ce navigateur ne permet pas de lire le presse-papiers. Appuyez sur Ctrl+V / ⌘V ici, ou choisissez une photo.",
+            "此浏览器不允许读取剪贴板。请在此按 Ctrl+V / ⌘V，或选择图片。",
+            "此瀏覽器不允許讀取剪貼簿。請在此按 Ctrl+V / ⌘V，或選擇圖片。",
+        ],
+        ImageUnreadable => [
+            "This file could not be opened as a picture.",
+            "Ce fichier n'a pas pu être ouvert comme image.",
+            "无法打开此图片文件。",
+            "無法開啟此圖片檔案。",
+        ],
+        NotPaymentTitle => ["This is not a payment code", "Ce n'est pas un code de paiement", "这不是付款码", "這不是付款碼"],
+        NotPaymentBody => ["The code contains:", "Le code contient :", "二维码内容：", "QR 碼內容："],
+        NotPaymentLink => [
+            "It is a link. For your safety it is not opened.",
+            "C'est un lien. Par sécurité, il n'est pas ouvert.",
+            "这是一个链接。为了您的安全，不会自动打开。",
+            "這是一個連結。為了您的安全，不會自動開啟。",
+        ],
+        Copy => ["Copy", "Copier", "复制", "複製"],
+        Copied => ["Copied", "Copié", "已复制", "已複製"],
+        ScanAgain => ["Scan again", "Scanner à nouveau", "重新扫描", "重新掃描"],
+        InvalidTitle => ["This payment code is not valid", "Ce code de paiement n'est pas valide", "付款码无效", "付款碼無效"],
+        InvalidBody => [
+            "Nothing was paid. Ask the merchant for another code.",
+            "Rien n'a été payé. Demandez un autre code au commerçant.",
+            "未进行任何付款。请向商家索取新的付款码。",
+            "未進行任何付款。請向商家索取新的付款碼。",
+        ],
+        InvalidWhere => ["Problem: {message} (position {position})", "Problème : {message} (position {position})", "问题：{message}（位置 {position}）", "問題：{message}（位置 {position}）"],
+        ConfirmTitle => ["Confirm payment", "Confirmer le paiement", "确认付款", "確認付款"],
+        PayTo => ["Pay to", "Payer à", "收款方", "收款方"],
+        Amount => ["Amount", "Montant", "金额", "金額"],
+        AmountFixed => ["Amount set by the merchant", "Montant fixé par le commerçant", "金额由商家设定", "金額由商家設定"],
+        AmountEnter => ["Enter the amount", "Saisissez le montant", "请输入金额", "請輸入金額"],
+        TipOptional => ["Tip (optional)", "Pourboire (facultatif)", "小费（可选）", "小費（選填）"],
+        FeeFixed => ["Convenience fee", "Frais de service", "服务费", "服務費"],
+        FeePercent => ["Convenience fee ({percent}%)", "Frais de service ({percent} %)", "服务费（{percent}%）", "服務費（{percent}%）"],
+        TipAsked => ["The merchant invites a tip", "Le commerçant propose un pourboire", "商家邀请您支付小费", "商家邀請您支付小費"],
+        Total => ["Total", "Total", "合计", "合計"],
+        AcceptedBy => ["Accepted by", "Accepté par", "支持", "支援"],
+        PayWith => ["Pay with", "Payer avec", "支付方式", "付款方式"],
+        WalletUnavailable => ["Not available on this page", "Indisponible sur cette page", "在此页面不可用", "在此頁面無法使用"],
+        NoWallet => [
+            "No wallet on this page can pay this code. Open this page in a wallet app that accepts it.",
+            "Aucun portefeuille de cette page ne peut payer ce code. Ouvrez cette page dans une application qui l'accepte.",
+            "此页面没有可以支付此付款码的钱包。请在支持的钱包应用中打开此页面。",
+            "此頁面沒有可以支付此付款碼的錢包。請在支援的錢包應用程式中開啟此頁面。",
+        ],
+        PayButton => ["Pay {amount} to {name}", "Payer {amount} à {name}", "向 {name} 支付 {amount}", "向 {name} 付款 {amount}"],
+        PayButtonNoName => ["Pay {amount}", "Payer {amount}", "支付 {amount}", "付款 {amount}"],
+        AmountErrEmpty => ["Enter an amount.", "Saisissez un montant.", "请输入金额。", "請輸入金額。"],
+        AmountErrInvalid => [
+            "Enter a number, like 12.50.",
+            "Saisissez un nombre, par exemple 12,50.",
+            "请输入数字，例如 12.50。",
+            "請輸入數字，例如 12.50。",
+        ],
+        AmountErrDecimals => [
+            "Use at most {n} decimal places.",
+            "Utilisez au plus {n} décimales.",
+            "最多 {n} 位小数。",
+            "最多 {n} 位小數。",
+        ],
+        AmountErrWhole => ["Enter a whole amount (no decimals).", "Saisissez un montant entier (sans décimales).", "请输入整数金额（无小数）。", "請輸入整數金額（無小數）。"],
+        AmountErrZero => ["The amount must be more than zero.", "Le montant doit être supérieur à zéro.", "金额必须大于零。", "金額必須大於零。"],
+        AmountErrTooLarge => ["This amount is too large.", "Ce montant est trop élevé.", "金额过大。", "金額過大。"],
+        NoCurrency => [
+            "This code does not say which currency to pay in, so it cannot be paid here.",
+            "Ce code n'indique pas la devise, il ne peut donc pas être payé ici.",
+            "此付款码未注明币种，无法在此支付。",
+            "此付款碼未註明幣別，無法在此付款。",
+        ],
+        BadCodeAmount => [
+            "The amount in this code is not valid. Ask the merchant for another code.",
+            "Le montant de ce code n'est pas valide. Demandez un autre code au commerçant.",
+            "此付款码中的金额无效。请向商家索取新的付款码。",
+            "此付款碼中的金額無效。請向商家索取新的付款碼。",
+        ],
+        CreatingOrder => ["Creating the order…", "Création de la commande…", "正在创建订单…", "正在建立訂單…"],
+        WaitingWallet => ["Confirm in your wallet…", "Confirmez dans votre portefeuille…", "请在钱包中确认…", "請在錢包中確認…"],
+        ConfirmingMerchant => ["Checking with the merchant…", "Vérification auprès du commerçant…", "正在向商家确认…", "正在向商家確認…"],
+        SuccessTitle => ["Payment complete", "Paiement effectué", "支付成功", "付款成功"],
+        SuccessBody => ["{amount} paid to {name}", "{amount} payés à {name}", "已向 {name} 支付 {amount}", "已向 {name} 付款 {amount}"],
+        CancelledTitle => ["Payment cancelled", "Paiement annulé", "支付已取消", "付款已取消"],
+        CancelledBody => ["You have not been charged.", "Vous n'avez pas été débité.", "您没有被扣款。", "您沒有被扣款。"],
+        FailedTitle => ["Payment failed", "Échec du paiement", "支付失败", "付款失敗"],
+        PendingTitle => ["Payment not confirmed yet", "Paiement pas encore confirmé", "支付尚未确认", "付款尚未確認"],
+        PendingBody => [
+            "Your wallet finished, but the merchant has not confirmed the payment yet. Check again before paying a second time.",
+            "Votre portefeuille a terminé, mais le commerçant n'a pas encore confirmé le paiement. Vérifiez avant de payer une seconde fois.",
+            "钱包已完成操作，但商家尚未确认收款。请先再次查询，不要重复付款。",
+            "錢包已完成操作，但商家尚未確認收款。請先再次查詢，不要重複付款。",
+        ],
+        CheckAgain => ["Check again", "Vérifier à nouveau", "再次查询", "再次查詢"],
+        Retry => ["Try again", "Réessayer", "重试", "重試"],
+        Done => ["Done", "Terminé", "完成", "完成"],
+        OrderFailed => [
+            "The merchant could not create the order ({message}). You have not been charged.",
+            "Le commerçant n'a pas pu créer la commande ({message}). Vous n'avez pas été débité.",
+            "商家无法创建订单（{message}）。您没有被扣款。",
+            "商家無法建立訂單（{message}）。您沒有被扣款。",
+        ],
+        NetworkError => [
+            "Network problem: the merchant could not be reached. Check your connection and try again.",
+            "Problème de réseau : le commerçant est injoignable. Vérifiez votre connexion et réessayez.",
+            "网络问题：无法连接商家。请检查网络后重试。",
+            "網路問題：無法連線商家。請檢查網路後重試。",
+        ],
+        WalletFailed => ["The wallet could not pay: {message}", "Le portefeuille n'a pas pu payer : {message}", "钱包支付失败：{message}", "錢包付款失敗：{message}"],
+        MerchantFailed => [
+            "The merchant reports that the payment did not go through.",
+            "Le commerçant indique que le paiement n'a pas abouti.",
+            "商家表示付款未成功。",
+            "商家表示付款未成功。",
+        ],
+        Warning => ["Check before paying", "À vérifier avant de payer", "付款前请核对", "付款前請核對"],
+        Reference => ["Reference", "Référence", "参考号", "參考編號"],
+        CodeScanned => ["Code scanned", "Code scanné", "已扫描", "已掃描"],
+        UnknownPayee => ["Unnamed merchant", "Commerçant sans nom", "未具名商家", "未具名商家"],
+        OrderNumber => ["Order {id}", "Commande {id}", "订单 {id}", "訂單 {id}"],
+        PaidAt => ["Paid on {date}", "Payé le {date}", "支付时间：{date}", "付款時間：{date}"],
+        ScannerRestarted => [
+            "The scanner restarted after a problem.",
+            "Le scanner a redémarré après un problème.",
+            "扫描器出现问题，已自动重启。",
+            "掃描器發生問題，已自動重新啟動。",
+        ],
+        NoOrderUrl => [
+            "This checkout is not set up (no order-url). Payment is not possible.",
+            "Ce paiement n'est pas configuré (pas d'order-url). Impossible de payer.",
+            "此收银台未配置（缺少 order-url），无法付款。",
+            "此收銀台未設定（缺少 order-url），無法付款。",
+        ],
+        WalletSandbox => ["Sandbox wallet", "Portefeuille de test", "沙盒钱包", "沙盒錢包"],
+        WalletWechatJsapi => ["WeChat Pay", "WeChat Pay", "微信支付", "微信支付"],
+        WalletWechatMiniProgram => ["WeChat Pay (mini program)", "WeChat Pay (mini-programme)", "微信支付（小程序）", "微信支付（小程式）"],
+        WalletAlipayApp => ["Alipay", "Alipay", "支付宝", "支付寶"],
+        WalletAlipayMiniProgram => ["Alipay (mini program)", "Alipay (mini-programme)", "支付宝（小程序）", "支付寶（小程式）"],
+        WalletUnionpay => ["UnionPay", "UnionPay", "银联云闪付", "銀聯雲閃付"],
+        WalletPaymentRequest => ["Pay in the browser", "Payer dans le navigateur", "浏览器支付", "瀏覽器付款"],
+        WalletDeepLink => ["Open the wallet app", "Ouvrir l'application", "打开钱包应用", "開啟錢包應用程式"],
+        ROpenInWechat => ["Open this page in WeChat to use it", "Ouvrez cette page dans WeChat pour l'utiliser", "请在微信中打开此页面", "請在微信中開啟此頁面"],
+        ROpenInWechatMiniProgram => ["Open the merchant's WeChat mini program", "Ouvrez le mini-programme WeChat du commerçant", "请打开商家的微信小程序", "請開啟商家的微信小程式"],
+        RUseMiniProgramPayment => ["Use the mini program payment option", "Utilisez l'option de paiement du mini-programme", "请使用小程序支付", "請使用小程式付款"],
+        RWechatJssdkMissing => ["This page did not load the WeChat SDK", "Cette page n'a pas chargé le SDK WeChat", "此页面未加载微信 JS-SDK", "此頁面未載入微信 JS-SDK"],
+        ROpenInAlipay => ["Open this page in Alipay to use it", "Ouvrez cette page dans Alipay pour l'utiliser", "请在支付宝中打开此页面", "請在支付寶中開啟此頁面"],
+        ROpenInAlipayMiniProgram => ["Open the merchant's Alipay mini program", "Ouvrez le mini-programme Alipay du commerçant", "请打开商家的支付宝小程序", "請開啟商家的支付寶小程式"],
+        RAlipayJssdkMissing => ["This page did not load the Alipay SDK", "Cette page n'a pas chargé le SDK Alipay", "此页面未加载支付宝 JS-SDK", "此頁面未載入支付寶 JS-SDK"],
+        ROpenInUnionpayApp => ["Open this page in the UnionPay app", "Ouvrez cette page dans l'application UnionPay", "请在云闪付中打开此页面", "請在雲閃付中開啟此頁面"],
+        RUnionpaySdkMissing => ["This page did not load the UnionPay SDK", "Cette page n'a pas chargé le SDK UnionPay", "此页面未加载云闪付 SDK", "此頁面未載入雲閃付 SDK"],
+        RNoPaymentHandler => ["This browser cannot pay by itself", "Ce navigateur ne peut pas payer lui-même", "此浏览器不支持直接支付", "此瀏覽器不支援直接付款"],
+        ROpenInMobileBrowser => ["Open this page in your phone's browser", "Ouvrez cette page dans le navigateur du téléphone", "请在手机浏览器中打开此页面", "請在手機瀏覽器中開啟此頁面"],
+        ROpenOnPhone => ["Needs a phone with the app", "Nécessite un téléphone avec l'application", "需要安装了该应用的手机", "需要安裝了該應用程式的手機"],
+        RNotSupportedForScheme => ["Does not accept this code", "N'accepte pas ce code", "不支持此付款码", "不支援此付款碼"],
+        RSandboxNotLoaded => ["The sandbox wallet is not on this page", "Le portefeuille de test n'est pas sur cette page", "此页面未加载沙盒钱包", "此頁面未載入沙盒錢包"],
+        Recommended => ["Recommended", "Recommandé", "推荐", "推薦"],
+    }
+}
+
+/// The message of a [`crate::wallet::WalletChoice::reason`] key (`None` for keys this table does not know).
+pub fn reason_msg(key: &str) -> Option<Msg> {
+    use crate::wallet::reasons as r;
+    Some(match key {
+        r::OPEN_IN_WECHAT => Msg::ROpenInWechat,
+        r::OPEN_IN_WECHAT_MINI_PROGRAM => Msg::ROpenInWechatMiniProgram,
+        r::USE_MINI_PROGRAM_PAYMENT => Msg::RUseMiniProgramPayment,
+        r::WECHAT_JSSDK_MISSING => Msg::RWechatJssdkMissing,
+        r::OPEN_IN_ALIPAY => Msg::ROpenInAlipay,
+        r::OPEN_IN_ALIPAY_MINI_PROGRAM => Msg::ROpenInAlipayMiniProgram,
+        r::ALIPAY_JSSDK_MISSING => Msg::RAlipayJssdkMissing,
+        r::OPEN_IN_UNIONPAY_APP => Msg::ROpenInUnionpayApp,
+        r::UNIONPAY_SDK_MISSING => Msg::RUnionpaySdkMissing,
+        r::NO_PAYMENT_HANDLER => Msg::RNoPaymentHandler,
+        r::OPEN_IN_MOBILE_BROWSER => Msg::ROpenInMobileBrowser,
+        r::OPEN_ON_PHONE => Msg::ROpenOnPhone,
+        r::NOT_SUPPORTED_FOR_SCHEME => Msg::RNotSupportedForScheme,
+        r::SANDBOX_NOT_LOADED => Msg::RSandboxNotLoaded,
+        _ => return None,
+    })
+}
+
+/// The wallet's display name.
+#[allow(unreachable_patterns)]
+pub fn wallet_msg(w: crate::wallet::WalletId) -> Option<Msg> {
+    use crate::wallet::WalletId as W;
+    Some(match w {
+        W::Sandbox => Msg::WalletSandbox,
+        W::WechatJsapi => Msg::WalletWechatJsapi,
+        W::WechatMiniProgram => Msg::WalletWechatMiniProgram,
+        W::AlipayApp => Msg::WalletAlipayApp,
+        W::AlipayMiniProgram => Msg::WalletAlipayMiniProgram,
+        W::Unionpay => Msg::WalletUnionpay,
+        W::PaymentRequest => Msg::WalletPaymentRequest,
+        W::DeepLink => Msg::WalletDeepLink,
+        _ => return None,
+    })
+}
