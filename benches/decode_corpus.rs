@@ -2,7 +2,9 @@
 //! QR samples), each image at 0/90/180/270 degrees, same scoring as `shared/corpus/peer_decoders.py`:
 //! a trial passes when one decoded text equals the `.txt` byte for byte.
 //!
-//! `cargo bench --bench decode_corpus [-- [--fails] [--json OUT] [--frames] [FILTER]]`
+//! `cargo bench --bench decode_corpus [-- [--fails] [--json OUT] [--summary OUT] [--frames] [--frames-dir DIR] [FILTER]]`
+//! (`--frames`: also time each code pasted on a 1280×720 canvas; `--frames-dir`: time the frame files
+//! `bench/run` wrote for the peers; `--summary`: JSON for `bench/peers.py --table`).
 //! Corpus: `$INTERPAY_CORPUS` or `../shared/corpus` (beside the repo); skipped when absent.
 
 use std::path::{Path, PathBuf};
@@ -92,11 +94,14 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let show_fails = args.iter().any(|a| a == "--fails");
     let frames = args.iter().any(|a| a == "--frames");
-    let json_out = args.iter().position(|a| a == "--json").and_then(|i| args.get(i + 1).cloned());
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1).cloned());
+    let json_out = value("--json");
+    let summary_out = value("--summary");
+    let frames_dir = value("--frames-dir");
     let filter = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with("--") && !(*i > 0 && args[i - 1] == "--json"))
+        .find(|(i, a)| !a.starts_with("--") && !(*i > 0 && args[i - 1].starts_with("--") && args[i - 1] != "--fails" && args[i - 1] != "--frames"))
         .map(|(_, a)| a.as_str());
     let root = corpus_root();
     if !root.join("qr").exists() {
@@ -175,6 +180,46 @@ fn main() {
             "1280x720 frames: {frame_ok}/{frame_n} read, {:.2} ms/frame",
             frame_secs * 1000.0 / frame_n.max(1) as f64
         );
+    }
+    // Same 1280×720 frame files the Python peers were timed on (bench/run).
+    let mut dir_frames = serde_json::Value::Null;
+    if let Some(dir) = &frames_dir {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "png")).collect())
+            .unwrap_or_default();
+        files.sort();
+        let mut loaded = Vec::new();
+        for f in &files {
+            let want = std::fs::read(f.with_extension("txt")).unwrap_or_default();
+            if let Ok(i) = image::open(f) {
+                loaded.push((i.to_luma8(), want));
+            }
+        }
+        // Warm-up pass, then the timed pass.
+        for (img, _) in loaded.iter().take(5) {
+            let (w, h) = img.dimensions();
+            let _ = decode(LumaImage { width: w as usize, height: h as usize, data: img.as_raw() }, &opts);
+        }
+        let mut ok = 0;
+        let t = Instant::now();
+        for (img, want) in &loaded {
+            let (w, h) = img.dimensions();
+            let got = decode(LumaImage { width: w as usize, height: h as usize, data: img.as_raw() }, &opts);
+            ok += got.iter().any(|d| d.text.as_bytes() == want.as_slice()) as usize;
+        }
+        let ms = t.elapsed().as_secs_f64() * 1000.0 / loaded.len().max(1) as f64;
+        println!("1280x720 frames from {dir}: {ok}/{} read, {ms:.2} ms/frame", loaded.len());
+        dir_frames = serde_json::json!({"ok": ok, "n": loaded.len(), "ms": ms});
+    }
+    if let Some(out) = summary_out {
+        let mut sets = serde_json::Map::new();
+        for set in ["zxing-cpp", "zxing"] {
+            let n = rows.iter().filter(|r| r.0 == set).count();
+            let ok = rows.iter().filter(|r| r.0 == set && r.4).count();
+            sets.insert(set.to_string(), serde_json::json!({"ok": ok, "trials": n, "ms": total_secs * 1000.0 / n_images.max(1) as f64}));
+        }
+        let v = serde_json::json!({"decoders": {"interpay (native)": {"sets": sets, "frames": dir_frames}}});
+        let _ = std::fs::write(out, serde_json::to_string_pretty(&v).unwrap_or_default());
     }
     if let Some(out) = json_out {
         let v: Vec<serde_json::Value> = rows

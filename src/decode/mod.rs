@@ -9,9 +9,11 @@
 //! 3. [`finder`]: 1:1:3:1:1 finder patterns with cross-checks, grouped into triples;
 //! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling,
 //!    version information;
-//! 5. bits → bytes: format information, unmasking, Reed–Solomon and segment decoding by
-//!    `rqrr::Grid::decode_to` (fed only well-formed grids: size 17+4v, v in 1..=40);
-//! 6. [`text`]: bytes → text (UTF-8, Shift-JIS, GBK, ISO-8859-1).
+//! 5. [`bitstream`]: format information, unmasking, Reed–Solomon, segments with ECI, Kanji, Hanzi.
+//!    (rqrr's `Grid::decode_to` was the first back end; it drops ECI designators and rejects Hanzi
+//!    mode, and on the corpora it read nothing this stage does not, so it is no longer on the hot
+//!    path. [`detector::ModuleGrid`] still implements `rqrr::BitGrid` for callers who want it.)
+//! 6. [`text`]: bytes without ECI → text (UTF-8, Shift-JIS, GBK, ISO-8859-1 guess).
 //!
 //! Passes, cheapest first, stopping as soon as a pass reads something: hybrid binarisation at full
 //! size (normal, then inverted), then with `try_harder` a 2× downscale (large images), the global
@@ -20,6 +22,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod binarizer;
+pub mod bitstream;
 pub mod detector;
 pub mod finder;
 pub mod luma;
@@ -242,11 +245,10 @@ fn decode_grid(g: detector::ModuleGrid, scale: f32) -> Option<Decoded> {
         return None;
     }
     let corners = g.corners.map(|[x, y]| [x * scale, y * scale]);
-    let grid = rqrr::Grid::new(g);
-    let mut bytes = Vec::new();
-    let meta = grid.decode_to(&mut bytes).ok()?;
-    let (text, _) = text::decode_text(&bytes);
-    Some(Decoded { text, bytes, corners, version: meta.version.0.min(40) as u8 })
+    if let Some((p, version)) = bitstream::decode_grid(&g) {
+        return Some(Decoded { text: p.text, bytes: p.bytes, corners, version: version as u8 });
+    }
+    None
 }
 
 /// RGBA (canvas `ImageData`) → luma, integer BT.601 weights.
