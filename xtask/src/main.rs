@@ -112,7 +112,27 @@ impl Args {
     }
 }
 
+/// The workspace root, found at run time (the binary may have been built from another checkout sharing
+/// CARGO_TARGET_DIR): `cargo run` sets CARGO_MANIFEST_DIR for the process; else ask cargo; else compile time.
 fn repo_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        let p = PathBuf::from(dir);
+        if p.join("Cargo.toml").exists() && p.file_name().is_some_and(|n| n == "xtask") {
+            if let Some(parent) = p.parent() {
+                return parent.to_path_buf();
+            }
+        }
+    }
+    if let Ok(out) = Command::new(cargo()).args(["locate-project", "--workspace", "--message-format", "plain"]).output() {
+        if out.status.success() {
+            let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            if let Some(parent) = manifest.parent() {
+                if parent.join("xtask").exists() {
+                    return parent.to_path_buf();
+                }
+            }
+        }
+    }
     // xtask/ lives directly under the workspace root.
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent dir").to_path_buf()
 }
@@ -263,7 +283,15 @@ fn build(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&pkg)?;
     eprintln!("xtask: wasm-bindgen {BINDGEN_VERSION} --target web → {}", pkg.display());
     let mut bg = wasm_bindgen_cli_support::Bindgen::new();
-    bg.input_path(&wasm).web(true)?.out_name("interpay").typescript(true).debug(dev).keep_debug(dev);
+    // Same defaults as the wasm-bindgen CLI (the library defaults differ): keep the default module path so
+    // `init()` with no argument fetches `interpay_bg.wasm` next to `interpay.js`.
+    bg.input_path(&wasm)
+        .web(true)?
+        .out_name("interpay")
+        .typescript(true)
+        .omit_default_module_path(false)
+        .debug(dev)
+        .keep_debug(dev);
     bg.generate(&pkg).map_err(|e| anyhow!("wasm-bindgen: {e:#}"))?;
     let bg_wasm = pkg.join("interpay_bg.wasm");
 
@@ -273,7 +301,7 @@ fn build(args: &[String]) -> Result<()> {
         eprintln!("xtask: wasm-opt -Oz ({})", opt.display());
         let tmp = pkg.join("interpay_bg.opt.wasm");
         let mut cmd = Command::new(&opt);
-        cmd.arg("-Oz").args(WASM_OPT_FEATURES).arg(&bg_wasm).arg("-o").arg(&tmp);
+        cmd.arg("-Oz").args(WASM_OPT_FEATURES).args(["--strip-debug", "--strip-producers"]).arg(&bg_wasm).arg("-o").arg(&tmp);
         run_cmd(&mut cmd)?;
         std::fs::rename(&tmp, &bg_wasm)?;
     }
