@@ -111,6 +111,11 @@ pub enum Msg {
     InvalidTitle,
     InvalidBody,
     InvalidWhere,
+    InvalidDamaged,
+    InvalidIncomplete,
+    InvalidCurrency,
+    InvalidExpired,
+    InvalidRules,
     ConfirmTitle,
     PayTo,
     Amount,
@@ -183,6 +188,7 @@ pub enum Msg {
     RNotSupportedForScheme,
     RSandboxNotLoaded,
     Recommended,
+    OtherWallets,
 }
 
 #[allow(clippy::too_many_lines)]
@@ -206,7 +212,7 @@ fn table(m: Msg) -> [&'static str; 4] {
         Zoom => ["Zoom", "Zoom", "缩放", "縮放"],
         FromGallery => ["Scan a picture", "Scanner une photo", "从相册选择", "從相簿選擇"],
         PasteImage => ["Paste an image", "Coller une image", "粘贴图片", "貼上圖片"],
-        OtherWays => ["No camera? Use a picture of the code:", "Pas de caméra ? Utilisez une photo du code :", "无法使用摄像头？使用二维码图片：", "無法使用相機？使用 QR 碼圖片："],
+        OtherWays => ["Or use a picture of the code:", "Ou utilisez une photo du code :", "或者使用二维码图片：", "或者使用 QR 碼圖片："],
         ErrDeniedTitle => ["Camera access denied", "Accès à la caméra refusé", "摄像头权限被拒绝", "相機權限遭拒"],
         ErrDenied => [
             "Allow the camera for this site in your browser settings, then try again. Or scan a picture of the code.",
@@ -287,6 +293,36 @@ fn table(m: Msg) -> [&'static str; 4] {
             "未進行任何付款。請向商家索取新的付款碼。",
         ],
         InvalidWhere => ["Problem: {message} (position {position})", "Problème : {message} (position {position})", "问题：{message}（位置 {position}）", "問題：{message}（位置 {position}）"],
+        InvalidDamaged => [
+            "The code is damaged or has been altered: its checksum does not match.",
+            "Le code est abîmé ou a été modifié : sa somme de contrôle ne correspond pas.",
+            "付款码已损坏或被篡改：校验值不匹配。",
+            "付款碼已損壞或遭竄改：檢查碼不符。",
+        ],
+        InvalidIncomplete => [
+            "The code is incomplete or damaged.",
+            "Le code est incomplet ou abîmé.",
+            "付款码不完整或已损坏。",
+            "付款碼不完整或已損壞。",
+        ],
+        InvalidCurrency => [
+            "The code names a currency that does not exist.",
+            "Le code indique une devise qui n'existe pas.",
+            "付款码中的币种不存在。",
+            "付款碼中的幣別不存在。",
+        ],
+        InvalidExpired => [
+            "This code has expired. Ask for a new one.",
+            "Ce code a expiré. Demandez-en un nouveau.",
+            "此付款码已过期，请索取新的付款码。",
+            "此付款碼已過期，請索取新的付款碼。",
+        ],
+        InvalidRules => [
+            "The code breaks the rules of its payment format.",
+            "Le code ne respecte pas les règles de son format de paiement.",
+            "付款码不符合其支付格式的规范。",
+            "付款碼不符合其付款格式的規範。",
+        ],
         ConfirmTitle => ["Confirm payment", "Confirmer le paiement", "确认付款", "確認付款"],
         PayTo => ["Pay to", "Payer à", "收款方", "收款方"],
         Amount => ["Amount", "Montant", "金额", "金額"],
@@ -413,6 +449,7 @@ fn table(m: Msg) -> [&'static str; 4] {
         ROpenOnPhone => ["Needs a phone with the app", "Nécessite un téléphone avec l'application", "需要安装了该应用的手机", "需要安裝了該應用程式的手機"],
         RNotSupportedForScheme => ["Does not accept this code", "N'accepte pas ce code", "不支持此付款码", "不支援此付款碼"],
         RSandboxNotLoaded => ["The sandbox wallet is not on this page", "Le portefeuille de test n'est pas sur cette page", "此页面未加载沙盒钱包", "此頁面未載入沙盒錢包"],
+        OtherWallets => ["{n} other wallets cannot pay this code", "{n} autres portefeuilles ne peuvent pas payer ce code", "另有 {n} 个钱包无法支付此付款码", "另有 {n} 個錢包無法支付此付款碼"],
         Recommended => ["Recommended", "Recommandé", "推荐", "推薦"],
     }
 }
@@ -454,4 +491,18 @@ pub fn wallet_msg(w: crate::wallet::WalletId) -> Option<Msg> {
         W::DeepLink => Msg::WalletDeepLink,
         _ => return None,
     })
+}
+
+/// The plain-language headline for a [`crate::payload::ParseError::code`].
+pub fn invalid_msg(code: &str) -> Msg {
+    match code {
+        "bad_crc" | "missing_crc" | "bad_signature" | "missing_signature" | "bad_trailer" => Msg::InvalidDamaged,
+        "truncated" | "too_short" | "too_long" | "bad_length" => Msg::InvalidIncomplete,
+        "non_numeric_amount" | "bad_amount" | "negative_amount" | "missing_amount" | "bad_percentage" | "bad_tip_indicator" => {
+            Msg::BadCodeAmount
+        }
+        "unknown_currency" => Msg::InvalidCurrency,
+        "expired" | "missing_expiration" => Msg::InvalidExpired,
+        _ => Msg::InvalidRules,
+    }
 }

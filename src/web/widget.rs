@@ -6,7 +6,7 @@
 
 use super::camera::{self, Camera, Zoom};
 use super::dom::{self, get, obj};
-use super::i18n::{reason_msg, wallet_msg, Locale, Msg};
+use super::i18n::{invalid_msg, reason_msg, wallet_msg, Locale, Msg};
 use super::scanner::{Decoder, ScanError};
 use super::{bridges, ScanCode};
 use crate::checkout::{
@@ -345,7 +345,8 @@ impl W {
                     self.last_cam_err.set(Some(e));
                     self.set_screen(Screen::CameraError(e));
                     let (title, body) = cam_err_msgs(e);
-                    let message = format!("{} {}", self.t(title), self.t(body));
+                    let sep = if matches!(self.loc, Locale::ZhHans | Locale::ZhHant) { "。" } else { ". " };
+                    let message = format!("{}{sep}{}", self.t(title), self.t(body));
                     rt.emit("interpay:error", &obj(&[("code", e.code().into()), ("message", message.clone().into())]));
                     self.say(message);
                 }
@@ -945,8 +946,9 @@ impl W {
             <div class="ip-invalid" data-testid="invalid-code" data-code=e.code.clone()>
                 <div class="ip-badge ip-badge-bad" aria-hidden="true">{icon_alert()}</div>
                 <div class="ip-error" data-testid="error-message" role="alert">
-                    <p class="ip-error-title">{w.t(Msg::InvalidBody)}</p>
-                    <p>{detail}</p>
+                    <p class="ip-error-title">{w.t(invalid_msg(&e.code))}</p>
+                    <p>{w.t(Msg::InvalidBody)}</p>
+                    <p class="ip-muted">{detail}</p>
                     <p class="ip-muted ip-mono">{tag}</p>
                 </div>
                 <div class="ip-actions">
@@ -985,6 +987,13 @@ impl W {
             .filter(|s| !s.trim().is_empty())
             .collect();
         let choices = ctx.choices.clone();
+        // Wallets that cannot pay this kind of code at all are folded away; the others (available
+        // here, or available elsewhere with a hint) stay in view.
+        let (shown_wallets, folded_wallets): (Vec<WalletChoice>, Vec<WalletChoice>) = ctx
+            .choices
+            .iter()
+            .cloned()
+            .partition(|c| c.available || c.reason.as_deref() != Some(crate::wallet::reasons::NOT_SUPPORTED_FOR_SCHEME));
         let any_available = choices.iter().any(|c| c.available);
         let has_order_url = w.rt().opts.order_url.is_some();
 
@@ -996,7 +1005,7 @@ impl W {
         let amount_shown = move || match w.total() {
             Some(Ok(t)) => money(t.base),
             _ if dynamic => p.amount.map(money.clone()).unwrap_or_default(),
-            _ => "—".to_string(),
+            _ => String::new(),
         };
         let amount_error = move || {
             if !w.touched.get() && w.amount_text.with(|s| s.trim().is_empty()) {
@@ -1106,8 +1115,8 @@ impl W {
                             />
                         </label>
                     })}
-                    <p class="ip-amount" class=("ip-amount-small", !dynamic) data-testid="amount">{amount_shown}</p>
                     <p class="ip-field-error" id="ip-amount-err" role="status">{amount_error}</p>
+                    <p class="ip-amount" class=("ip-amount-small", !dynamic) data-testid="amount">{amount_shown}</p>
                     {fee_row}
                     {has_fee.then(|| view! {
                         <div class="ip-line ip-total">
@@ -1131,7 +1140,13 @@ impl W {
                 <div class="ip-wallets" role="radiogroup" aria-labelledby="ip-paywith">
                     <p class="ip-label" id="ip-paywith">{w.t(Msg::PayWith)}</p>
                     {(!any_available).then(|| view! { <p class="ip-note" data-testid="no-wallet">{w.t(Msg::NoWallet)}</p> })}
-                    {ctx.choices.iter().map(|c| w.wallet_row(c)).collect_view()}
+                    {shown_wallets.iter().map(|c| w.wallet_row(c)).collect_view()}
+                    {(!folded_wallets.is_empty()).then(|| view! {
+                        <details class="ip-more-wallets">
+                            <summary>{w.loc.fmt(Msg::OtherWallets, &[("n", &folded_wallets.len().to_string())])}</summary>
+                            {folded_wallets.iter().map(|c| w.wallet_row(c)).collect_view()}
+                        </details>
+                    })}
                 </div>
                 <div class="ip-actions ip-sticky">
                     <button
