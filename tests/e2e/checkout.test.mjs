@@ -129,3 +129,28 @@ test('a wallet decline shows the failed screen with a retry', T, async () => {
     assert.equal((await events(page, 'interpay:succeeded')).length, 0);
   });
 });
+
+test('a static code takes the amount the shopper types, and the merchant charges exactly that', T, async () => {
+  // Sandbox Café's till sticker (www/demo/codes/unionpay-static.svg).
+  const STATIC = '0002010102111508123456785204581453031565802CN5912SANDBOX CAFE6007BEIJING63046E92';
+  const camera = fakeCamera(STATIC, 'unionpay-static');
+  await withDemo({ camera, name: 'static' }, async ({ page, server }) => {
+    await scanToConfirm(page, 'static');
+    const input = tid(page, 'amount-input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill('12.5');
+    await screenshot(page, 'static-3b-amount');
+    await payWithSandbox(page, 'Pay', 'static');
+    await tid(page, 'result-success').waitFor({ state: 'visible', timeout: 20_000 });
+    await screenshot(page, 'static-5-result');
+
+    const created = await waitEvent(page, 'interpay:order-created');
+    assert.equal(created.detail.order.amount, '12.50');
+    assert.equal(created.detail.order.currency, 'CNY');
+    const ok = await waitEvent(page, 'interpay:succeeded');
+    assert.equal(ok.detail.payment.initiation, 'static');
+    assert.equal(ok.detail.outcome.status, 'succeeded');
+    const status = await server.json(`/api/orders/${ok.detail.order.order_id}`);
+    assert.deepEqual([status.body.status, status.body.amount], ['paid', '12.50']);
+  });
+});
