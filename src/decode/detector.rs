@@ -227,7 +227,8 @@ fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, al
     let max_j = start_x + width;
     let middle_i = start_y + height / 2;
     let mut possible: Vec<(f64, f64, f64)> = Vec::new();
-    let mut handle = |sc: &[u32; 3], i: usize, j: usize, possible: &mut Vec<(f64, f64, f64)>| -> Option<(f64, f64)> {
+    let mut confirmed: Vec<(f64, f64)> = Vec::new();
+    let handle = |sc: &[u32; 3], i: usize, j: usize, possible: &mut Vec<(f64, f64, f64)>| -> Option<(f64, f64)> {
         let total: u32 = sc.iter().sum();
         let cj = align_center_from_end(sc, j);
         if cj < 0.0 {
@@ -267,7 +268,10 @@ fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, al
                 } else if state == 2 {
                     if align_cross(&sc, ms) {
                         if let Some(c) = handle(&sc, i, j, &mut possible) {
-                            return Some(c);
+                            confirmed.push(c);
+                            if allowance_factor <= 4.0 || confirmed.len() >= 4 {
+                                break;
+                            }
                         }
                     }
                     sc = [sc[2], 1, 0];
@@ -286,11 +290,21 @@ fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, al
         }
         if align_cross(&sc, ms) {
             if let Some(c) = handle(&sc, i, max_j, &mut possible) {
-                return Some(c);
+                confirmed.push(c);
             }
         }
+        if !confirmed.is_empty() && (allowance_factor <= 4.0 || confirmed.len() >= 4) {
+            break;
+        }
     }
-    possible.first().map(|p| (p.0, p.1))
+    // The confirmed candidate closest to the estimate (a neighbouring alignment pattern of a
+    // large version can sit inside a wide search window), else the closest unconfirmed one.
+    let d2 = |x: f64, y: f64| (x - est_x).powi(2) + (y - est_y).powi(2);
+    let best = |v: &mut dyn Iterator<Item = (f64, f64)>| v.min_by(|a, b| d2(a.0, a.1).partial_cmp(&d2(b.0, b.1)).unwrap_or(std::cmp::Ordering::Equal));
+    if let Some(c) = best(&mut confirmed.iter().copied()) {
+        return Some(c);
+    }
+    best(&mut possible.iter().map(|p| (p.0, p.1)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,11 +426,17 @@ fn sample_local(img: &BitMatrix, dim: usize, xf: &Perspective, ms: f64) -> Optio
 }
 
 fn transform_for(t: &Triple, align: Option<(f64, f64)>, dim: usize) -> Option<Perspective> {
+    transform_with_br(t, align, dim, (0.0, 0.0))
+}
+
+/// `nudge`: offset added to the bottom-right point (alignment pattern or parallelogram estimate).
+fn transform_with_br(t: &Triple, align: Option<(f64, f64)>, dim: usize, nudge: (f64, f64)) -> Option<Perspective> {
     let d3 = dim as f64 - 3.5;
     let (brx, bry, src_br) = match align {
         Some((x, y)) => (x, y, d3 - 3.0),
         None => (t.tr.x - t.tl.x + t.bl.x, t.tr.y - t.tl.y + t.bl.y, d3),
     };
+    let (brx, bry) = (brx + nudge.0, bry + nudge.1);
     Perspective::quad_to_quad(
         [(3.5, 3.5), (d3, 3.5), (src_br, src_br), (3.5, d3)],
         [(t.tl.x, t.tl.y), (t.tr.x, t.tr.y), (brx, bry), (t.bl.x, t.bl.y)],
@@ -475,6 +495,41 @@ pub fn read_version(cells: &[u8], dim: usize) -> Option<usize> {
     decode_version_bits(bits)
 }
 
+/// Dimension from counting the timing-pattern modules between two finder patterns (the line
+/// through row / column 6), or None when the count is not a valid size.
+fn timing_dimension(img: &BitMatrix, t: &Triple, dim_est: usize) -> [Option<usize>; 2] {
+    let k = 3.0 / (dim_est as f64 - 7.0).max(1.0);
+    let count = |a: (f64, f64), b: (f64, f64)| -> Option<usize> {
+        let len = dist(a, b);
+        if !(len.is_finite()) || len < 10.0 || len > 20_000.0 {
+            return None;
+        }
+        let steps = (len * 2.0) as usize;
+        let mut runs = 1usize;
+        let mut last = img.get_i(a.0 as i64, a.1 as i64);
+        let mut run_len = 0usize;
+        for i in 1..=steps {
+            let f = i as f64 / steps as f64;
+            let p = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+            let v = img.get_i(p.0 as i64, p.1 as i64);
+            run_len += 1;
+            // Ignore single-sample blips.
+            if v != last && run_len >= 2 {
+                runs += 1;
+                last = v;
+                run_len = 0;
+            }
+        }
+        let d = runs + 12;
+        (d % 4 == 1 && (21..=177).contains(&d)).then_some(d)
+    };
+    let (bx, by) = (t.bl.x - t.tl.x, t.bl.y - t.tl.y);
+    let (rx, ry) = (t.tr.x - t.tl.x, t.tr.y - t.tl.y);
+    let row = count((t.tl.x + bx * k, t.tl.y + by * k), (t.tr.x + bx * k, t.tr.y + by * k));
+    let col = count((t.tl.x + rx * k, t.tl.y + ry * k), (t.bl.x + rx * k, t.bl.y + ry * k));
+    [row, col]
+}
+
 /// Candidate grids for a triple: the estimated dimension first, re-sampled at the size the
 /// version information says when it disagrees, then the neighbouring sizes.
 pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
@@ -485,16 +540,20 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
     let Some(dim0) = compute_dimension(t, ms) else { return false };
     let mut dims = vec![dim0];
     if try_harder {
-        if dim0 + 4 <= 177 {
-            dims.push(dim0 + 4);
+        for d in timing_dimension(img, t, dim0).into_iter().flatten() {
+            if !dims.contains(&d) && d.abs_diff(dim0) <= 16 {
+                dims.push(d);
+            }
         }
-        if dim0 >= 25 {
-            dims.push(dim0 - 4);
+        for d in [dim0 + 4, dim0.wrapping_sub(4), dim0 + 8, dim0.wrapping_sub(8)] {
+            if (21..=177).contains(&d) && !dims.contains(&d) {
+                dims.push(d);
+            }
         }
     }
     let mut tried: Vec<usize> = Vec::new();
     let mut k = 0;
-    while k < dims.len() && k < 6 {
+    while k < dims.len() && k < 8 {
         let dim = dims[k];
         k += 1;
         if tried.contains(&dim) {
@@ -523,6 +582,41 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
         if align.is_some() && try_harder {
             variants.push(None);
         }
+        // Perspective without a located alignment pattern: the bottom-right corner is not where
+        // the parallelogram puts it. Try it nudged around, a module at a time (cheap for the
+        // small versions this concerns).
+        if try_harder && k <= 3 && dim <= 45 && align.is_none() {
+            let base = transform_for(t, None, dim);
+            let mut nudged = false;
+            let (ux, uy) = ((t.tr.x - t.tl.x) / (dim as f64 - 7.0), (t.tr.y - t.tl.y) / (dim as f64 - 7.0));
+            let (vx, vy) = ((t.bl.x - t.tl.x) / (dim as f64 - 7.0), (t.bl.y - t.tl.y) / (dim as f64 - 7.0));
+            if let Some(base) = base {
+                let cells0 = sample(img, dim, &base);
+                if let Some(c0) = &cells0 {
+                    let d = dim as f64;
+                    let c = |x: f64, y: f64| {
+                        let p = base.map(x, y).unwrap_or((0.0, 0.0));
+                        [p.0 as f32, p.1 as f32]
+                    };
+                    let corners = [c(0.0, 0.0), c(d, 0.0), c(d, d), c(0.0, d)];
+                    if f(ModuleGrid { size: dim, cells: c0.clone(), corners }) {
+                        return true;
+                    }
+                    for (i, j) in [(-1, -1), (1, 1), (-1, 1), (1, -1), (-2, -2), (2, 2), (-2, 0), (0, -2), (2, 0), (0, 2), (-1, 0), (0, -1), (1, 0), (0, 1), (-3, -3), (3, 3)] {
+                        let nudge = (ux * i as f64 + vx * j as f64, uy * i as f64 + vy * j as f64);
+                        let Some(xf) = transform_with_br(t, None, dim, nudge) else { continue };
+                        let Some(cells) = sample(img, dim, &xf) else { continue };
+                        if f(ModuleGrid { size: dim, cells, corners }) {
+                            return true;
+                        }
+                    }
+                    nudged = true;
+                }
+            }
+            if nudged {
+                continue;
+            }
+        }
         for a in variants {
             let Some(xf) = transform_for(t, a, dim) else { continue };
             let Some(cells) = sample(img, dim, &xf) else { continue };
@@ -550,7 +644,7 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
             if f(ModuleGrid { size: dim, cells, corners }) {
                 return true;
             }
-            if try_harder && a.is_some() && dim > 25 {
+            if try_harder && dim > 25 {
                 if let Some(cells) = sample_local(img, dim, &xf, ms) {
                     if f(ModuleGrid { size: dim, cells, corners }) {
                         return true;

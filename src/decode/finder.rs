@@ -345,7 +345,7 @@ fn make_triple(p: &[FinderPattern], idx: [usize; 3]) -> Option<Triple> {
     let ms = [a.module_size, b.module_size, c.module_size];
     let ms_max = ms.iter().cloned().fold(f64::MIN, f64::max);
     let ms_min = ms.iter().cloned().fold(f64::MAX, f64::min);
-    if ms_min <= 0.0 || ms_max / ms_min > 2.0 {
+    if ms_min <= 0.0 || ms_max / ms_min > 2.5 {
         return None;
     }
     let dab = dist(&a, &b);
@@ -370,7 +370,7 @@ fn make_triple(p: &[FinderPattern], idx: [usize; 3]) -> Option<Triple> {
     let (v1x, v1y) = (p1.x - tl.x, p1.y - tl.y);
     let (v2x, v2y) = (p2.x - tl.x, p2.y - tl.y);
     let cos = (v1x * v2x + v1y * v2y) / (l1 * l2);
-    if cos.abs() > 0.5 {
+    if cos.abs() > 0.72 {
         return None;
     }
     let mean_ms = (ms[0] + ms[1] + ms[2]) / 3.0;
