@@ -138,12 +138,14 @@ fn rsa_sign(message: &str) -> Result<String, String> {
 }
 
 /// The sandbox key's public half (PKCS#1 RSAPublicKey DER): what WeChat would hold to verify `paySign`.
+#[allow(dead_code)] // used by tests and by merchants reading this reference
 pub fn wechat_public_key() -> Vec<u8> {
     use ring::signature::KeyPair;
     ring::signature::RsaKeyPair::from_pkcs8(&key_pkcs8()).map(|k| k.public_key().as_ref().to_vec()).unwrap_or_default()
 }
 
 /// Verify a `paySign` the way WeChat does (used by tests and by docs/merchant-contract.md).
+#[allow(dead_code)]
 pub fn verify_wechat_pay_sign(params: &Value, public_key_der: &[u8]) -> bool {
     use base64::Engine;
     let s = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or("");
