@@ -11,7 +11,7 @@
 //!
 //! The request handling is a pure function of (method, path, body) → [`Reply`], unit-testable without sockets.
 
-mod wallet_params;
+pub mod wallet_params;
 
 use interpay::payload::{Code, Initiation, Payment};
 use interpay::wallet::WalletId;

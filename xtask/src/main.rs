@@ -188,8 +188,12 @@ fn lock_versions(lock: &str, name: &str) -> Vec<String> {
 fn check_bindgen_lock(root: &Path) -> Result<()> {
     let lock_path = root.join("Cargo.lock");
     let lock = std::fs::read_to_string(&lock_path).with_context(|| format!("reading {}", lock_path.display()))?;
-    let wb = lock_versions(&lock, "wasm-bindgen");
-    let cli = lock_versions(&lock, "wasm-bindgen-cli-support");
+    check_bindgen_versions(&lock)
+}
+
+fn check_bindgen_versions(lock: &str) -> Result<()> {
+    let wb = lock_versions(lock, "wasm-bindgen");
+    let cli = lock_versions(lock, "wasm-bindgen-cli-support");
     match wb.as_slice() {
         [v] if v == BINDGEN_VERSION => {}
         [] => bail!("Cargo.lock has no wasm-bindgen package; is the interpay crate's wasm32 dependency gone?"),
@@ -451,6 +455,14 @@ mod tests {
         assert_eq!(lock_versions(lock, "wasm-bindgen"), vec!["0.2.130"]);
         assert_eq!(lock_versions(lock, "wasm-bindgen-cli-support"), vec!["0.2.130"]);
         assert!(lock_versions(lock, "serde").is_empty());
+    }
+
+    #[test]
+    fn a_bindgen_mismatch_is_a_clear_error() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.131\"\n";
+        let e = check_bindgen_versions(lock).unwrap_err().to_string();
+        assert!(e.contains("version mismatch") && e.contains("0.2.131") && e.contains(BINDGEN_VERSION), "{e}");
+        assert!(check_bindgen_versions("").unwrap_err().to_string().contains("no wasm-bindgen"));
     }
 
     #[test]
