@@ -32,11 +32,15 @@ const UA = {
     'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
 };
 
+const UNIONPAY_EMV = '00020101021215196228480402564890018520458125303156540536.505802CN5916SHANGHAI NOODLES6008SHANGHAI6304635E';
+
 // Codes the sandbox merchant accepts; the wallet must be able to pay the scheme.
 const CODES = {
   wechat: { payload: 'wxp://f2f0e5RxTnJ1dVQbW8uH3VmWC5eVHhrjXq0Y', amount: '12.30', currency: 'CNY' },
   alipay: { payload: 'https://qr.alipay.com/fkx18099ac6eb1rutvjbf4e', amount: '8.80', currency: 'CNY' },
-  unionpay: { payload: DYNAMIC_UNIONPAY, amount: '23.72', currency: 'CNY' },
+  // EMVCo MPM with a UnionPay merchant account (tag 15), made by `interpay encode --scheme unionpay`.
+  unionpay: { payload: UNIONPAY_EMV, amount: '36.50', currency: 'CNY' },
+  emvco: { payload: DYNAMIC_UNIONPAY, amount: '23.72', currency: 'CNY' },
   upi: { payload: 'upi://pay?pa=shop@okaxis&pn=Chai%20Point&am=120.00&cu=INR&tn=Order%2042', amount: '120.00', currency: 'INR' },
 };
 
@@ -392,7 +396,7 @@ test('sandbox wallet: real sandbox-wallet.js sheet, Pay / Cancel / Decline map t
       ['#sandbox-wallet-decline', null, 'failed'],
       ['#sandbox-wallet-pay', { status: 'succeeded' }, 'paid'],
     ]) {
-      const order = await createOrder(page, 'sandbox', CODES.unionpay);
+      const order = await createOrder(page, 'sandbox', CODES.emvco);
       assert.deepEqual(order.wallet_params, { order_id: order.order_id, amount: '23.72', currency: 'CNY', merchant: 'Interpay Sandbox Merchant' });
       const outcome = pay(page, 'sandbox', order.wallet_params);
       await page.locator(button).click();
@@ -646,4 +650,99 @@ test('Deep link: hand-off to the wallet page and back to the return URL with the
     // Never a javascript: link.
     assert.equal((await pay(page, 'deep_link', { url: 'javascript:alert(1)' })).code, 'bad_wallet_params');
   });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The real widget flow: the fake camera shows a dynamic EMVCo code with a UnionPay account, the page runs "in Cloud
+// QuickPass" (UA + an upsdk stand-in), the picker puts UnionPay first, the widget creates the order,
+// calls upsdk.pay with the merchant's tn, and confirms with the status endpoint: success only once
+// the merchant says paid.
+
+function upsdkWidgetStandIn(mode) {
+  window.__calls = [];
+  window.addEventListener('interpay:order-created', (e) => (window.__order = e.detail.order), true);
+  window.upsdk = {
+    ready(fn) {
+      setTimeout(fn, 10);
+    },
+    pay(opts) {
+      window.__calls.push({ name: 'pay', tn: opts.tn, keys: Object.keys(opts).sort() });
+      if (mode === 'paid') {
+        // The wallet's server notifies the merchant (backUrl) before the sheet closes.
+        fetch('/sandbox/wallet/pay', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ order_id: window.__order.order_id, result: 'paid' }),
+        }).then(() => opts.success(), () => opts.success());
+      } else if (mode === 'unconfirmed') {
+        setTimeout(() => opts.success(), 50);
+      } else {
+        setTimeout(() => opts.fail({ msg: mode === 'cancel' ? '用户取消支付' : 'tn expired' }), 50);
+      }
+    },
+  };
+}
+
+test('widget flow in Cloud QuickPass: scan a UnionPay code → UnionPay first in the picker → upsdk.pay gets the order tn → result screen per outcome, success only when the merchant says paid', { timeout: 300_000 }, async () => {
+  const { fakeCamera, openDemo, tid, waitEvent, events } = await import('./lib/harness.mjs');
+  const camera = fakeCamera(UNIONPAY_EMV, 'bridges-unionpay');
+  const camBrowser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`],
+  });
+  try {
+    for (const [mode, screen, event] of [
+      ['paid', 'result-success', 'interpay:succeeded'],
+      ['unconfirmed', 'result-pending', 'interpay:pending'],
+      ['cancel', 'result-cancelled', 'interpay:cancelled'],
+      ['fail', 'result-failed', 'interpay:failed'],
+    ]) {
+      const context = await camBrowser.newContext({
+        userAgent: UA.unionpay,
+        viewport: { width: 390, height: 844 },
+        hasTouch: true,
+        locale: 'en-US',
+        permissions: ['camera'],
+      });
+      await context.addInitScript(upsdkWidgetStandIn, mode);
+      const { page, pageErrors } = await openDemo(context, server);
+      try {
+        await tid(page, 'scan-button').waitFor({ state: 'visible', timeout: 20_000 });
+        await tid(page, 'scan-button').click();
+        await tid(page, 'confirm-sheet').waitFor({ state: 'visible', timeout: 30_000 });
+        // The picker: UnionPay can pay this code here and comes first; the sandbox is offered after it.
+        const options = await page.locator('[data-testid^="wallet-option-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+        assert.equal(options[0], 'wallet-option-unionpay', JSON.stringify(options));
+        await tid(page, 'wallet-option-unionpay').click();
+        await tid(page, 'confirm-pay').click();
+        await tid(page, screen).waitFor({ state: 'visible', timeout: 30_000 });
+        await screenshot(page, `bridges-widget-unionpay-${mode}`);
+
+        const created = await waitEvent(page, 'interpay:order-created');
+        const order = created.detail.order;
+        assert.equal(order.wallet, 'unionpay');
+        assert.equal(order.amount, '36.50');
+        assert.deepEqual(await page.evaluate(() => window.__calls), [{ name: 'pay', tn: order.wallet_params.tn, keys: ['fail', 'success', 'tn'] }]);
+
+        const types = (await events(page)).map((e) => e.type);
+        assert.ok(types.includes(event) || event === 'interpay:pending', `${mode}: ${types}`);
+        assert.equal(types.includes('interpay:succeeded'), mode === 'paid', `${mode}: success shown only when the merchant says paid (${types})`);
+        assert.equal(await status(order), mode === 'paid' ? 'paid' : 'created');
+        if (mode === 'fail') {
+          const failed = await waitEvent(page, 'interpay:failed');
+          assert.equal(failed.detail.outcome.code, 'unionpay_fail');
+          assert.equal(failed.detail.outcome.message, 'tn expired');
+        }
+        assert.deepEqual(pageErrors, []);
+      } catch (e) {
+        await screenshot(page, `bridges-widget-unionpay-${mode}-FAILED`);
+        throw e;
+      } finally {
+        await context.close().catch(() => {});
+      }
+    }
+  } finally {
+    await camBrowser.close().catch(() => {});
+  }
 });
