@@ -151,6 +151,22 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
             return Some(d);
         }
     }
+    if !host.is_ascii() {
+        // Cyrillic/Greek letters that look Latin: map them and compare with the real domains.
+        let mapped: String = host
+            .chars()
+            .map(|c| match c {
+                'а' | 'α' => 'a', 'е' | 'ε' => 'e', 'о' | 'ο' => 'o', 'р' | 'ρ' => 'p', 'с' => 'c', 'у' => 'y', 'х' => 'x',
+                'і' | 'ι' => 'i', 'ӏ' => 'l', 'ԛ' => 'q', 'ԝ' => 'w', 'ѕ' => 's', 'ј' => 'j', 'ν' => 'v', 'κ' => 'k', 'τ' => 't',
+                c => c,
+            })
+            .collect();
+        for d in PAY_DOMAINS {
+            if mapped == *d || mapped.ends_with(&format!(".{d}")) {
+                return Some(d);
+            }
+        }
+    }
     if host.starts_with("xn--") || host.contains(".xn--") || !host.is_ascii() {
         // Internationalised host: a classic way to imitate a brand.
         let ascii: String = host.chars().filter(char::is_ascii).collect();
