@@ -64,38 +64,48 @@ pub fn hybrid(luma: &[u8], width: usize, height: usize) -> BitMatrix {
     let sub_w = width.div_ceil(BLOCK_SIZE);
     let sub_h = height.div_ceil(BLOCK_SIZE);
     let black_points = block_black_points(luma, sub_w, sub_h, width, height);
-    let mut out = BitMatrix::new(width, height);
-    let max_y_off = height - BLOCK_SIZE;
-    let max_x_off = width - BLOCK_SIZE;
+    // Block thresholds: mean of the 5×5 neighbouring black points (clamped at the borders),
+    // computed with a summed-area table over the block grid.
+    let sw = sub_w + 1;
+    let mut sat = vec![0u32; sw * (sub_h + 1)];
     for y in 0..sub_h {
-        let yoff = (y << BLOCK_SIZE_POWER).min(max_y_off);
-        let top = y.clamp(2, sub_h.saturating_sub(3).max(2));
+        let mut row_sum = 0u32;
         for x in 0..sub_w {
-            let xoff = (x << BLOCK_SIZE_POWER).min(max_x_off);
-            let left = x.clamp(2, sub_w.saturating_sub(3).max(2));
-            let mut sum = 0u32;
-            let mut n = 0u32;
-            for z in top.saturating_sub(2)..=(top + 2) {
-                if z >= sub_h {
-                    continue;
-                }
-                let row = &black_points[z * sub_w..(z + 1) * sub_w];
-                for xx in left.saturating_sub(2)..=(left + 2) {
-                    if let Some(&v) = row.get(xx) {
-                        sum += v as u32;
-                        n += 1;
-                    }
-                }
+            row_sum += black_points[y * sub_w + x] as u32;
+            sat[(y + 1) * sw + x + 1] = sat[y * sw + x + 1] + row_sum;
+        }
+    }
+    let mut thresholds = vec![0u8; sub_w * sub_h];
+    for y in 0..sub_h {
+        let top = y.clamp(2, sub_h - 3);
+        let (y0, y1) = (top - 2, top + 3);
+        for x in 0..sub_w {
+            let left = x.clamp(2, sub_w - 3);
+            let (x0, x1) = (left - 2, left + 3);
+            let sum = sat[y1 * sw + x1] + sat[y0 * sw + x0] - sat[y0 * sw + x1] - sat[y1 * sw + x0];
+            thresholds[y * sub_w + x] = (sum / 25) as u8;
+        }
+    }
+    let mut out = BitMatrix::new(width, height);
+    // Per-pixel threshold row, rebuilt once per block row: the compare loop below is then a
+    // plain zip of three slices, which the compiler vectorises.
+    let mut thr_row = vec![0u8; width];
+    let mut current_by = usize::MAX;
+    for y in 0..height {
+        // Each pixel row uses the threshold of the block row it falls in (ZXing clamps the last
+        // partial block to height - 8; the difference is confined to the last 7 rows).
+        let by = (y / BLOCK_SIZE).min(sub_h - 1);
+        if by != current_by {
+            current_by = by;
+            let trow = &thresholds[by * sub_w..(by + 1) * sub_w];
+            for (chunk, &t) in thr_row.chunks_mut(BLOCK_SIZE).zip(trow.iter()) {
+                chunk.fill(t);
             }
-            let average = if n > 0 { sum / n } else { 128 };
-            for yy in 0..BLOCK_SIZE {
-                let off = (yoff + yy) * width + xoff;
-                if let (Some(src), Some(dst)) = (luma.get(off..off + BLOCK_SIZE), out.bits.get_mut(off..off + BLOCK_SIZE)) {
-                    for (d, &s) in dst.iter_mut().zip(src) {
-                        *d = (s as u32 <= average) as u8;
-                    }
-                }
-            }
+        }
+        let src = &luma[y * width..(y + 1) * width];
+        let dst = &mut out.bits[y * width..(y + 1) * width];
+        for ((d, &p), &t) in dst.iter_mut().zip(src).zip(thr_row.iter()) {
+            *d = (p <= t) as u8;
         }
     }
     out
@@ -105,37 +115,49 @@ fn block_black_points(luma: &[u8], sub_w: usize, sub_h: usize, width: usize, hei
     let max_y_off = height - BLOCK_SIZE;
     let max_x_off = width - BLOCK_SIZE;
     let mut bp = vec![0u8; sub_w * sub_h];
+    let mut sums = vec![0u32; sub_w];
+    let mut mins = vec![255u8; sub_w];
+    let mut maxs = vec![0u8; sub_w];
     for y in 0..sub_h {
         let yoff = (y << BLOCK_SIZE_POWER).min(max_y_off);
-        for x in 0..sub_w {
-            let xoff = (x << BLOCK_SIZE_POWER).min(max_x_off);
-            let mut sum = 0u32;
-            let mut min = 255u32;
-            let mut max = 0u32;
-            let mut yy = 0;
-            while yy < BLOCK_SIZE {
-                let off = (yoff + yy) * width + xoff;
-                if let Some(row) = luma.get(off..off + BLOCK_SIZE) {
-                    for &p in row {
-                        let p = p as u32;
-                        sum += p;
-                        min = min.min(p);
-                        max = max.max(p);
-                    }
+        sums.iter_mut().for_each(|v| *v = 0);
+        mins.iter_mut().for_each(|v| *v = 255);
+        maxs.iter_mut().for_each(|v| *v = 0);
+        let full = width / BLOCK_SIZE;
+        for yy in 0..BLOCK_SIZE {
+            let row = &luma[(yoff + yy) * width..(yoff + yy + 1) * width];
+            for (((px, s), mn), mx) in row
+                .chunks_exact(BLOCK_SIZE)
+                .zip(sums.iter_mut())
+                .zip(mins.iter_mut())
+                .zip(maxs.iter_mut())
+            {
+                let mut a = 0u32;
+                let mut lo = 255u8;
+                let mut hi = 0u8;
+                for &p in px {
+                    a += p as u32;
+                    lo = lo.min(p);
+                    hi = hi.max(p);
                 }
-                yy += 1;
-                if max - min > MIN_DYNAMIC_RANGE {
-                    // Finish the rest of the block quickly: only the sum matters now.
-                    while yy < BLOCK_SIZE {
-                        let off = (yoff + yy) * width + xoff;
-                        if let Some(row) = luma.get(off..off + BLOCK_SIZE) {
-                            sum += row.iter().map(|&p| p as u32).sum::<u32>();
-                        }
-                        yy += 1;
-                    }
+                *s += a;
+                *mn = (*mn).min(lo);
+                *mx = (*mx).max(hi);
+            }
+            if full < sub_w {
+                // Partial last block column: ZXing uses the last 8 pixels of the row.
+                let px = &row[max_x_off..max_x_off + BLOCK_SIZE];
+                let x = sub_w - 1;
+                for &p in px {
+                    sums[x] += p as u32;
+                    mins[x] = mins[x].min(p);
+                    maxs[x] = maxs[x].max(p);
                 }
             }
-            let mut average = sum >> (BLOCK_SIZE_POWER * 2);
+        }
+        for x in 0..sub_w {
+            let (min, max) = (mins[x] as u32, maxs[x] as u32);
+            let mut average = sums[x] >> (BLOCK_SIZE_POWER * 2);
             if max - min <= MIN_DYNAMIC_RANGE {
                 // A flat block: assume it is background (white) unless the neighbours say otherwise.
                 average = min / 2;

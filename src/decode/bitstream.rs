@@ -47,6 +47,21 @@ fn decode_format_bits(a: u16, b: u16) -> Option<Format> {
     best.map(|d| Format { ec_index: d >> 3, mask: (d & 7) as u8 })
 }
 
+/// Format from the copy around the top-left finder only (independent of the symbol size).
+pub fn read_format_copy1(g: &dyn Fn(usize, usize) -> bool) -> Option<Format> {
+    let mut a = 0u16;
+    for x in 0..6 {
+        a = (a << 1) | g(x, 8) as u16;
+    }
+    a = (a << 1) | g(7, 8) as u16;
+    a = (a << 1) | g(8, 8) as u16;
+    a = (a << 1) | g(8, 7) as u16;
+    for y in (0..6).rev() {
+        a = (a << 1) | g(8, y) as u16;
+    }
+    decode_format_bits(a, a)
+}
+
 pub fn read_format(g: &dyn Fn(usize, usize) -> bool, size: usize) -> Option<Format> {
     // Copy 1 around the top-left finder; bit 14 first.
     let mut a = 0u16;

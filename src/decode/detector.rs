@@ -538,6 +538,17 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
         return false;
     }
     let Some(dim0) = compute_dimension(t, ms) else { return false };
+    // Cheap gate: the format information (30 modules) must be readable near the estimated
+    // geometry, or this triple is not a code (saves sampling whole grids for false triples).
+    if let Some(xf) = transform_for(t, None, dim0) {
+        let get = |x: usize, y: usize| -> bool {
+            xf.map(x as f64 + 0.5, y as f64 + 0.5).is_some_and(|(px, py)| img.get_i(px as i64, py as i64))
+        };
+        let near_ok = super::bitstream::read_format_copy1(&get).is_some();
+        if !near_ok && (!try_harder || super::bitstream::read_format(&get, dim0).is_none()) {
+            return false;
+        }
+    }
     let mut dims = vec![dim0];
     if try_harder {
         for d in timing_dimension(img, t, dim0).into_iter().flatten() {

@@ -131,48 +131,66 @@ pub fn decode(img: LumaImage<'_>, opts: &DecodeOptions) -> Vec<Decoded> {
 }
 
 fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mut Vec<Decoded>) {
+    let mut pass = 0u32;
+    let mut run = |bits: &BitMatrix, scale: f32, out: &mut Vec<Decoded>| {
+        pass += 1;
+        let ok = run_matrix(bits, scale, opts, out);
+        #[cfg(not(target_arch = "wasm32"))]
+        if ok && std::env::var_os("INTERPAY_PASS_STATS").is_some() {
+            eprintln!("PASS {pass}");
+        }
+        ok
+    };
+    // 1. Local thresholds at full size, normal then inverted.
     let mut bits = binarizer::hybrid(luma, w, h);
-    if run_matrix(&bits, 1.0, opts, out) {
+    if run(&bits, 1.0, out) {
         return;
     }
     if opts.try_invert {
         bits.invert();
-        if run_matrix(&bits, 1.0, opts, out) {
+        if run(&bits, 1.0, out) {
             return;
         }
     }
+    drop(bits);
     if !opts.try_harder {
         return;
     }
-    // Large modules / noisy camera frames: a 2× box downscale smooths noise and speeds up.
-    if w.min(h) >= 160 {
-        let (small, sw, sh) = luma::downscale2(luma, w, h);
-        let mut bits = binarizer::hybrid(&small, sw, sh);
-        if run_matrix(&bits, 2.0, opts, out) {
+    // 2. Large modules / noisy camera frames: a 2× box downscale smooths noise.
+    let small = (w.min(h) >= 160).then(|| luma::downscale2(luma, w, h));
+    if let Some((small, sw, sh)) = &small {
+        let mut bits = binarizer::hybrid(small, *sw, *sh);
+        if run(&bits, 2.0, out) {
             return;
         }
         if opts.try_invert {
             bits.invert();
-            if run_matrix(&bits, 2.0, opts, out) {
+            if run(&bits, 2.0, out) {
                 return;
             }
         }
     }
-    let mut bits = binarizer::global_histogram(luma, w, h);
-    if run_matrix(&bits, 1.0, opts, out) {
+    // 3. One global threshold (soft, low-contrast or very blurred codes); on large frames at half
+    //    size, which keeps the cost of a frame without a code low.
+    let (gl, gw, gh, gs): (&[u8], usize, usize, f32) = match &small {
+        Some((s, sw, sh)) if w.saturating_mul(h) > 640 * 480 => (s, *sw, *sh, 2.0),
+        _ => (luma, w, h, 1.0),
+    };
+    let mut bits = binarizer::global_histogram(gl, gw, gh);
+    if run(&bits, gs, out) {
         return;
     }
     if opts.try_invert {
         bits.invert();
-        if run_matrix(&bits, 1.0, opts, out) {
+        if run(&bits, gs, out) {
             return;
         }
     }
-    // Tiny codes: 2× bilinear upscale gives the local thresholds and run lengths room to work.
+    // 4. Tiny codes: 2× bilinear upscale gives the local thresholds and run lengths room to work.
     if w.max(h) <= 640 {
         let (big, bw, bh) = luma::upscale2(luma, w, h);
         let bits = binarizer::hybrid(&big, bw, bh);
-        if run_matrix(&bits, 0.5, opts, out) {
+        if run(&bits, 0.5, out) {
             return;
         }
     }
