@@ -12,6 +12,7 @@
 //! - `payment_request`: `{methodData, details}` for `new PaymentRequest(methodData, details)`.
 //! - `deep_link`: `{url, return_url?}` (app hand-off with a way back).
 //! - `sandbox`: `{order_id, amount, currency, merchant}`.
+//!
 //! Every shape also carries `order_id` (bridges use it to match a hand-off's return).
 
 use serde_json::{json, Value};

@@ -40,10 +40,9 @@ impl WalletBridge for Unionpay {
                 }
             }
             if let Some(ready) = js::method(&sdk, "ready") {
-                match js::call_with_callback(READY_MS, |cb| ready.call1(&sdk, cb)).await {
-                    js::Called::Threw(e) => return js::threw("upsdk.ready", &e),
-                    // Not ready in time: try anyway, pay() reports its own failure.
-                    _ => {}
+                // Not ready in time: try anyway, pay() reports its own failure.
+                if let js::Called::Threw(e) = js::call_with_callback(READY_MS, |cb| ready.call1(&sdk, cb)).await {
+                    return js::threw("upsdk.ready", &e);
                 }
             }
             let tn = js::to_js(&args["tn"]);
