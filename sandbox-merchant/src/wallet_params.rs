@@ -10,7 +10,8 @@
 //! - `alipay_app` / `alipay_mini_program`: `{tradeNO}` (the Alipay trade number from `alipay.trade.create`).
 //! - `unionpay`: `{tn}` (UnionPay gateway order number).
 //! - `payment_request`: `{methodData, details}` for `new PaymentRequest(methodData, details)`.
-//! - `deep_link`: `{url, return_url?}` (app hand-off with a way back).
+//! - `deep_link`: `{url, return_url?}` (app hand-off with a way back; the sandbox's "app" is
+//!   `www/miniprogram/sandbox-app/`).
 //! - `sandbox`: `{order_id, amount, currency, merchant}`.
 //!
 //! Every shape also carries `order_id` (bridges use it to match a hand-off's return).
@@ -53,11 +54,12 @@ pub fn for_wallet(wallet: &str, order_id: &str, amount: &str, currency: &str) ->
             })
         }
         "deep_link" => json!({
-            // The sandbox "wallet app" page; `{return_url}` is filled in by the widget with the page
-            // to come back to. A real merchant returns the wallet's own link (WeChat Pay H5 `h5_url`
-            // + `&redirect_url=`, Alipay `alipay.trade.wap.pay` with `return_url`, `upi://pay?…`).
+            // The sandbox "wallet app" page (www/miniprogram/sandbox-app/); `{return_url}` is filled
+            // in by the widget with the page to come back to. A real merchant returns the wallet's own
+            // link (WeChat Pay H5 `h5_url` + `&redirect_url=`, Alipay `alipay.trade.wap.pay` with
+            // `return_url`, `upi://pay?…`).
             "url": format!(
-                "/sandbox/wallet/app?order_id={}&amount={}&currency={}&return_url={{return_url}}",
+                "/miniprogram/sandbox-app/?order_id={}&amount={}&currency={}&return_url={{return_url}}",
                 enc(order_id), enc(amount), enc(currency)
             ),
             "order_id": order_id,

@@ -622,26 +622,30 @@ test('Deep link: hand-off to the wallet page and back to the return URL with the
     const { page } = ctx;
     const { env } = await environment(page, 'upi');
     assert.equal(env.detected.plain_mobile_browser, true);
-    // The "wallet app": a page that pays and sends the shopper back to return_url with the verdict.
-    let seen;
-    await page.route(`${server.origin}/sandbox/wallet/app*`, async (route) => {
-      seen = new URL(route.request().url());
-      const back = seen.searchParams.get('return_url') + '&interpay_result=ok';
-      // A page of the "wallet" that sends the shopper back (a script navigation, like a wallet's return button).
-      await route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><p>Sandbox wallet app: paid.</p><script>setTimeout(() => location.replace(${JSON.stringify(back)}), 100)</script>`,
-      });
-    });
+    // The sandbox's stand-in wallet app (www/miniprogram/sandbox-app/): pay there, come back here.
+    for (const [button, result, outcome, merchant] of [
+      ['#cancel', 'cancel', { status: 'cancelled' }, 'cancelled'],
+      ['#pay', 'ok', { status: 'succeeded' }, 'paid'],
+    ]) {
+      const order = await createOrder(page, 'deep_link', CODES.upi);
+      assert.match(order.wallet_params.url, /^\/miniprogram\/sandbox-app\/\?order_id=/);
+      const atApp = page.waitForURL((u) => u.pathname === '/miniprogram/sandbox-app/', { timeout: 10_000 });
+      // The page leaves (http link): the bridge call does not resolve here, the return page reads the verdict.
+      page.evaluate(({ wp }) => window.__m.__interpay_test_pay('deep_link', wp), { wp: order.wallet_params }).catch(() => {});
+      await atApp;
+      const appUrl = new URL(page.url());
+      assert.equal(appUrl.searchParams.get('order_id'), order.order_id);
+      assert.equal(appUrl.searchParams.get('return_url'), `${server.origin}${PAGE}#interpay_order=${order.order_id}`);
+      await screenshot(page, `bridges-deep-link-app-${result}`);
+      const backHere = page.waitForURL((u) => u.pathname === PAGE && u.hash.includes(`interpay_result=${result}`), { timeout: 10_000 });
+      await page.locator(button).click();
+      await backHere;
+      await page.waitForFunction(() => window.__ready === true);
+      const back = await page.evaluate(() => window.__m.__interpay_test_returned());
+      assert.deepEqual(back, { order_id: order.order_id, outcome });
+      assert.equal(await status(order), merchant);
+    }
     const order = await createOrder(page, 'deep_link', CODES.upi);
-    const nav = page.waitForURL((u) => u.hash.includes('interpay_result=ok'), { timeout: 10_000 });
-    // The page leaves (http link): the bridge call does not resolve here, the return page reads the verdict.
-    page.evaluate(({ wp }) => window.__m.__interpay_test_pay('deep_link', wp), { wp: order.wallet_params }).catch(() => {});
-    await nav;
-    assert.equal(seen.searchParams.get('order_id'), order.order_id);
-    await page.waitForFunction(() => window.__ready === true);
-    const back = await page.evaluate(() => window.__m.__interpay_test_returned());
-    assert.deepEqual(back, { order_id: order.order_id, outcome: { status: 'succeeded' } });
 
     // An app scheme nobody handles: the page never goes hidden → app_not_opened after the wait.
     const o = await pay(page, 'deep_link', { url: 'upi://pay?pa=shop@okaxis&am=120.00&cu=INR', order_id: order.order_id });
