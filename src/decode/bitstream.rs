@@ -62,6 +62,18 @@ pub fn read_format_copy1(g: &dyn Fn(usize, usize) -> bool) -> Option<Format> {
     decode_format_bits(a, a)
 }
 
+/// Format from the copy beside the top-right and bottom-left finders only (depends on the size).
+pub fn read_format_copy2(g: &dyn Fn(usize, usize) -> bool, size: usize) -> Option<Format> {
+    let mut b = 0u16;
+    for y in (size - 7..size).rev() {
+        b = (b << 1) | g(8, y) as u16;
+    }
+    for x in size - 8..size {
+        b = (b << 1) | g(x, 8) as u16;
+    }
+    decode_format_bits(b, b)
+}
+
 pub fn read_format(g: &dyn Fn(usize, usize) -> bool, size: usize) -> Option<Format> {
     // Copy 1 around the top-left finder; bit 14 first.
     let mut a = 0u16;
@@ -194,21 +206,26 @@ struct Gf {
     log: [u8; 256],
 }
 
+static GF: Gf = Gf::new();
+
 impl Gf {
-    fn new() -> Self {
+    const fn new() -> Self {
         let mut exp = [0u8; 512];
         let mut log = [0u8; 256];
         let mut x: u16 = 1;
-        for i in 0..255 {
+        let mut i = 0;
+        while i < 255 {
             exp[i] = x as u8;
             log[x as usize] = i as u8;
             x <<= 1;
             if x & 0x100 != 0 {
                 x ^= 0x11d;
             }
+            i += 1;
         }
-        for i in 255..512 {
+        while i < 512 {
             exp[i] = exp[i - 255];
+            i += 1;
         }
         Gf { exp, log }
     }
@@ -388,10 +405,10 @@ fn correct(raw: &[u8], version: usize, ec_index: usize) -> Option<Vec<u8>> {
             k += 1;
         }
     }
-    let gf = Gf::new();
+    let gf = &GF;
     let mut data = Vec::with_capacity(total);
     for (i, b) in blocks.iter_mut().enumerate() {
-        rs_correct(&gf, b, n_ec)?;
+        rs_correct(gf, b, n_ec)?;
         let this_dw = if i < ns { dw } else { dw + 1 };
         data.extend_from_slice(b.get(..this_dw)?);
     }

@@ -550,12 +550,26 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
         }
     }
     let mut dims = vec![dim0];
+    let mut n_primary = 1;
     if try_harder {
+        let d1 = dist((t.tl.x, t.tl.y), (t.tr.x, t.tr.y)) / ((t.tl.module_size + t.tr.module_size) / 2.0);
+        let d2 = dist((t.tl.x, t.tl.y), (t.bl.x, t.bl.y)) / ((t.tl.module_size + t.bl.module_size) / 2.0);
+        let d = ((d1 + d2) / 2.0).round() as i64 + 7;
+        let d = match d & 3 {
+            0 => d + 1,
+            2 => d - 1,
+            3 => d - 2,
+            _ => d,
+        };
+        if (21..=177).contains(&d) && !dims.contains(&(d as usize)) {
+            dims.push(d as usize);
+        }
         for d in timing_dimension(img, t, dim0).into_iter().flatten() {
             if !dims.contains(&d) && d.abs_diff(dim0) <= 16 {
                 dims.push(d);
             }
         }
+        n_primary = dims.len();
         for d in [dim0 + 4, dim0.wrapping_sub(4), dim0 + 8, dim0.wrapping_sub(8)] {
             if (21..=177).contains(&d) && !dims.contains(&d) {
                 dims.push(d);
@@ -566,11 +580,22 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
     let mut k = 0;
     while k < dims.len() && k < 8 {
         let dim = dims[k];
+        let speculative = k >= n_primary;
         k += 1;
         if tried.contains(&dim) {
             continue;
         }
         tried.push(dim);
+        // Speculative sizes (±4, ±8 modules) only when the size-dependent format copy agrees.
+        if speculative {
+            let Some(xf) = transform_for(t, None, dim) else { continue };
+            let get = |x: usize, y: usize| -> bool {
+                xf.map(x as f64 + 0.5, y as f64 + 0.5).is_some_and(|(px, py)| img.get_i(px as i64, py as i64))
+            };
+            if super::bitstream::read_format_copy2(&get, dim).is_none() {
+                continue;
+            }
+        }
         let align = if dim > 21 {
             let mods_between = (dim - 7) as f64;
             let corr = 1.0 - 3.0 / mods_between;
@@ -581,8 +606,10 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
             let mut found = None;
             for f in [4.0, 8.0, 16.0] {
                 if let Some(a) = find_alignment_in_region(img, ms, ex, ey, f) {
-                    found = Some(a);
-                    break;
+                    if (a.0 - ex).abs() <= 10.0 * ms && (a.1 - ey).abs() <= 10.0 * ms {
+                        found = Some(a);
+                        break;
+                    }
                 }
             }
             found
@@ -596,7 +623,7 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
         // Perspective without a located alignment pattern: the bottom-right corner is not where
         // the parallelogram puts it. Try it nudged around, a module at a time (cheap for the
         // small versions this concerns).
-        if try_harder && k <= 3 && dim <= 45 && align.is_none() {
+        if try_harder && k <= 3 && dim <= 45 {
             let base = transform_for(t, None, dim);
             let mut nudged = false;
             let (ux, uy) = ((t.tr.x - t.tl.x) / (dim as f64 - 7.0), (t.tr.y - t.tl.y) / (dim as f64 - 7.0));
@@ -624,7 +651,7 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
                     nudged = true;
                 }
             }
-            if nudged {
+            if nudged && align.is_none() {
                 continue;
             }
         }
@@ -644,6 +671,9 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
                 let vd = 17 + 4 * v;
                 if vd != dim && !tried.contains(&vd) && !dims.contains(&vd) {
                     dims.insert(k, vd);
+                    if k < n_primary + 1 {
+                        n_primary += 1;
+                    }
                 }
             }
             let c = |x: f64, y: f64| {

@@ -141,26 +141,28 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         }
         ok
     };
-    // 1. Local thresholds at full size, normal then inverted.
+    // 1. Local thresholds at full size, normal then inverted (inverted at half size only on
+    //    large frames: light-on-dark codes big enough to matter survive the downscale).
+    let large = w.saturating_mul(h) > 640 * 480 && w.min(h) >= 320;
     let mut bits = binarizer::hybrid(luma, w, h);
     if run(&bits, 1.0, out) {
         return;
     }
-    if opts.try_invert {
+    if opts.try_invert && !large {
         bits.invert();
         if run(&bits, 1.0, out) {
             return;
         }
     }
     drop(bits);
-    if !opts.try_harder {
+    if !opts.try_harder && !(opts.try_invert && large) {
         return;
     }
     // 2. Large modules / noisy camera frames: a 2× box downscale smooths noise.
     let small = (w.min(h) >= 160).then(|| luma::downscale2(luma, w, h));
     if let Some((small, sw, sh)) = &small {
         let mut bits = binarizer::hybrid(small, *sw, *sh);
-        if run(&bits, 2.0, out) {
+        if opts.try_harder && run(&bits, 2.0, out) {
             return;
         }
         if opts.try_invert {
@@ -169,6 +171,9 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
                 return;
             }
         }
+    }
+    if !opts.try_harder {
+        return;
     }
     // 3. One global threshold (soft, low-contrast or very blurred codes); on large frames at half
     //    size, which keeps the cost of a frame without a code low.
