@@ -448,6 +448,9 @@ pub struct Payload {
     pub text: String,
     /// True when an ECI designator fixed the charset of some byte segment.
     pub eci: bool,
+    /// How the byte segments were turned into text: "utf-8", "shift_jis", "gbk",
+    /// "iso-8859-1", or "eci:N" (N = the ECI assignment number); "utf-8" when there are none.
+    pub charset: String,
 }
 
 fn eci_decode(eci: u32, bytes: &[u8]) -> Option<String> {
@@ -496,13 +499,21 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
     let mut fnc1 = false;
     // Bytes of consecutive byte segments without ECI are decoded together (guessed charset).
     let mut pending: Vec<u8> = Vec::new();
-    let flush = |pending: &mut Vec<u8>, text: &mut String, eci: Option<u32>| {
+    let mut charset = String::from("utf-8");
+    let flush = |pending: &mut Vec<u8>, text: &mut String, eci: Option<u32>, charset: &mut String| {
         if pending.is_empty() {
             return;
         }
-        let s = match eci.and_then(|e| eci_decode(e, pending)) {
-            Some(s) => s,
-            None => super::text::decode_text(pending).0,
+        let s = match eci.and_then(|e| eci_decode(e, pending).map(|s| (s, e))) {
+            Some((s, e)) => {
+                *charset = format!("eci:{e}");
+                s
+            }
+            None => {
+                let (s, cs) = super::text::decode_text(pending);
+                *charset = cs.name().to_string();
+                s
+            }
         };
         text.push_str(&s);
         pending.clear();
@@ -512,7 +523,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
         match mode {
             0 => break,
             1 => {
-                flush(&mut pending, &mut text, eci);
+                flush(&mut pending, &mut text, eci, &mut charset);
                 let mut count = bits.take([10, 12, 14][vclass])? as usize;
                 let mut s = String::new();
                 while count >= 3 {
@@ -540,7 +551,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 text.push_str(&s);
             }
             2 => {
-                flush(&mut pending, &mut text, eci);
+                flush(&mut pending, &mut text, eci, &mut charset);
                 const ALPHA: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
                 let mut count = bits.take([9, 11, 13][vclass])? as usize;
                 let mut s = Vec::new();
@@ -587,7 +598,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 }
             }
             7 => {
-                flush(&mut pending, &mut text, eci);
+                flush(&mut pending, &mut text, eci, &mut charset);
                 let first = bits.take(8)?;
                 let v = if first & 0x80 == 0 {
                     first & 0x7f
@@ -602,7 +613,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 any_eci = true;
             }
             8 => {
-                flush(&mut pending, &mut text, eci);
+                flush(&mut pending, &mut text, eci, &mut charset);
                 let count = bits.take([8, 10, 12][vclass])? as usize;
                 let mut sj = Vec::with_capacity(count * 2);
                 for _ in 0..count {
@@ -618,7 +629,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
             }
             0xd => {
                 // Hanzi (GB2312) mode, subset 1.
-                flush(&mut pending, &mut text, eci);
+                flush(&mut pending, &mut text, eci, &mut charset);
                 let subset = bits.take(4)?;
                 let count = bits.take([8, 10, 12][vclass])? as usize;
                 if subset != 1 {
@@ -648,8 +659,8 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
             _ => return None,
         }
     }
-    flush(&mut pending, &mut text, eci);
-    Some(Payload { bytes: all, text, eci: any_eci })
+    flush(&mut pending, &mut text, eci, &mut charset);
+    Some(Payload { bytes: all, text, eci: any_eci, charset })
 }
 
 /// Full bit decoding of a sampled grid (tries the transposed grid for mirrored codes).

@@ -83,6 +83,10 @@ pub struct Decoded {
     pub corners: [[f32; 2]; 4],
     /// QR version 1–40.
     pub version: u8,
+    /// How the bytes became text: "utf-8", "shift_jis", "gbk", "iso-8859-1" (guessed, no ECI),
+    /// or "eci:N" (declared by an ECI designator). Lets callers flag or re-decode guesses.
+    #[serde(default)]
+    pub charset: String,
 }
 
 /// Images larger than this many pixels are first downscaled (bounds time and memory).
@@ -269,7 +273,7 @@ fn decode_grid(g: detector::ModuleGrid, scale: f32) -> Option<Decoded> {
     }
     let corners = g.corners.map(|[x, y]| [x * scale, y * scale]);
     if let Some((p, version)) = bitstream::decode_grid(&g) {
-        return Some(Decoded { text: p.text, bytes: p.bytes, corners, version: version as u8 });
+        return Some(Decoded { text: p.text, bytes: p.bytes, corners, version: version as u8, charset: p.charset });
     }
     None
 }

@@ -13,6 +13,17 @@ pub enum Charset {
     Latin1,
 }
 
+impl Charset {
+    pub fn name(self) -> &'static str {
+        match self {
+            Charset::Utf8 => "utf-8",
+            Charset::ShiftJis => "shift_jis",
+            Charset::Gbk => "gbk",
+            Charset::Latin1 => "iso-8859-1",
+        }
+    }
+}
+
 pub fn decode_text(bytes: &[u8]) -> (String, Charset) {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return (s.to_owned(), Charset::Utf8);
@@ -22,13 +33,34 @@ pub fn decode_text(bytes: &[u8]) -> (String, Charset) {
             return (s.into_owned(), Charset::ShiftJis);
         }
     }
-    if let Some(s) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes) {
-        // Only when it has real double-byte characters (GBK accepts most byte soup otherwise).
-        if s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && !bytes.iter().any(|&b| b == 0x80 || b == 0xff) {
+    if looks_gb2312(bytes) {
+        if let Some(s) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes) {
             return (s.into_owned(), Charset::Gbk);
         }
     }
     (bytes.iter().map(|&b| b as char).collect(), Charset::Latin1)
+}
+
+/// Every non-ASCII byte is part of a GB2312 hanzi pair (lead 0xB0–0xF7, trail 0xA1–0xFE), and
+/// there are at least two of them: GBK accepts almost any byte soup, so only guess it for text
+/// that looks like real Chinese.
+fn looks_gb2312(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    let mut pairs = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let Some(&t) = bytes.get(i + 1) else { return false };
+        if !((0xb0..=0xf7).contains(&b) || (0xa1..=0xa9).contains(&b)) || !(0xa1..=0xfe).contains(&t) {
+            return false;
+        }
+        pairs += 1;
+        i += 2;
+    }
+    pairs >= 2
 }
 
 /// Shift-JIS structure check in the spirit of ZXing's `guessEncoding`: every lead byte has a valid
