@@ -468,6 +468,12 @@ test('WeChat JSAPI: missing bridge and a throwing bridge are Failed with code + 
     assert.match(t.message, /boom/);
     // Still alive after all that.
     assert.equal((await pay(page, 'nope', {})).code, 'unknown_wallet');
+    // iOS mini-program web-view discovered late (__wxjs_environment set after WeixinJSBridgeReady): refused clearly.
+    await page.evaluate(() => {
+      window.__wxjs_environment = 'miniprogram';
+      window.WeixinJSBridge = { invoke() { throw new Error('must not be called'); } };
+    });
+    assert.equal((await pay(page, 'wechat_jsapi', order.wallet_params)).code, 'use_mini_program_payment');
   });
 });
 

@@ -28,6 +28,15 @@ impl WalletBridge for WechatJsapi {
             let Some(bridge) = js::wait_for_global("WeixinJSBridge", "WeixinJSBridgeReady", READY_MS).await else {
                 return js::missing("WeixinJSBridge (open this page in WeChat)");
             };
+            // On iOS `__wxjs_environment` is only set once the bridge is ready, so detection may have
+            // missed a mini-program web-view: JSAPI is refused there, and the order was signed for the
+            // official account's appId, not the mini-program's — say so instead of failing obscurely.
+            if js::global(&["__wxjs_environment"]).and_then(|v| v.as_string()).as_deref() == Some("miniprogram") {
+                return js::failed(
+                    crate::wallet::reasons::USE_MINI_PROGRAM_PAYMENT,
+                    "This page runs in a WeChat mini-program: pay with the mini-program (wallet wechat_mini_program)",
+                );
+            }
             let Some(invoke) = js::method(&bridge, "invoke") else {
                 return js::missing("WeixinJSBridge.invoke");
             };
