@@ -100,6 +100,22 @@ pub async fn next_frame() {
     let _ = JsFuture::from(p).await;
 }
 
+/// Resolves when `video` presents a new frame (`requestVideoFrameCallback`), else on the next
+/// animation frame. A 250 ms cap keeps the caller's loop alive if frames stop.
+pub async fn next_video_frame(video: &web_sys::HtmlVideoElement) {
+    if !get(video, "requestVideoFrameCallback").is_function() {
+        return next_frame().await;
+    }
+    let v = video.clone();
+    let p = Promise::new(&mut |resolve, _| {
+        if call(&v, "requestVideoFrameCallback", &[resolve.clone().into()]).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let cap = timeout_promise(250, JsValue::NULL);
+    let _ = JsFuture::from(Promise::race(&Array::of2(&p, &cap))).await;
+}
+
 /// A promise that resolves with `value` after `ms`.
 pub fn timeout_promise(ms: i32, value: JsValue) -> Promise {
     Promise::new(&mut |resolve, _| {

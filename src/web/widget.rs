@@ -398,7 +398,10 @@ impl W {
     async fn scan_loop(self, gen: u32) {
         let rt = self.rt();
         loop {
-            dom::next_frame().await;
+            match self.video.get_untracked() {
+                Some(v) => dom::next_video_frame(&v).await,
+                None => dom::next_frame().await,
+            }
             if rt.gen.get() != gen {
                 return;
             }
@@ -729,6 +732,9 @@ impl W {
         };
         self.say(format!("{}. {}", self.t(title), message));
         rt.emit(result_event(&outcome), &detail);
+        // A result that arrives after the shopper closed the sheet is still shown: they must know
+        // whether they paid.
+        self.open.set(true);
         self.set_screen(Screen::Result { outcome, message });
     }
 
@@ -1259,6 +1265,7 @@ impl W {
             <button
                 type="button"
                 class="ip-launch"
+                part="launch"
                 data-testid="scan-button"
                 aria-haspopup="dialog"
                 aria-expanded=move || w.open.get().to_string()
@@ -1280,6 +1287,7 @@ impl W {
             >
                 <div
                     class="ip-sheet"
+                    part="sheet"
                     role="dialog"
                     aria-modal="true"
                     aria-labelledby="ip-title"
