@@ -20,7 +20,6 @@ pub struct Camera {
     stream: web_sys::MediaStream,
     video: web_sys::HtmlVideoElement,
     pub device_id: String,
-    pub label: String,
     pub torch: bool,
     pub zoom: Option<Zoom>,
     pub mirrored: bool,
@@ -131,7 +130,7 @@ pub async fn open(video: &web_sys::HtmlVideoElement, device_id: Option<String>) 
     let settings = call(&track, "getSettings", &[]).unwrap_or(JsValue::UNDEFINED);
     let facing = dom::get_str(&settings, "facingMode").unwrap_or_default();
     let mirrored = facing == "user" || (facing.is_empty() && faces_user(&label));
-    Ok(Camera { device_id: settings_device_id(&track), stream, video: video.clone(), label, torch, zoom, mirrored })
+    Ok(Camera { device_id: settings_device_id(&track), stream, video: video.clone(), torch, zoom, mirrored })
 }
 
 fn settings_device_id(track: &web_sys::MediaStreamTrack) -> String {

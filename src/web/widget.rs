@@ -418,7 +418,12 @@ impl W {
                     web_sys::console::warn_1(&format!("interpay: decoder restarted ({why})").into());
                     rt.emit(
                         "interpay:error",
-                        &obj(&[("code", "decoder_crash".into()), ("message", why.into()), ("recovered", true.into())]),
+                        &obj(&[
+                            ("code", "decoder_crash".into()),
+                            ("message", why.into()),
+                            ("recovered", true.into()),
+                            ("restarts", rt.decoder.restarts().into()),
+                        ]),
                     );
                     // Give a crash loop some air.
                     dom::sleep(200).await;
