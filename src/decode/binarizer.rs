@@ -43,6 +43,24 @@ impl BitMatrix {
         self.bits.get(start..start.saturating_add(self.width)).unwrap_or(&[])
     }
 
+    /// The transpose (x ↔ y), for column scanning with the row scanner.
+    pub fn transposed(&self) -> BitMatrix {
+        let (w, h) = (self.width, self.height);
+        let mut t = BitMatrix::new(h, w);
+        // Tiled to stay cache-friendly on camera frames.
+        const T: usize = 32;
+        for by in (0..h).step_by(T) {
+            for bx in (0..w).step_by(T) {
+                for y in by..(by + T).min(h) {
+                    for x in bx..(bx + T).min(w) {
+                        t.bits[x * h + y] = self.bits[y * w + x];
+                    }
+                }
+            }
+        }
+        t
+    }
+
     pub fn invert(&mut self) {
         for b in &mut self.bits {
             *b ^= 1;

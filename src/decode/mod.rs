@@ -208,23 +208,52 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
 /// Finds and decodes codes in one binary image; true when something was read.
 fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>) -> bool {
     let before = out.len();
-    let patterns = finder::find_patterns(bits, opts.try_harder);
-    if patterns.len() < 3 {
-        return false;
-    }
-    let triples = finder::triples(&patterns);
+    let mut patterns = finder::find_patterns(bits, opts.try_harder);
     #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
     if std::env::var_os("INTERPAY_DEBUG").is_some() {
-        eprintln!("matrix {}x{} scale {scale}: {} patterns, {} triples", bits.width, bits.height, patterns.len(), triples.len());
+        eprintln!("matrix {}x{} scale {scale}: {} patterns", bits.width, bits.height, patterns.len());
         for p in &patterns {
             eprintln!("  p ({:.1},{:.1}) ms {:.2} n {}", p.x, p.y, p.module_size, p.count);
         }
-        for t in triples.iter().take(5) {
-            eprintln!("  t {:?} score {:.3}", t.idx, t.score);
+    }
+    if patterns.len() >= 3 {
+        try_patterns(bits, &patterns, 0, scale, opts, out);
+    }
+    if out.len() > before || !opts.try_harder || scale > 1.0 || bits.width.saturating_mul(bits.height) > 640 * 480 {
+        return out.len() > before;
+    }
+    // Nothing read: scan the columns too (finder patterns cut badly by rows under rotation and
+    // perspective are often clean in columns), and retry the triples that use a new pattern.
+    // Only on small images: on camera frames the half-size passes cover this more cheaply.
+    let t = bits.transposed();
+    let old = patterns.len();
+    for mut p in finder::find_patterns(&t, true) {
+        std::mem::swap(&mut p.x, &mut p.y);
+        let dup = patterns.iter().any(|q| (q.x - p.x).abs() <= q.module_size.max(p.module_size) && (q.y - p.y).abs() <= q.module_size.max(p.module_size));
+        if !dup && patterns.len() < 48 {
+            patterns.push(p);
         }
     }
+    if patterns.len() > old && patterns.len() >= 3 {
+        try_patterns(bits, &patterns, old, scale, opts, out);
+    }
+    out.len() > before
+}
+
+/// Tries the plausible triples of `patterns`, best first; with `first_new` > 0 only triples
+/// using at least one pattern at index ≥ `first_new` (the others were tried already).
+fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new: usize, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>) {
+    let triples = finder::triples(patterns);
     let mut used = vec![false; patterns.len()];
-    for t in triples.iter().take(MAX_TRIPLES) {
+    let mut tried = 0;
+    for t in triples.iter() {
+        if first_new > 0 && t.idx.iter().all(|&i| i < first_new) {
+            continue;
+        }
+        tried += 1;
+        if tried > MAX_TRIPLES {
+            break;
+        }
         if t.idx.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
             continue;
         }
@@ -251,7 +280,6 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
             }
         }
     }
-    out.len() > before
 }
 
 fn near(a: &Decoded, b: &Decoded) -> bool {
