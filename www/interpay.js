@@ -98,6 +98,17 @@ class InterpayCheckout extends HTMLElement {
       });
   }
 
+  static get observedAttributes() { return ['locale', 'label', 'scan-region']; }
+
+  // Options are read at mount: a change remounts the widget (unless a payment is on screen).
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (!this._handle || oldValue === newValue) return;
+    const sheetOpen = this.shadowRoot && this.shadowRoot.querySelector('.ip-overlay:not([hidden])');
+    if (sheetOpen) return;
+    this.disconnectedCallback();
+    this.connectedCallback();
+  }
+
   disconnectedCallback() {
     if (this._handle) {
       this._handle.unmount();

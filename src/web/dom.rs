@@ -187,15 +187,12 @@ pub fn format_money(locale: &str, amount: &str, currency: &str, minor_units: u8)
     let opts = obj(&[
         ("style", "currency".into()),
         ("currency", currency.into()),
-        ("currencyDisplay", "narrowSymbol".into()),
+        // "symbol", not "narrowSymbol": a payment must not leave "$" or "¥" ambiguous (US$ / CN¥).
+        ("currencyDisplay", "symbol".into()),
         ("minimumFractionDigits", (minor_units.min(20) as f64).into()),
         ("maximumFractionDigits", (minor_units.min(20) as f64).into()),
     ]);
-    let made = Reflect::construct(&ctor, &Array::of2(&locale.into(), &opts)).or_else(|_| {
-        // Older engines reject narrowSymbol.
-        set(&opts, "currencyDisplay", "symbol");
-        Reflect::construct(&ctor, &Array::of2(&locale.into(), &opts))
-    });
+    let made = Reflect::construct(&ctor, &Array::of2(&locale.into(), &opts));
     let Ok(nf) = made else { return fallback() };
     // Intl formats numeric strings exactly (no float rounding) on current engines.
     match call(&nf, "format", &[amount.into()]) {

@@ -648,7 +648,9 @@ impl W {
                 return;
             }
         };
-        let Some(order_url) = rt.opts.order_url.clone() else { return };
+        // The attribute is read again: frameworks may set it after the element connected.
+        let live = rt.host.get_attribute("order-url").map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+        let Some(order_url) = live.map(|u| dom::resolve_url(&u, None)).or_else(|| rt.opts.order_url.clone()) else { return };
         self.paid_label.set(self.money(&total.amount_string(), &total.currency, total.minor_units));
         rt.paying.set(true);
         spawn_local(async move {
@@ -1006,7 +1008,7 @@ impl W {
             .cloned()
             .partition(|c| c.available || c.reason.as_deref() != Some(crate::wallet::reasons::NOT_SUPPORTED_FOR_SCHEME));
         let any_available = choices.iter().any(|c| c.available);
-        let has_order_url = w.rt().opts.order_url.is_some();
+        let has_order_url = w.rt().opts.order_url.is_some() || w.rt().host.has_attribute("order-url");
 
         let ccy2 = ccy.clone();
         let money = move |v: rust_decimal::Decimal| dom::format_money(loc.tag(), &crate::checkout::amount_string(v, mu), &ccy2, mu);
