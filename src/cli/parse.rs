@@ -52,7 +52,12 @@ pub fn run(args: &[String]) -> i32 {
 
 fn print_code(code: &Code) {
     match code {
-        Code::NotPayment(n) => println!("not a payment code ({}): {}", n.what, n.text),
+        Code::NotPayment(n) => {
+            println!("not a payment code ({}): {}", n.what, n.text);
+            for w in &n.warnings {
+                println!("warning:    [{}] {}", w.code, w.message);
+            }
+        }
         Code::Payment(p) => print_payment(p),
     }
 }

@@ -3,6 +3,41 @@
 //! CONTRACT (used by the widget, the CLI and the sandbox merchant): the field names of
 //! [`Payment`], [`Currency`], [`Payee`] and [`ParseError`] below are relied on elsewhere;
 //! extend them, do not rename them.
+//!
+//! # Entry points
+//! - [`parse`] / [`parse_at`]: any scanned text → `Code::Payment`, `Code::NotPayment { what }`, or a
+//!   typed [`ParseError`] for a payment code that breaks its rules. Never panics (fuzzed).
+//! - [`parse_as`]: the same, insisting on one format or scheme ("emv_mpm", "pix", "bip21" …).
+//! - [`generate`]: a [`Payment`] → EMVCo MPM payload with CRC; `parse(generate(p)) == p`.
+//! - [`cpm::parse`]: the BER-TLV tree of an EMVCo consumer-presented code (reported as not_payment).
+//!
+//! # Formats (`Payment::format`) and stages (one file each)
+//! `tlv` (ID/length/value by characters, positions in characters) → `emv` (structure, order, CRC-16/CCITT-FALSE
+//! over UTF-8 bytes, root objects 00–64 and their data formats) → `schemes` (profiles recognised by their
+//! identifiers: PIX, PromptPay, PayNow/SGQR (+ GrabPay, Dash, NETS…), DuitNow, QRIS (+ acquirer wallets),
+//! VietQR/NAPAS, KHQR/Bakong, QR Ph, HK FPS, JPQR, UPI/Bharat QR, UnionPay, Visa, Mastercard, Discover,
+//! Amex, JCB, RuPay, Alipay). Other formats: `urls` (wechat_pay, alipay, unionpay_url, hebao, upi),
+//! `epc` (SEPA "BCD"), `swiss` ("SPC"), `crypto` (bip21, bolt11, eip681). `classify` dispatches and names
+//! non-payment kinds: url, contact, event, wifi, email, phone, sms, geo, uri, text, empty, emv_cpm.
+//!
+//! # Error codes (stable, snake_case; `position` in characters; `tag` like "54", "26.01", "99.01", "am")
+//! too_short, bad_header, bad_tag, bad_length, truncated, empty_value, duplicate_tag, bad_order, missing_crc,
+//! bad_crc_length, bad_crc (message names expected and found), bad_format_indicator, bad_point_of_initiation,
+//! bad_mcc, missing_tag, unknown_currency, non_numeric_amount, too_long, bad_tip_indicator, bad_percentage,
+//! bad_country, bad_language, bad_scheme_field (a scheme profile's rule), missing_amount, missing_expiration,
+//! bad_timestamp, expired (KHQR), bad_iban, bad_reference, bad_amount, bad_charset, unsupported_version,
+//! bad_trailer, bad_address, bad_checksum, mixed_case, bad_character, unknown_network, missing_signature,
+//! bad_signature, unsupported, bad_format, wrong_format (parse_as only), negative_amount (generate only).
+//!
+//! # Warning codes (the code parses but looks wrong)
+//! amount_zero, amount_zero_dynamic, dynamic_without_amount, country_currency_mismatch,
+//! country_scheme_mismatch, lookalike_domain (also on `NotPayment` URLs), insecure_url,
+//! missing_mandatory_tag (52/58/59/60 omitted by real generators), missing_merchant_account, missing_guid,
+//! format_indicator (PFI "02" seen in DuitNow), length_counts_bytes (VietQR generators counting UTF-8
+//! bytes; accepted only when the CRC confirms that reading), crc_lowercase, amount_precision, too_long
+//! (62 sub-fields, > 512 characters), bad_consumer_data_request, bad_scheme_field (advisory profile rules),
+//! unknown_country, orphan_fee, expired (PayNow, BOLT11), amount_editable, wallet_only, non_compliant, unknown_prefix,
+//! unknown_parameter, token_units, contract_call.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
