@@ -199,6 +199,9 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
                         if c.value.len() != n || !all_digits(&c.value) {
                             return Err(scheme_err(c, format!("PromptPay {kind} must be {n} digits, found {:?}", c.value)));
                         }
+                        if sub == "01" && !c.value.starts_with("0066") {
+                            warn(w, "bad_scheme_field", Some(&c.path), "PromptPay phone IDs are 0066 followed by the number without its leading 0");
+                        }
                         let v = if sub == "01" {
                             // 0066 + number without its leading 0.
                             format!("+{}", c.value.trim_start_matches("00"))
@@ -388,6 +391,39 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
     Ok(())
 }
 
+fn digits_of(s: &str) -> Vec<u32> {
+    s.bytes().map(|b| (b - b'0') as u32).collect()
+}
+
+/// Brazilian CPF: 11 digits, two mod-11 check digits, not all equal.
+pub fn cpf_ok(s: &str) -> bool {
+    let d = digits_of(s);
+    if d.len() != 11 || d.iter().all(|&x| x == d[0]) {
+        return false;
+    }
+    let check = |n: usize| {
+        let sum: u32 = (0..n).map(|i| d[i] * (n as u32 + 1 - i as u32)).sum();
+        let r = (sum * 10) % 11;
+        if r == 10 { 0 } else { r }
+    };
+    check(9) == d[9] && check(10) == d[10]
+}
+
+/// Brazilian CNPJ: 14 digits, two mod-11 check digits.
+pub fn cnpj_ok(s: &str) -> bool {
+    let d = digits_of(s);
+    if d.len() != 14 || d.iter().all(|&x| x == d[0]) {
+        return false;
+    }
+    let check = |n: usize| {
+        let weights: Vec<u32> = if n == 12 { vec![5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2] } else { vec![6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2] };
+        let sum: u32 = (0..n).map(|i| d[i] * weights[i]).sum();
+        let r = sum % 11;
+        if r < 2 { 0 } else { 11 - r }
+    };
+    check(12) == d[12] && check(13) == d[13]
+}
+
 fn pix_key_kind(k: &str) -> Option<&'static str> {
     let b = k.as_bytes();
     if k.contains('@') && k.len() <= 77 {
@@ -424,7 +460,18 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
             return Err(scheme_err(k, "PIX key longer than 77 characters"));
         }
         match pix_key_kind(&k.value) {
-            Some(kind) => add_account(p, "pix", &format!("pix_key_{kind}"), &k.value),
+            Some(kind) => {
+                let ok = match kind {
+                    "cpf" => cpf_ok(&k.value),
+                    "cnpj" => cnpj_ok(&k.value),
+                    "phone" => k.value.starts_with("+55") && (k.value.len() == 13 || k.value.len() == 14),
+                    _ => true,
+                };
+                if !ok {
+                    warn(w, "bad_scheme_field", Some(&k.path), format!("PIX {kind} key {:?} fails its check (digits or +55 format)", k.value));
+                }
+                add_account(p, "pix", &format!("pix_key_{kind}"), &k.value)
+            }
             None => {
                 warn(w, "bad_scheme_field", Some(&k.path), format!("PIX key {:?} is not an e-mail, +phone, CPF, CNPJ or random (EVP) key", k.value));
                 add_account(p, "pix", "pix_key", &k.value);
@@ -459,6 +506,9 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
             let ok = tx.value == "***" || (tx.value.len() <= 25 && tx.value.bytes().all(|b| b.is_ascii_alphanumeric()));
             if !ok {
                 return Err(scheme_err(tx, format!("PIX txid must be up to 25 letters/digits or ***, found {:?}", tx.value)));
+            }
+            if url.is_some() && tx.value != "***" {
+                warn(w, "bad_scheme_field", Some(&tx.path), "PIX dynamic codes carry the txid in the location's payload; 62-05 should be ***");
             }
             p.references.txid = Some(tx.value.clone());
         }
@@ -529,6 +579,15 @@ pub fn yyyymmdd(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn brazilian_ids() {
+        assert!(super::cnpj_ok("60701190000104"));
+        assert!(!super::cnpj_ok("60701190000105"));
+        assert!(super::cpf_ok("52998224725"));
+        assert!(!super::cpf_ok("52998224726"));
+        assert!(!super::cpf_ok("11111111111"));
+    }
+
     #[test]
     fn civil_time() {
         assert_eq!(super::yyyymmdd(0), "19700101000000");
