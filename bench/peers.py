@@ -167,12 +167,15 @@ def table(files):
         fr = r.get("frames") or {}
         fms = fr.get("ms")
         tratio = "-"
-        if fms is not None and ref and (ref.get("frames") or {}).get("ms"):
-            tratio = f"{fms / ref['frames']['ms']:.2f}x"
+        browser = n in ("interpay (wasm)", "zxing-wasm", "jsQR")
+        fref = rows.get("zxing-wasm") if browser else ref
+        if fms is not None and fref and (fref.get("frames") or {}).get("ms"):
+            tratio = f"{fms / fref['frames']['ms']:.2f}x"
         print(f"{n:<20} {cells[0]:>15} {cells[1]:>12} {(f'{ms:.2f}' if ms is not None else '-'):>8} {ratio:>13} "
               f"{(f'{fms:.2f}' if fms is not None else '-'):>12} {(str(fr.get('ok','-')) + '/' + str(fr.get('n','-')) if fr else '-'):>12} {tratio:>11}")
     print("\ncounts: trials read with the exact expected text (4 rotations per image); 'vs zxing-cpp' = codes read / zxing-cpp's;")
-    print("time ratio = ms per 1280x720 frame / zxing-cpp's (lower is faster). Browser rows: same frames, same page, same run.")
+    print("time ratio = ms per 1280x720 frame / zxing-cpp's (native rows) or zxing-wasm's (browser rows: same frames,")
+    print("same headless Chromium page, same run). Lower is faster.")
 
 
 def main():
