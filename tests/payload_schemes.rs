@@ -1,0 +1,104 @@
+//! Scheme profiles: every wallet family a code can be paid with, and the accounts each names.
+
+use interpay::payload::{self, Code, Payment};
+
+fn vector(i: usize) -> String {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/payment-vectors.jsonl")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(text.lines().nth(i).unwrap()).unwrap();
+    v["payload"].as_str().unwrap().to_string()
+}
+
+fn pay(text: &str) -> Payment {
+    match payload::parse(text) {
+        Ok(Code::Payment(p)) => p,
+        other => panic!("{text:?}: {other:?}"),
+    }
+}
+
+fn ids(p: &Payment) -> Vec<&str> {
+    p.schemes.iter().map(|s| s.id.as_str()).collect()
+}
+
+fn account<'a>(p: &'a Payment, scheme: &str, kind: &str) -> Option<&'a str> {
+    p.payee.accounts.iter().find(|a| a.scheme == scheme && a.kind == kind).map(|a| a.value.as_str())
+}
+
+#[test]
+fn multi_scheme_codes_list_every_family() {
+    // SGQR label: registry first, then the wallets whose templates it carries.
+    assert_eq!(ids(&pay(&vector(63))), ["sgqr", "grabpay", "dash", "nets", "emvco"]);
+    // Bharat QR: card networks, RuPay, IMPS account and UPI VPA.
+    let p = pay(&vector(79));
+    for s in ["visa", "mastercard", "rupay", "upi"] {
+        assert!(ids(&p).contains(&s), "{s} missing from {:?}", ids(&p));
+    }
+    assert_eq!(account(&p, "upi", "vpa"), Some("razorpaybqr@icici"));
+    // QRIS acquirer template of an Indonesian wallet: payable by every QRIS wallet.
+    assert_eq!(ids(&pay(&vector(70))), ["qris", "shopeepay", "emvco"]);
+}
+
+#[test]
+fn accounts_per_scheme() {
+    let p = pay(&vector(28));
+    assert_eq!(ids(&p)[0], "promptpay");
+    assert_eq!(account(&p, "promptpay", "phone"), Some("+66801234567"));
+    assert_eq!(account(&pay(&vector(30)), "promptpay", "national_id"), Some("1111111111111"));
+    assert_eq!(account(&pay(&vector(32)), "promptpay", "ewallet_id"), Some("012345678901234"));
+    let p = pay(&vector(61));
+    assert_eq!(account(&p, "paynow", "uen"), Some("200002150HWCF"));
+    let p = pay(&vector(51));
+    assert_eq!(account(&p, "vietqr", "bank_bin"), Some("970422"));
+    assert_eq!(account(&p, "vietqr", "account"), Some("660704060000129"));
+    let p = pay(&vector(53));
+    assert_eq!(account(&p, "qrph", "bic"), Some("GXCHPHM2XXX"));
+    let p = pay(&vector(66));
+    assert_eq!(account(&p, "fps", "mobile"), Some("+852-67891234"));
+    let p = pay(&vector(132));
+    assert_eq!(account(&p, "duitnow", "participant_id"), Some("501664"));
+}
+
+#[test]
+fn pix_static_dynamic_and_recurrence() {
+    let p = pay(&vector(15));
+    assert_eq!(account(&p, "pix", "pix_key_email"), Some("thalesog@me.com"));
+    assert_eq!(p.initiation, payload::Initiation::Static);
+    assert_eq!(p.amount.unwrap().to_string(), "10.00");
+    let p = pay(&vector(18));
+    assert_eq!(p.initiation, payload::Initiation::Dynamic);
+    assert_eq!(p.references.url.as_deref(), Some("https://payload.psp.com/3ec9d2f9-5f03-4e0e-820d-63a81e769e87"));
+    let p = pay(&vector(23));
+    assert!(p.references.recurrence_url.as_deref().unwrap().starts_with("https://qr-h.sandbox.pix.bcb.gov.br/rest/api/rec/"));
+}
+
+#[test]
+fn unionpay_recognised() {
+    // Primitive tag 15 (EMVCo UnionPay merchant account) and the UnionPay AID in a template.
+    let with = |body: &str| {
+        let b = format!("{body}6304");
+        let c = payload::crc::crc16_hex(&b);
+        b + &c
+    };
+    let p = pay(&with("000201010211151662201234567890125204581253031565802CN5904SHOP6008SHANGHAI"));
+    assert_eq!(ids(&p), ["unionpay", "emvco"]);
+    assert_eq!(account(&p, "unionpay", "merchant_id"), Some("6220123456789012"));
+    let p = pay(&with("00020101021126300016A00000033301010101061234565204581253031565802CN5904SHOP6008SHANGHAI"));
+    assert_eq!(ids(&p), ["unionpay", "emvco"]);
+    assert_eq!(account(&p, "unionpay", "merchant_id"), Some("123456"));
+    // UnionPay URL form.
+    let p = pay("https://qr.95516.com/00010000/01213270247009520084852952021972");
+    assert_eq!((p.format.as_str(), ids(&p)[0]), ("unionpay_url", "unionpay"));
+}
+
+#[test]
+fn khqr_rules() {
+    let k = |i| payload::parse_at(&vector(i), Some(1_726_821_915_797 + 1000));
+    let Ok(Code::Payment(p)) = k(35) else { panic!() };
+    assert_eq!(ids(&p)[0], "khqr");
+    assert_eq!(account(&p, "khqr", "bakong_account"), Some("john_smith@devb"));
+    assert_eq!(p.payee.name_alt.as_deref(), Some("ចន ស្មីន"));
+    assert_eq!(k(38).unwrap_err().code, "missing_amount");
+    assert_eq!(k(40).unwrap_err().code, "missing_expiration");
+    assert_eq!(k(41).unwrap_err().code, "bad_timestamp");
+    assert_eq!(k(43).unwrap_err().tag.as_deref(), Some("30.00"));
+    assert_eq!(k(44).unwrap_err().tag.as_deref(), Some("53"));
+}
