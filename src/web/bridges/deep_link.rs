@@ -57,6 +57,8 @@ impl WalletBridge for DeepLink {
             if !scheme_allowed(&url) {
                 return js::failed("bad_wallet_params", "refusing a javascript:/data: link");
             }
+            // A verdict left on the URL by an earlier hand-off must not answer this one.
+            handoff::clear_returned();
             let Some(window) = web_sys::window() else {
                 return js::missing("window");
             };
@@ -64,14 +66,16 @@ impl WalletBridge for DeepLink {
             if let Err(e) = window.location().set_href(&url) {
                 return js::threw("location.href", &e);
             }
+            let mut away = false;
             if !web {
                 // Did the app open? The page goes hidden (or loses focus) when it does.
                 let ev = js::wait_events(&["blur", "pagehide", "document:visibilitychange"], OPEN_MS).await;
                 if ev.is_none() && js::page_visible() {
                     return js::failed("app_not_opened", "No app opened this payment link: is the wallet app installed?");
                 }
+                away = true;
             }
-            handoff::wait_for_return(order_id, TIMEOUT_MS, GRACE_MS).await
+            handoff::wait_for_return(order_id, TIMEOUT_MS, GRACE_MS, away).await
         })
     }
 }

@@ -22,7 +22,7 @@ pub mod unionpay;
 pub mod wechat_jsapi;
 pub mod wechat_miniprogram;
 
-pub use handoff::returned;
+pub use handoff::{clear_returned, returned};
 
 /// A boxed, single-threaded future (wasm has one thread; JS values are not `Send`).
 pub type BoxOutcome<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
@@ -86,7 +86,6 @@ mod test_exports {
     use wasm_bindgen::prelude::*;
 
     fn out<T: serde::Serialize>(v: &T) -> JsValue {
-        use serde::Serialize;
         v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
     }
 

@@ -39,6 +39,8 @@ impl WalletBridge for WechatMiniProgram {
             let Some(navigate) = js::method(&mp, "navigateTo") else {
                 return js::missing("wx.miniProgram.navigateTo");
             };
+            // A verdict left on the URL by an earlier hand-off must not answer this one.
+            handoff::clear_returned();
             let back_to = params::return_url(&js::href(), order_id);
             let url = params::mini_program_page_url(page, order_id, &args, &back_to);
             match js::call_with_callbacks(NAVIGATE_MS, |opts| {
@@ -54,7 +56,7 @@ impl WalletBridge for WechatMiniProgram {
                 // Older SDKs never call back on success: carry on and wait for the return.
                 Settled::Success(_) | Settled::TimedOut => {}
             }
-            handoff::wait_for_return(order_id, TIMEOUT_MS, GRACE_MS).await
+            handoff::wait_for_return(order_id, TIMEOUT_MS, GRACE_MS, false).await
         })
     }
 }
