@@ -1047,6 +1047,7 @@ impl W {
                         <input
                             class="ip-input"
                             data-testid="tip-input"
+                            placeholder=if mu == 0 { "0".to_string() } else { format!("0.{}", "0".repeat(mu as usize)) }
                             inputmode=if mu == 0 { "numeric" } else { "decimal" }
                             autocomplete="off"
                             prop:value=move || w.tip_text.get()
@@ -1367,8 +1368,21 @@ fn new_canvas() -> Option<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingC
 /// Picture → RGBA at a bounded size → decoder worker (a second, larger try if the first finds nothing).
 async fn decode_picture(rt: &Rt, blob: &JsValue) -> Result<Vec<ScanCode>, String> {
     let w = dom::window().ok_or("no window")?;
-    let bitmap = dom::call_async(&w, "createImageBitmap", std::slice::from_ref(blob)).await.map_err(|e| dom::error_message(&e))?;
-    let (bw, bh) = (get(&bitmap, "width").as_f64().unwrap_or(0.0), get(&bitmap, "height").as_f64().unwrap_or(0.0));
+    let bitmap = if get(&w, "createImageBitmap").is_function() {
+        dom::call_async(&w, "createImageBitmap", std::slice::from_ref(blob)).await.map_err(|e| dom::error_message(&e))?
+    } else {
+        // Older Safari: an <img> from a blob: URL (allowed by `img-src blob:`).
+        let doc = w.document().ok_or("no document")?;
+        let img: JsValue = doc.create_element("img").map_err(|e| dom::error_message(&e))?.into();
+        let url = web_sys::Url::create_object_url_with_blob(blob.unchecked_ref()).map_err(|e| dom::error_message(&e))?;
+        dom::set(&img, "src", url.as_str());
+        let loaded = dom::call_async(&img, "decode", &[]).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+        loaded.map_err(|e| dom::error_message(&e))?;
+        img
+    };
+    let dim = |k: &str, fallback: &str| get(&bitmap, k).as_f64().filter(|v| *v > 0.0).or_else(|| get(&bitmap, fallback).as_f64()).unwrap_or(0.0);
+    let (bw, bh) = (dim("naturalWidth", "width"), dim("naturalHeight", "height"));
     if bw < 1.0 || bh < 1.0 {
         return Err("empty image".into());
     }
