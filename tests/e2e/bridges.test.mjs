@@ -860,3 +860,88 @@ test('widget flow in WeChat: scan a wxp:// code → WeChat Pay first → JSAPI g
     await camBrowser.close().catch(() => {});
   }
 });
+
+// The widget flow on Android Chrome with a UPI code and a payment handler (PaymentRequest stand-in):
+// the picker puts Payment Request first, the sheet gets the merchant's methodData/details, and the
+// widget shows success only once the merchant says paid; a dismissed sheet is "cancelled".
+function paymentRequestWidgetStandIn(mode) {
+  window.__calls = [];
+  window.addEventListener('interpay:order-created', (e) => (window.__order = e.detail.order), true);
+  window.PaymentRequest = class {
+    constructor(methodData, details) {
+      window.__calls.push({ name: 'constructor', methodData: JSON.parse(JSON.stringify(methodData)), details: JSON.parse(JSON.stringify(details)) });
+    }
+    canMakePayment() {
+      return Promise.resolve(true);
+    }
+    async show() {
+      window.__calls.push({ name: 'show' });
+      if (mode === 'abort') throw new DOMException('User closed the sheet', 'AbortError');
+      // The handler's server charges the order and notifies the merchant.
+      await fetch('/sandbox/wallet/pay', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ order_id: window.__order.order_id, result: 'paid' }),
+      });
+      return {
+        methodName: 'https://pay.interpay.invalid/sandbox',
+        details: { token: 'tok' },
+        complete: (r) => (window.__calls.push({ name: 'complete', result: r }), Promise.resolve()),
+        toJSON() {
+          return { methodName: this.methodName, details: this.details };
+        },
+      };
+    }
+    abort() {
+      return Promise.resolve();
+    }
+  };
+}
+
+test('widget flow with Payment Request: scan a UPI code → Payment Request first → sheet gets the order methodData/details → success only when the merchant says paid; dismissed → cancelled', { timeout: 300_000 }, async () => {
+  const { fakeCamera, openDemo, tid, waitEvent, events } = await import('./lib/harness.mjs');
+  const camera = fakeCamera(CODES.upi.payload, 'bridges-upi');
+  const camBrowser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`],
+  });
+  try {
+    for (const [mode, screen, event] of [
+      ['paid', 'result-success', 'interpay:succeeded'],
+      ['abort', 'result-cancelled', 'interpay:cancelled'],
+    ]) {
+      const context = await camBrowser.newContext({ userAgent: UA.chromeAndroid, viewport: { width: 390, height: 844 }, hasTouch: true, locale: 'en-US', permissions: ['camera'] });
+      await context.addInitScript(paymentRequestWidgetStandIn, mode);
+      const { page, pageErrors } = await openDemo(context, server);
+      try {
+        await tid(page, 'scan-button').waitFor({ state: 'visible', timeout: 20_000 });
+        await tid(page, 'scan-button').click();
+        await tid(page, 'confirm-sheet').waitFor({ state: 'visible', timeout: 30_000 });
+        const options = await page.locator('[data-testid^="wallet-option-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+        assert.deepEqual(options.slice(0, 3), ['wallet-option-payment_request', 'wallet-option-deep_link', 'wallet-option-sandbox'], JSON.stringify(options));
+        await tid(page, 'wallet-option-payment_request').click();
+        await tid(page, 'confirm-pay').click();
+        await tid(page, screen).waitFor({ state: 'visible', timeout: 30_000 });
+        await screenshot(page, `bridges-widget-payment-request-${mode}`);
+        const order = (await waitEvent(page, 'interpay:order-created')).detail.order;
+        assert.equal(order.wallet, 'payment_request');
+        const calls = await page.evaluate(() => window.__calls);
+        assert.deepEqual(calls[0].methodData, order.wallet_params.methodData);
+        assert.deepEqual(calls[0].details, order.wallet_params.details);
+        assert.deepEqual(calls[0].details.total.amount, { currency: 'INR', value: '120.00' });
+        const types = (await events(page)).map((e) => e.type);
+        assert.ok(types.includes(event), `${mode}: ${types}`);
+        assert.equal(await status(order), mode === 'paid' ? 'paid' : 'created');
+        assert.deepEqual(pageErrors, []);
+      } catch (e) {
+        await screenshot(page, `bridges-widget-payment-request-${mode}-FAILED`);
+        throw e;
+      } finally {
+        await context.close().catch(() => {});
+      }
+    }
+  } finally {
+    await camBrowser.close().catch(() => {});
+  }
+});
