@@ -532,7 +532,8 @@ fn timing_dimension(img: &BitMatrix, t: &Triple, dim_est: usize) -> [Option<usiz
 
 /// Candidate grids for a triple: the estimated dimension first, re-sampled at the size the
 /// version information says when it disagrees, then the neighbouring sizes.
-pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
+/// `gate`: skip triples whose format information does not read (fast path for camera frames).
+pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
     let ms = calculate_module_size(img, t);
     if !(ms.is_finite() && ms >= 0.5) {
         return false;
@@ -545,7 +546,7 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, mut f: impl 
             xf.map(x as f64 + 0.5, y as f64 + 0.5).is_some_and(|(px, py)| img.get_i(px as i64, py as i64))
         };
         let near_ok = super::bitstream::read_format_copy1(&get).is_some();
-        if !near_ok && (!try_harder || super::bitstream::read_format(&get, dim0).is_none()) {
+        if gate && !near_ok && (!try_harder || super::bitstream::read_format(&get, dim0).is_none()) {
             return false;
         }
     }

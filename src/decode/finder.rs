@@ -330,9 +330,7 @@ pub fn triples(p: &[FinderPattern]) -> Vec<Triple> {
     for i in 0..n {
         for j in (i + 1)..n {
             for k in (j + 1)..n {
-                if let Some(t) = make_triple(p, [i, j, k]) {
-                    out.push(t);
-                }
+                make_triple(p, [i, j, k], &mut out);
             }
         }
     }
@@ -340,52 +338,54 @@ pub fn triples(p: &[FinderPattern]) -> Vec<Triple> {
     out
 }
 
-fn make_triple(p: &[FinderPattern], idx: [usize; 3]) -> Option<Triple> {
+fn make_triple(p: &[FinderPattern], idx: [usize; 3], out: &mut Vec<Triple>) {
     let [a, b, c] = [p[idx[0]], p[idx[1]], p[idx[2]]];
     let ms = [a.module_size, b.module_size, c.module_size];
     let ms_max = ms.iter().cloned().fold(f64::MIN, f64::max);
     let ms_min = ms.iter().cloned().fold(f64::MAX, f64::min);
     if ms_min <= 0.0 || ms_max / ms_min > 2.5 {
-        return None;
+        return;
     }
     let dab = dist(&a, &b);
     let dbc = dist(&b, &c);
     let dac = dist(&a, &c);
-    // The top-left pattern is opposite the longest side.
-    let (tl, mut p1, mut p2, (ti, mut i1, mut i2), hyp, l1, l2) = if dbc >= dab && dbc >= dac {
-        (a, b, c, (idx[0], idx[1], idx[2]), dbc, dab, dac)
-    } else if dac >= dab && dac >= dbc {
-        (b, a, c, (idx[1], idx[0], idx[2]), dac, dab, dbc)
-    } else {
-        (c, a, b, (idx[2], idx[0], idx[1]), dab, dac, dbc)
-    };
-    if l1 <= 0.0 || l2 <= 0.0 {
-        return None;
+    let longest = dab.max(dbc).max(dac);
+    // Normally the top-left pattern is opposite the longest side; under strong perspective the
+    // two other candidates can be nearly as long, so every vertex with a near-right angle is tried
+    // (the score ranks them).
+    let choices = [
+        (a, b, c, (idx[0], idx[1], idx[2]), dbc, dab, dac),
+        (b, a, c, (idx[1], idx[0], idx[2]), dac, dab, dbc),
+        (c, a, b, (idx[2], idx[0], idx[1]), dab, dac, dbc),
+    ];
+    for (tl, mut p1, mut p2, (ti, mut i1, mut i2), hyp, l1, l2) in choices {
+        if l1 <= 0.0 || l2 <= 0.0 || hyp < longest * 0.9 {
+            continue;
+        }
+        let leg_ratio = l1.max(l2) / l1.min(l2);
+        if leg_ratio > 2.0 {
+            continue;
+        }
+        let (v1x, v1y) = (p1.x - tl.x, p1.y - tl.y);
+        let (v2x, v2y) = (p2.x - tl.x, p2.y - tl.y);
+        let cos = (v1x * v2x + v1y * v2y) / (l1 * l2);
+        if cos.abs() > 0.72 {
+            continue;
+        }
+        let mean_ms = (ms[0] + ms[1] + ms[2]) / 3.0;
+        let dim = (l1 + l2) / 2.0 / mean_ms + 7.0;
+        if !(15.0..=190.0).contains(&dim) {
+            continue;
+        }
+        // Orientation: in image coordinates (y down), top-right × bottom-left must be positive.
+        let cross = v1x * v2y - v1y * v2x;
+        if cross < 0.0 {
+            std::mem::swap(&mut p1, &mut p2);
+            std::mem::swap(&mut i1, &mut i2);
+        }
+        let (tr, bl) = (p1, p2);
+        let not_longest = if hyp < longest { 0.5 } else { 0.0 };
+        let score = cos.abs() + (leg_ratio - 1.0) + (ms_max / ms_min - 1.0) * 0.5 + not_longest;
+        out.push(Triple { bl, tl, tr, idx: [i2, ti, i1], score });
     }
-    let leg_ratio = l1.max(l2) / l1.min(l2);
-    if leg_ratio > 2.0 {
-        return None;
-    }
-    // Angle at the top-left corner.
-    let (v1x, v1y) = (p1.x - tl.x, p1.y - tl.y);
-    let (v2x, v2y) = (p2.x - tl.x, p2.y - tl.y);
-    let cos = (v1x * v2x + v1y * v2y) / (l1 * l2);
-    if cos.abs() > 0.72 {
-        return None;
-    }
-    let mean_ms = (ms[0] + ms[1] + ms[2]) / 3.0;
-    let dim = (l1 + l2) / 2.0 / mean_ms + 7.0;
-    if !(15.0..=190.0).contains(&dim) {
-        return None;
-    }
-    let _ = hyp;
-    // Orientation: in image coordinates (y down), top-right × bottom-left must be positive.
-    let cross = v1x * v2y - v1y * v2x;
-    if cross < 0.0 {
-        std::mem::swap(&mut p1, &mut p2);
-        std::mem::swap(&mut i1, &mut i2);
-    }
-    let (tr, bl) = (p1, p2);
-    let score = cos.abs() + (leg_ratio - 1.0) + (ms_max / ms_min - 1.0) * 0.5;
-    Some(Triple { bl, tl, tr, idx: [i2, ti, i1], score })
 }

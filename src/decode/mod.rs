@@ -244,6 +244,9 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
 /// using at least one pattern at index ≥ `first_new` (the others were tried already).
 fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new: usize, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>) {
     let triples = finder::triples(patterns);
+    // On small still images every plausible triple gets a full look; on camera-sized images
+    // triples whose format information does not read are skipped (speed).
+    let gate = !(opts.try_harder && scale <= 1.0 && bits.width.saturating_mul(bits.height) <= 640 * 480);
     let mut used = vec![false; patterns.len()];
     let mut tried = 0;
     for t in triples.iter() {
@@ -258,7 +261,7 @@ fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new:
             continue;
         }
         let mut got: Option<Decoded> = None;
-        detector::for_each_grid(bits, t, opts.try_harder, |g| {
+        detector::for_each_grid(bits, t, opts.try_harder, gate, |g| {
             if let Some(d) = decode_grid(g, scale) {
                 got = Some(d);
                 true
