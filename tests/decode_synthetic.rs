@@ -262,3 +262,36 @@ fn rgba_to_luma_matches_bt601() {
     assert_eq!(interpay::decode::rgba_to_luma(&rgba, 3, 1), vec![255, 0, 76]);
     assert_eq!(interpay::decode::rgba_to_luma(&rgba, 5, 5).len(), 3);
 }
+
+#[test]
+fn reads_pure_codes_without_quiet_zone_in_any_orientation() {
+    let text = "https://pay.example/screenshot";
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();
+    let n = code.width();
+    let colors = code.to_colors();
+    for scale in [1usize, 2, 3] {
+        let side = n * scale;
+        let mut px = vec![255u8; side * side];
+        for y in 0..side {
+            for x in 0..side {
+                if colors[(y / scale) * n + x / scale] == Color::Dark {
+                    px[y * side + x] = 0;
+                }
+            }
+        }
+        let img = Img { w: side, h: side, px };
+        for deg in [0.0, 90.0, 180.0, 270.0] {
+            let r = if deg == 0.0 {
+                Img { w: img.w, h: img.h, px: img.px.clone() }
+            } else {
+                let a = (deg as f64).to_radians();
+                let c = side as f64 / 2.0;
+                warp(&img, side, side, |x, y| {
+                    let (dx, dy) = (x - c, y - c);
+                    (c + dx * a.cos() + dy * a.sin(), c - dx * a.sin() + dy * a.cos())
+                })
+            };
+            assert_eq!(r.decode(&DecodeOptions::default()), vec![text.to_string()], "scale {scale} rot {deg}");
+        }
+    }
+}

@@ -27,6 +27,7 @@ pub mod detector;
 pub mod finder;
 pub mod luma;
 pub mod perspective;
+pub mod pure;
 pub mod text;
 
 use binarizer::BitMatrix;
@@ -201,6 +202,16 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         let bits = binarizer::hybrid(&big, bw, bh);
         if run(&bits, 0.5, out) {
             return;
+        }
+    }
+    // 5. A clean symbol filling a small image (screenshots, generated images, no quiet zone).
+    if w.max(h) <= 1024 {
+        let bits = binarizer::global_histogram(luma, w, h);
+        for g in pure::extract(&bits) {
+            if let Some(d) = decode_grid(g, 1.0) {
+                out.push(d);
+                return;
+            }
         }
     }
 }
