@@ -181,7 +181,7 @@ pub async fn fetch_json(method: &str, url: &str, body: Option<&str>, timeout_ms:
 pub fn format_money(locale: &str, amount: &str, currency: &str, minor_units: u8) -> String {
     let fallback = || format!("{amount} {currency}");
     let Ok(intl) = Reflect::get(&js_sys::global(), &"Intl".into()) else { return fallback() };
-    let Ok(ctor) = Reflect::get(&intl, &"NumberFormat".into()).and_then(|c| c.dyn_into::<Function>().map_err(JsValue::from)) else {
+    let Ok(ctor) = Reflect::get(&intl, &"NumberFormat".into()).and_then(|c| c.dyn_into::<Function>()) else {
         return fallback();
     };
     let opts = obj(&[

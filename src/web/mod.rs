@@ -46,6 +46,7 @@ pub fn decode_rgba(data: &[u8], width: u32, height: u32) -> JsValue {
 pub fn parse_payload(text: &str) -> JsValue {
     #[derive(Serialize)]
     #[serde(rename_all = "snake_case")]
+    #[allow(clippy::large_enum_variant)]
     enum Parsed {
         Ok(crate::payload::Code),
         Error(crate::payload::ParseError),

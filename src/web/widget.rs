@@ -441,7 +441,7 @@ impl W {
         let video: web_sys::HtmlVideoElement = self.video.get_untracked()?;
         let (vw, vh) = (video.video_width(), video.video_height());
         let (x, y, side) = scan_square(vw, vh, rt.opts.scan_region);
-        let out = side.min(MAX_FRAME_SIDE).max(1);
+        let out = side.clamp(1, MAX_FRAME_SIDE);
         let (canvas, ctx) = canvas_2d(&rt.canvas)?;
         if canvas.width() != out {
             canvas.set_width(out);
@@ -496,7 +496,7 @@ impl W {
                 for ty in types.iter() {
                     let Some(t) = ty.as_string() else { continue };
                     if t.starts_with("image/") {
-                        if let Ok(blob) = dom::call_async(&item, "getType", &[ty.clone()]).await {
+                        if let Ok(blob) = dom::call_async(&item, "getType", std::slice::from_ref(&ty)).await {
                             self.decode_blob(blob);
                             return;
                         }
