@@ -189,6 +189,15 @@ pub enum Msg {
     RSandboxNotLoaded,
     Recommended,
     OtherWallets,
+    WLookalike,
+    WInsecureUrl,
+    WExpired,
+    WCountryCurrency,
+    WCountryScheme,
+    WAmountZero,
+    WContractCall,
+    WTokenUnits,
+    WAmountEditable,
 }
 
 #[allow(clippy::too_many_lines)]
@@ -450,6 +459,55 @@ fn table(m: Msg) -> [&'static str; 4] {
         RNotSupportedForScheme => ["Does not accept this code", "N'accepte pas ce code", "不支持此付款码", "不支援此付款碼"],
         RSandboxNotLoaded => ["The sandbox wallet is not on this page", "Le portefeuille de test n'est pas sur cette page", "此页面未加载沙盒钱包", "此頁面未載入沙盒錢包"],
         OtherWallets => ["{n} other wallets cannot pay this code", "{n} autres portefeuilles ne peuvent pas payer ce code", "另有 {n} 个钱包无法支付此付款码", "另有 {n} 個錢包無法支付此付款碼"],
+        WLookalike => [
+            "This code contains a link that imitates a payment provider. It may be a scam: do not pay unless you trust the merchant.",
+            "Ce code contient un lien qui imite un prestataire de paiement. Possible arnaque : ne payez que si vous avez confiance.",
+            "此付款码包含仿冒支付机构的链接，可能是诈骗：除非确认商家可信，否则请勿付款。",
+            "此付款碼包含仿冒支付機構的連結，可能是詐騙：除非確認商家可信，否則請勿付款。",
+        ],
+        WInsecureUrl => [
+            "This code contains an unencrypted (http://) link.",
+            "Ce code contient un lien non chiffré (http://).",
+            "此付款码包含未加密的 (http://) 链接。",
+            "此付款碼包含未加密的 (http://) 連結。",
+        ],
+        WExpired => ["This code has expired.", "Ce code a expiré.", "此付款码已过期。", "此付款碼已過期。"],
+        WCountryCurrency => [
+            "The currency is not the one used in the merchant's country. Check the amount and currency.",
+            "La devise n'est pas celle du pays du commerçant. Vérifiez le montant et la devise.",
+            "币种与商家所在国家不符，请核对金额和币种。",
+            "幣別與商家所在國家不符，請核對金額和幣別。",
+        ],
+        WCountryScheme => [
+            "The payment scheme does not match the merchant's country.",
+            "Le réseau de paiement ne correspond pas au pays du commerçant.",
+            "支付网络与商家所在国家不符。",
+            "支付網路與商家所在國家不符。",
+        ],
+        WAmountZero => [
+            "The code asks for an amount of zero. Check with the merchant.",
+            "Le code indique un montant nul. Vérifiez auprès du commerçant.",
+            "付款码金额为零，请向商家确认。",
+            "付款碼金額為零，請向商家確認。",
+        ],
+        WContractCall => [
+            "This code calls a smart contract: check in your wallet what it does before approving.",
+            "Ce code appelle un contrat intelligent : vérifiez dans votre portefeuille ce qu'il fait avant d'accepter.",
+            "此付款码会调用智能合约：批准前请在钱包中确认其作用。",
+            "此付款碼會呼叫智慧合約：核准前請在錢包中確認其作用。",
+        ],
+        WTokenUnits => [
+            "The token amount is in base units; your wallet shows the real amount.",
+            "Le montant du jeton est en unités de base ; votre portefeuille affiche le montant réel.",
+            "代币金额以最小单位表示，钱包会显示实际金额。",
+            "代幣金額以最小單位表示，錢包會顯示實際金額。",
+        ],
+        WAmountEditable => [
+            "You may change the amount in your wallet.",
+            "Vous pouvez modifier le montant dans votre portefeuille.",
+            "您可以在钱包中修改金额。",
+            "您可以在錢包中修改金額。",
+        ],
         Recommended => ["Recommended", "Recommandé", "推荐", "推薦"],
     }
 }
@@ -505,4 +563,21 @@ pub fn invalid_msg(code: &str) -> Msg {
         "expired" | "missing_expiration" => Msg::InvalidExpired,
         _ => Msg::InvalidRules,
     }
+}
+
+/// A shopper-facing sentence for a [`crate::payload::Warning::code`] (technical codes: `None`, the
+/// engine's own message is shown).
+pub fn warning_msg(code: &str) -> Option<Msg> {
+    Some(match code {
+        "lookalike_domain" => Msg::WLookalike,
+        "insecure_url" => Msg::WInsecureUrl,
+        "expired" => Msg::WExpired,
+        "country_currency_mismatch" => Msg::WCountryCurrency,
+        "country_scheme_mismatch" => Msg::WCountryScheme,
+        "amount_zero" | "amount_zero_dynamic" | "dynamic_without_amount" => Msg::WAmountZero,
+        "contract_call" => Msg::WContractCall,
+        "token_units" => Msg::WTokenUnits,
+        "amount_editable" => Msg::WAmountEditable,
+        _ => return None,
+    })
 }

@@ -6,7 +6,7 @@
 
 use super::camera::{self, Camera, Zoom};
 use super::dom::{self, get, obj};
-use super::i18n::{invalid_msg, reason_msg, wallet_msg, Locale, Msg};
+use super::i18n::{invalid_msg, reason_msg, wallet_msg, warning_msg, Locale, Msg};
 use super::scanner::{Decoder, ScanError};
 use super::{bridges, ScanCode};
 use crate::checkout::{
@@ -1102,7 +1102,18 @@ impl W {
                     <div class="ip-warning" data-testid="warnings" role="alert">
                         <p class="ip-warning-title">{icon_alert()}<span>{w.t(Msg::Warning)}</span></p>
                         <ul>
-                            {warnings.iter().map(|x| view! { <li data-code=x.code.clone()>{x.message.clone()}</li> }).collect_view()}
+                            {warnings
+                                .iter()
+                                .map(|x| {
+                                    let lead = warning_msg(&x.code).map(|m| w.t(m));
+                                    view! {
+                                        <li data-code=x.code.clone()>
+                                            {lead.map(|l| view! { <span class="ip-warning-lead">{l}</span> " " })}
+                                            <span class="ip-warning-detail">{x.message.clone()}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
                     </div>
                 })}
