@@ -466,6 +466,30 @@ mod tests {
     }
 
     #[test]
+    fn y4m_video_has_the_code_centred_on_white() {
+        let dir = std::env::temp_dir().join(format!("xtask-y4m-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("t.y4m");
+        let args: Vec<String> =
+            ["--text", "hello", "--frames", "3", out.to_str().unwrap()].iter().map(|s| s.to_string()).collect();
+        y4m(&args).unwrap();
+        let data = std::fs::read(&out).unwrap();
+        let header = b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420\n";
+        assert!(data.starts_with(header));
+        let frame = 6 + 640 * 480 * 3 / 2;
+        assert_eq!(data.len(), header.len() + 3 * frame);
+        let luma = &data[header.len() + 6..header.len() + 6 + 640 * 480];
+        assert_eq!(luma[0], 255, "corner is white");
+        let dark = luma.iter().filter(|&&v| v < 128).count();
+        assert!(dark > 10_000, "the code is there ({dark} dark pixels)");
+        // Centred: dark pixels balanced left/right.
+        let left = (0..480).flat_map(|y| (0..320).map(move |x| (y, x))).filter(|&(y, x)| luma[y * 640 + x] < 128).count();
+        assert!((left as f64 / dark as f64 - 0.5).abs() < 0.1);
+        assert!(y4m(&["--text".into(), "x".into(), "--width".into(), "641".into(), "o.y4m".into()]).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn workspace_lock_matches_linked_bindgen() {
         check_bindgen_lock(&repo_root()).unwrap();
     }
