@@ -114,6 +114,29 @@ fn builds_static_and_dynamic_codes_from_fields() {
         assert_eq!(q.initiation, Initiation::Static);
         assert_eq!(parse_payment(&payload::generate(&q).unwrap()), q, "{scheme}");
     }
+    // Dynamic KHQR gets creation/expiration timestamps (99) so that it passes the KHQR rules.
+    let mut p = blank("USD");
+    p.initiation = Initiation::Dynamic;
+    p.amount = Some(Decimal::from_str("1.50").unwrap());
+    p.payee.name = Some("John Smith".into());
+    p.payee.city = Some("PHNOM PENH".into());
+    p.payee.country = Some("KH".into());
+    p.payee.mcc = Some("5999".into());
+    p.payee.accounts = vec![Account { scheme: "khqr".into(), kind: "bakong_account".into(), value: "john_smith@devb".into() }];
+    let q = parse_payment(&payload::generate(&p).unwrap());
+    assert_eq!(q.schemes[0].id, "khqr");
+    assert!(q.references.expires.is_some());
+    // Dynamic PIX from a location URL: no "without amount" warning (the amount is behind the URL).
+    let mut p = blank("BRL");
+    p.initiation = Initiation::Dynamic;
+    p.payee.name = Some("FULANO".into());
+    p.payee.city = Some("BRASILIA".into());
+    p.payee.country = Some("BR".into());
+    p.payee.mcc = Some("0000".into());
+    p.payee.accounts = vec![Account { scheme: "pix".into(), kind: "url".into(), value: "pix.example.com/qr/v2/abc123".into() }];
+    let q = parse_payment(&payload::generate(&p).unwrap());
+    assert_eq!(q.references.url.as_deref(), Some("https://pix.example.com/qr/v2/abc123"));
+    assert!(q.warnings.is_empty(), "{:?}", q.warnings);
     // VietQR and KHQR need two account fields.
     let mut p = blank("VND");
     p.payee.country = Some("VN".into());

@@ -309,6 +309,14 @@ pub fn generate(p: &Payment) -> Result<String, ParseError> {
         }
         _ => remove(&mut items, "64"),
     }
+    // Dynamic KHQR needs creation and expiration timestamps (ms) in 99: expiry from `references.expires`,
+    // else one hour from now.
+    if fresh && p.initiation == Initiation::Dynamic && y.accounts.iter().any(|a| a.scheme == "khqr") && !items.iter().any(|t| t.tag == "99") {
+        let now = super::now_ms().unwrap_or(0);
+        let exp = p.references.expires.as_deref().and_then(|e| e.parse::<i64>().ok()).unwrap_or(now + 3_600_000);
+        let t = node("99", vec![leaf("00", format!("{now:013}")), leaf("01", format!("{exp:013}"))])?;
+        set(&mut items, t);
+    }
     let body = encode_level(&items)? + "6304";
     let crc = crc16_hex(&body);
     Ok(body + &crc)

@@ -490,6 +490,8 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
         }
         p.references.url = Some(format!("https://{}", u.value.trim_start_matches("https://")));
         p.initiation = Initiation::Dynamic;
+        // The amount of a dynamic PIX code lives in the payload behind the URL.
+        w.retain(|x| x.code != "dynamic_without_amount");
     }
     if let Some(r) = rec {
         if let Some(u) = r.child("25") {
