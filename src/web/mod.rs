@@ -6,14 +6,33 @@
 //! - [`parse_payload`]`(text)` → `{ok: Code}` or `{error: ParseError}` (for developers / the demo).
 //!
 //! No `#[wasm_bindgen(start)]`: the same wasm module is instantiated in the decoder worker.
+//!
+//! For Rust apps there is also the Leptos component [`InterpayCheckout`] (same widget, same shadow
+//! root isolation, typed callbacks):
+//!
+//! ```ignore
+//! use interpay::web::InterpayCheckout;
+//! use leptos::prelude::*;
+//!
+//! // Serve the `dist/` of `cargo xtask build` at /interpay/ (interpay.css, decoder-worker.js, pkg/).
+//! leptos::mount::mount_to_body(|| view! {
+//!     <InterpayCheckout
+//!         order_url="/api/orders"
+//!         locale="fr"
+//!         on_succeeded=move |r: interpay::web::PaymentResult| leptos::logging::log!("paid: {:?}", r.order)
+//!     />
+//! });
+//! ```
 
 pub mod bridges;
 mod camera;
+mod component;
 mod dom;
 pub mod i18n;
 mod scanner;
 mod widget;
 
+pub use component::{InterpayCheckout, InterpayCheckoutProps, OrderCreated, PaymentResult, Scanned, WidgetError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -78,5 +97,6 @@ impl WidgetHandle {
 #[wasm_bindgen]
 pub fn mount_widget(shadow_root: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: JsValue) -> WidgetHandle {
     console_error_panic_hook::set_once();
-    WidgetHandle { inner: Some(widget::mount(shadow_root, host, options)) }
+    let options = widget::Options::from_element(&host, &options);
+    WidgetHandle { inner: Some(widget::mount(shadow_root, host, options, widget::Hooks::default())) }
 }

@@ -42,13 +42,51 @@ struct Opts {
     worker_url: String,
 }
 
-impl Opts {
-    fn read(host: &web_sys::HtmlElement, options: &JsValue) -> Opts {
+/// Options of one widget, before negotiation (from element attributes + the JS options object, or
+/// from the Leptos component's props).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub order_url: Option<String>,
+    pub locale: Option<String>,
+    pub label: Option<String>,
+    pub scan_region: Option<f64>,
+    pub worker_url: Option<String>,
+}
+
+impl Options {
+    /// The custom element path: the JS options object first, then the host's attributes.
+    pub fn from_element(host: &web_sys::HtmlElement, options: &JsValue) -> Options {
         let pick = |opt: &str, attr: &str| -> Option<String> {
             dom::get_str(options, opt).or_else(|| host.get_attribute(attr)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
         };
+        Options {
+            order_url: pick("orderUrl", "order-url"),
+            locale: pick("locale", "locale"),
+            label: pick("label", "label"),
+            scan_region: get(options, "scanRegion").as_f64().or_else(|| pick("scanRegion", "scan-region").and_then(|s| s.parse::<f64>().ok())),
+            worker_url: pick("workerUrl", "data-worker-url"),
+        }
+    }
+}
+
+/// Typed listeners (the Leptos component's callbacks); the DOM events are dispatched on the host
+/// element in every case.
+#[derive(Default)]
+pub struct Hooks {
+    pub scanned: Option<Box<dyn Fn(super::Scanned)>>,
+    pub order_created: Option<Box<dyn Fn(super::OrderCreated)>>,
+    pub succeeded: Option<Box<dyn Fn(super::PaymentResult)>>,
+    pub cancelled: Option<Box<dyn Fn(super::PaymentResult)>>,
+    pub failed: Option<Box<dyn Fn(super::PaymentResult)>>,
+    pub pending: Option<Box<dyn Fn(super::PaymentResult)>>,
+    pub error: Option<Box<dyn Fn(super::WidgetError)>>,
+}
+
+impl Opts {
+    fn resolve(o: Options) -> Opts {
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let mut tags: Vec<String> = Vec::new();
-        if let Some(l) = pick("locale", "locale") {
+        if let Some(l) = clean(o.locale) {
             tags.push(l);
         }
         if let Some(doc) = dom::window().and_then(|w| w.document()) {
@@ -63,18 +101,13 @@ impl Opts {
                 }
             }
         }
-        let scan_region = get(options, "scanRegion")
-            .as_f64()
-            .or_else(|| pick("scanRegion", "scan-region").and_then(|s| s.parse::<f64>().ok()))
-            .filter(|f| f.is_finite() && *f > 0.0)
-            .map(|f| f.clamp(0.2, 1.0))
-            .unwrap_or(0.7);
+        let scan_region = o.scan_region.filter(|f| f.is_finite() && *f > 0.0).map(|f| f.clamp(0.2, 1.0)).unwrap_or(0.7);
         Opts {
-            order_url: pick("orderUrl", "order-url").map(|u| dom::resolve_url(&u, None)),
+            order_url: clean(o.order_url).map(|u| dom::resolve_url(&u, None)),
             locale: Locale::negotiate(tags.iter().map(String::as_str)),
-            label: pick("label", "label"),
+            label: clean(o.label),
             scan_region,
-            worker_url: pick("workerUrl", "data-worker-url").unwrap_or_default(),
+            worker_url: clean(o.worker_url).map(|u| dom::resolve_url(&u, None)).unwrap_or_default(),
         }
     }
 }
@@ -96,6 +129,7 @@ struct Rt {
     listeners: RefCell<Vec<Listener>>,
     /// The camera canvas (reused between frames).
     canvas: RefCell<Option<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingContext2d)>>,
+    hooks: Hooks,
 }
 
 impl Rt {
@@ -348,6 +382,9 @@ impl W {
                     let sep = if matches!(self.loc, Locale::ZhHans | Locale::ZhHant) { "。" } else { ". " };
                     let message = format!("{}{sep}{}", self.t(title), self.t(body));
                     rt.emit("interpay:error", &obj(&[("code", e.code().into()), ("message", message.clone().into())]));
+                    if let Some(f) = &rt.hooks.error {
+                        f(super::WidgetError { code: e.code().into(), message: message.clone(), recovered: false });
+                    }
                     self.say(message);
                 }
             }
@@ -420,11 +457,14 @@ impl W {
                         "interpay:error",
                         &obj(&[
                             ("code", "decoder_crash".into()),
-                            ("message", why.into()),
+                            ("message", why.clone().into()),
                             ("recovered", true.into()),
                             ("restarts", rt.decoder.restarts().into()),
                         ]),
                     );
+                    if let Some(f) = &rt.hooks.error {
+                        f(super::WidgetError { code: "decoder_crash".into(), message: why.clone(), recovered: true });
+                    }
                     // Give a crash loop some air.
                     dom::sleep(200).await;
                 }
@@ -579,6 +619,9 @@ impl W {
             Err(e) => obj(&[("text", text.clone().into()), ("code", JsValue::NULL), ("error", dom::to_js(e))]),
         };
         rt.emit("interpay:scanned", &detail);
+        if let Some(f) = &rt.hooks.scanned {
+            f(super::Scanned { text: text.clone(), code: parsed.clone() });
+        }
         self.note.set(None);
         match parsed {
             Ok(Code::Payment(payment)) => {
@@ -693,6 +736,9 @@ impl W {
         };
         self.order.set(Some(order.clone()));
         rt.emit("interpay:order-created", &obj(&[("payment", dom::to_js(&ctx.payment)), ("order", dom::to_js(&order))]));
+        if let Some(f) = &rt.hooks.order_created {
+            f(super::OrderCreated { payment: ctx.payment.clone(), order: order.clone() });
+        }
         self.set_screen(Screen::Busy(Msg::WaitingWallet));
         self.say(self.t(Msg::WaitingWallet).into());
         let bridge = bridges::pay(wallet, &order.wallet_params).await;
@@ -739,6 +785,15 @@ impl W {
         };
         self.say(format!("{}. {}", self.t(title), message));
         rt.emit(result_event(&outcome), &detail);
+        let hook = match &outcome {
+            Outcome::Succeeded => &rt.hooks.succeeded,
+            Outcome::Cancelled => &rt.hooks.cancelled,
+            Outcome::Failed { .. } => &rt.hooks.failed,
+            Outcome::Pending => &rt.hooks.pending,
+        };
+        if let Some(f) = hook {
+            f(super::PaymentResult { payment: ctx.payment.clone(), order: order.clone(), outcome: outcome.clone() });
+        }
         // A result that arrives after the shopper closed the sheet is still shown: they must know
         // whether they paid.
         self.open.set(true);
@@ -1464,8 +1519,9 @@ async fn poll_status(url: &str, delays: &[u32]) -> Option<Outcome> {
 // ---------------------------------------------------------------------------------------------
 // Mount
 
-pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: JsValue) -> Mounted {
-    let opts = Opts::read(&host, &options);
+/// Mount the widget into `shadow` (the custom element and the Leptos component both come here).
+pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: Options, hooks: Hooks) -> Mounted {
+    let opts = Opts::resolve(options);
     let doc = dom::window().and_then(|w| w.document()).expect("a document");
     let container: web_sys::HtmlElement = doc.create_element("div").expect("div").unchecked_into();
     container.set_class_name("ip-root");
@@ -1491,6 +1547,7 @@ pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: J
         resume_on_visible: Cell::new(false),
         listeners: RefCell::new(Vec::new()),
         canvas: RefCell::new(None),
+        hooks,
     });
     let rt2 = rt.clone();
     let handle = leptos::mount::mount_to(container.clone(), move || {

@@ -1,0 +1,179 @@
+//! The checkout widget as a Leptos component, for Rust (Leptos CSR) apps.
+//!
+//! [`InterpayCheckout`] renders a host `<div class="interpay-checkout">`, attaches an open shadow
+//! root to it, links `interpay.css` into that shadow root and mounts the very same widget as the
+//! `<interpay-checkout>` custom element (`widget::mount`): one implementation, two entry points.
+//! The shadow root keeps the widget's styles isolated from the app's and the app's from the
+//! widget's, exactly like the custom element; theme it with the same CSS custom properties
+//! (`--interpay-accent`, `--interpay-radius`, `--interpay-font`…) set on the host div (give it a
+//! `class` through the `class` prop) or any ancestor.
+//!
+//! Two static files of the built widget (`cargo xtask build` → `dist/`) must be served by the app:
+//! `interpay.css` and `decoder-worker.js` (with its `pkg/`: the decoder runs in a worker that loads
+//! the interpay wasm). By default they are looked up under `/interpay/` (`assets_url` prop); the
+//! app's own wasm does not need to be loaded twice on the main thread.
+//!
+//! Props are read once, when the component mounts (re-key the component to change them).
+//! The DOM events (`interpay:scanned`, …) are still dispatched on the host div, so code written for
+//! the custom element keeps working; the `on_*` callbacks get typed Rust values.
+
+use super::widget::{self, Hooks, Options};
+use crate::checkout::Order;
+use crate::payload::{Code, ParseError, Payment};
+use crate::wallet::Outcome;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A code was read (camera, picture or clipboard): its text and what the payload engine made of it.
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    pub text: String,
+    pub code: Result<Code, ParseError>,
+}
+
+/// The merchant created the order (`POST order_url` answered 201).
+#[derive(Debug, Clone)]
+pub struct OrderCreated {
+    pub payment: Payment,
+    pub order: Order,
+}
+
+/// The end of a checkout: `outcome` is `Succeeded`, `Cancelled`, `Failed {code, message}` or
+/// `Pending` (the wallet said ok but the merchant has not confirmed yet). `order` is `None` when
+/// the order could not be created.
+#[derive(Debug, Clone)]
+pub struct PaymentResult {
+    pub payment: Payment,
+    pub order: Option<Order>,
+    pub outcome: Outcome,
+}
+
+/// A problem outside the payment itself: camera (`denied`, `no_camera`, `in_use`, `insecure`,
+/// `other`) or `decoder_crash` (`recovered: true`: the decoder worker was replaced).
+#[derive(Debug, Clone)]
+pub struct WidgetError {
+    pub code: String,
+    pub message: String,
+    pub recovered: bool,
+}
+
+fn hook<T: 'static>(cb: Option<Callback<T>>) -> Option<Box<dyn Fn(T)>> {
+    cb.map(|cb| -> Box<dyn Fn(T)> {
+        Box::new(move |v: T| {
+            // The app may have disposed the callback's owner already: ignore, never panic.
+            let _ = cb.try_run(v);
+        })
+    })
+}
+
+/// Scan-to-pay checkout: a launch button that opens the camera sheet, decodes the QR code on the
+/// device, asks the shopper to confirm, creates the order at `order_url` and pays through the
+/// shopper's wallet.
+///
+/// ```ignore
+/// use interpay::web::{InterpayCheckout, PaymentResult};
+/// use interpay::wallet::Outcome;
+/// use leptos::prelude::*;
+///
+/// #[component]
+/// fn Shop() -> impl IntoView {
+///     let paid = RwSignal::new(None::<String>);
+///     view! {
+///         // dist/ of `cargo xtask build` served at /interpay/ (interpay.css, decoder-worker.js, pkg/)
+///         <InterpayCheckout
+///             order_url="/api/orders"
+///             locale="fr"
+///             on_succeeded=move |r: PaymentResult| paid.set(r.order.map(|o| o.order_id))
+///             on_failed=move |r: PaymentResult| {
+///                 if let Outcome::Failed { code, message } = r.outcome {
+///                     leptos::logging::warn!("payment failed: {code} {message}");
+///                 }
+///             }
+///         />
+///         <p>{move || paid.get().map(|id| format!("Paid, order {id}"))}</p>
+///     }
+/// }
+/// ```
+#[component]
+pub fn InterpayCheckout(
+    /// Merchant endpoint that creates an order (POST; docs/merchant-contract.md).
+    #[prop(into)]
+    order_url: String,
+    /// `en`, `fr`, `zh-CN`, `zh-TW`…; default: the page's `<html lang>`, then the browser.
+    #[prop(optional, into)]
+    locale: Option<String>,
+    /// Text of the launch button (default: "Scan to pay", localized).
+    #[prop(optional, into)]
+    label: Option<String>,
+    /// Fraction of the shorter side of the camera picture read by the decoder (0.2–1, default 0.7).
+    #[prop(optional)]
+    scan_region: Option<f64>,
+    /// Where the built widget's static files are served (default `/interpay/`).
+    #[prop(optional, into)]
+    assets_url: Option<String>,
+    /// The decoder worker script (default `{assets_url}decoder-worker.js`).
+    #[prop(optional, into)]
+    worker_url: Option<String>,
+    /// The widget's stylesheet, linked inside the shadow root (default `{assets_url}interpay.css`).
+    #[prop(optional, into)]
+    css_url: Option<String>,
+    /// Class of the host div (e.g. to set the `--interpay-*` custom properties).
+    #[prop(optional, into)]
+    class: Option<String>,
+    #[prop(optional, into)] on_scanned: Option<Callback<Scanned>>,
+    #[prop(optional, into)] on_order_created: Option<Callback<OrderCreated>>,
+    #[prop(optional, into)] on_succeeded: Option<Callback<PaymentResult>>,
+    #[prop(optional, into)] on_cancelled: Option<Callback<PaymentResult>>,
+    #[prop(optional, into)] on_failed: Option<Callback<PaymentResult>>,
+    /// The wallet said ok but the merchant has not confirmed the payment (yet).
+    #[prop(optional, into)] on_pending: Option<Callback<PaymentResult>>,
+    #[prop(optional, into)] on_error: Option<Callback<WidgetError>>,
+) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    let mounted: StoredValue<Option<widget::Mounted>, LocalStorage> = StoredValue::new_local(None);
+    let mut assets = assets_url.unwrap_or_else(|| "/interpay/".to_string());
+    if !assets.ends_with('/') {
+        assets.push('/');
+    }
+    let worker_url = worker_url.unwrap_or_else(|| format!("{assets}decoder-worker.js"));
+    let css_url = css_url.unwrap_or_else(|| format!("{assets}interpay.css"));
+    let options = Options { order_url: Some(order_url), locale, label, scan_region, worker_url: Some(worker_url) };
+    let hooks = Hooks {
+        scanned: hook(on_scanned),
+        order_created: hook(on_order_created),
+        succeeded: hook(on_succeeded),
+        cancelled: hook(on_cancelled),
+        failed: hook(on_failed),
+        pending: hook(on_pending),
+        error: hook(on_error),
+    };
+    host.on_load(move |el: web_sys::HtmlDivElement| {
+        let el: web_sys::HtmlElement = el.unchecked_into();
+        let shadow = match el.shadow_root() {
+            Some(s) => s,
+            None => match el.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)) {
+                Ok(s) => s,
+                Err(e) => {
+                    web_sys::console::error_2(&"interpay: cannot attach a shadow root".into(), &e);
+                    return;
+                }
+            },
+        };
+        if let Some(doc) = super::dom::window().and_then(|w| w.document()) {
+            if let Ok(link) = doc.create_element("link") {
+                let _ = link.set_attribute("rel", "stylesheet");
+                let _ = link.set_attribute("href", &css_url);
+                let _ = link.set_attribute("data-interpay-css", "");
+                let _ = shadow.append_child(&link);
+            }
+        }
+        console_error_panic_hook::set_once();
+        mounted.set_value(Some(widget::mount(shadow, el, options, hooks)));
+    });
+    on_cleanup(move || {
+        if let Some(m) = mounted.try_update_value(|m| m.take()).flatten() {
+            m.unmount();
+        }
+    });
+    view! { <div class=format!("interpay-checkout {}", class.unwrap_or_default()).trim().to_string() node_ref=host></div> }
+}
