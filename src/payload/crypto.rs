@@ -32,7 +32,10 @@ pub enum Bech32Variant {
 }
 
 /// Decode bech32/bech32m (no length limit): (lowercase hrp, 5-bit data without checksum, variant).
-pub fn bech32_decode(s: &str) -> Result<(String, Vec<u8>, Bech32Variant), (usize, &'static str, String)> {
+/// A bech32 failure: (byte position, error code, message).
+pub type Bech32Error = (usize, &'static str, String);
+
+pub fn bech32_decode(s: &str) -> Result<(String, Vec<u8>, Bech32Variant), Bech32Error> {
     if s.bytes().any(|b| b.is_ascii_lowercase()) && s.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err((0, "mixed_case", "bech32 strings must be all lowercase or all uppercase".into()));
     }

@@ -123,10 +123,8 @@ pub fn apply(root: &[Field], p: &mut Payment, w: &mut Vec<Warning>, now_ms: Opti
         match known {
             Some(("pix", _)) if id >= 80 => pix_rec = Some(f),
             Some((sid, name)) if id <= 51 => {
-                if sid == "pix" {
-                    if pix.is_none() {
-                        pix = Some(f);
-                    }
+                if sid == "pix" && pix.is_none() {
+                    pix = Some(f);
                 }
                 add_scheme(p, sid, name);
                 profile(sid, f, root, p, w, now_ms)?;

@@ -94,7 +94,7 @@ fn registered(host: &str) -> String {
 
 fn skeleton(s: &str) -> String {
     // Common homoglyph substitutions in ASCII.
-    s.replace("rn", "m").replace("vv", "w").replace('0', "o").replace('1', "l").replace('|', "l").replace('5', "s").replace('-', "")
+    s.replace("rn", "m").replace("vv", "w").replace('0', "o").replace(['1', '|'], "l").replace('5', "s").replace('-', "")
 }
 
 fn edit1(a: &str, b: &str) -> bool {
