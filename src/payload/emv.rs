@@ -300,6 +300,9 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
         match get(id) {
             Some(f) => {
                 max_len(f, max, what)?;
+                if f.value.chars().any(char::is_control) {
+                    warn(warnings, "control_characters", Some(id), format!("{what} contains control characters"));
+                }
                 Ok(Some(f.value.clone()))
             }
             None => {

@@ -36,7 +36,7 @@
 //! format_indicator (PFI "02" seen in DuitNow), length_counts_bytes (VietQR generators counting UTF-8
 //! bytes; accepted only when the CRC confirms that reading), crc_lowercase, amount_precision, too_long
 //! (62 sub-fields, > 512 characters), bad_consumer_data_request, bad_scheme_field (advisory profile rules),
-//! unknown_country, orphan_fee, expired (PayNow, BOLT11), amount_editable, wallet_only, non_compliant, unknown_prefix,
+//! unknown_country, control_characters, orphan_fee, expired (PayNow, BOLT11), amount_editable, wallet_only, non_compliant, unknown_prefix,
 //! unknown_parameter, token_units, contract_call.
 
 use rust_decimal::Decimal;
