@@ -480,7 +480,7 @@ pub fn serve(server: Arc<tiny_http::Server>, app: Arc<App>, threads: usize) {
                         Err(e) => Reply::error(400, "bad_request", format!("reading body: {e}")),
                     }
                 };
-                let _ = req.respond(to_response(reply, method == "HEAD"));
+                let _ = write_reply(req, reply, method == "HEAD");
             }
         }));
     }
@@ -489,22 +489,49 @@ pub fn serve(server: Arc<tiny_http::Server>, app: Arc<App>, threads: usize) {
     }
 }
 
-fn to_response(r: Reply, head: bool) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let body = if head { Vec::new() } else { r.body };
-    let mut resp = tiny_http::Response::from_data(body).with_status_code(r.status);
-    let mut add = |k: &str, v: &str| {
-        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            resp.add_header(h);
-        }
-    };
-    add("Content-Type", &r.content_type);
-    add("X-Content-Type-Options", "nosniff");
-    add("Referrer-Policy", "no-referrer");
-    add("Permissions-Policy", "camera=(self)");
+/// Write the reply with `Connection: close`.
+///
+/// tiny_http 0.12 hands connections to a thread pool that can leave a 5th simultaneous keep-alive
+/// connection queued until another one closes (a browser loading a page with several images would stall).
+/// Its `Response` refuses a `Connection` header, so the response is written on the raw stream: the browser
+/// closes each connection after its response and no connection waits for a thread.
+fn write_reply(req: tiny_http::Request, r: Reply, head: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let clean = |s: &str| s.replace(['\r', '\n'], " ");
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\
+         X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nPermissions-Policy: camera=(self)\r\n",
+        r.status,
+        reason(r.status),
+        clean(&r.content_type),
+        r.body.len()
+    );
     for (k, v) in &r.headers {
-        add(k, v);
+        out.push_str(&format!("{}: {}\r\n", clean(k), clean(v)));
     }
-    resp
+    out.push_str("\r\n");
+    let mut w = req.into_writer();
+    w.write_all(out.as_bytes())?;
+    if !head {
+        w.write_all(&r.body)?;
+    }
+    w.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
 }
 
 /// The repository root this binary was built from (defaults for `--dist` / `--www`).

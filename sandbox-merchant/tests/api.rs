@@ -298,3 +298,28 @@ fn http_round_trip_on_an_ephemeral_port() {
     drop(server);
     let _ = t; // worker threads exit when the server is unblocked; don't wait on them
 }
+
+#[test]
+fn many_simultaneous_keep_alive_connections_are_all_served() {
+    // Browsers open up to 6 keep-alive connections per host; none may wait for another to close.
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let addr = server.server_addr().to_ip().unwrap().to_string();
+    let s2 = server.clone();
+    std::thread::spawn(move || sandbox_merchant::serve(s2, Arc::new(app()), 4));
+    let mut socks: Vec<std::net::TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&addr).unwrap();
+            s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+            write!(s, "GET /api/health HTTP/1.1\r\nHost: {addr}\r\nConnection: keep-alive\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    for (i, s) in socks.iter_mut().enumerate() {
+        let mut buf = [0u8; 512];
+        let n = s.read(&mut buf).unwrap_or_else(|e| panic!("connection {i} got no response: {e}"));
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(text.starts_with("HTTP/1.1 200"), "connection {i}: {text}");
+        assert!(text.to_ascii_lowercase().contains("connection: close"), "{text}");
+    }
+    server.unblock();
+}

@@ -78,3 +78,14 @@ test('the demo page and the widget run under the strict CSP without a violation'
     assert.deepEqual(pageErrors, [], 'no uncaught page error');
   });
 });
+
+test('the sample codes page shows every code (and the server serves many parallel requests)', T, async () => {
+  await withDemo({ camera: 'denied', name: 'codes' }, async ({ page, server }) => {
+    await page.goto(server.origin + '/codes.html', { waitUntil: 'load', timeout: 15_000 });
+    const sizes = await page.$$eval('img', (imgs) => imgs.map((i) => [i.getAttribute('src'), i.complete && i.naturalWidth]));
+    assert.ok(sizes.length >= 5, 'at least five sample codes');
+    for (const [src, w] of sizes) assert.ok(w > 0, `${src} loaded`);
+    await screenshot(page, 'codes-page');
+    assert.deepEqual(await cspViolations(page), []);
+  });
+});
