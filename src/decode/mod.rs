@@ -13,11 +13,16 @@
 //!    (rqrr's `Grid::decode_to` was the first back end; it drops ECI designators and rejects Hanzi
 //!    mode, and on the corpora it read nothing this stage does not, so it is no longer on the hot
 //!    path. [`detector::ModuleGrid`] still implements `rqrr::BitGrid` for callers who want it.)
-//! 6. [`text`]: bytes without ECI → text (UTF-8, Shift-JIS, GBK, ISO-8859-1 guess).
+//! 6. [`text`]: bytes without ECI → text (UTF-8, Shift-JIS, GBK, ISO-8859-1 guess);
+//! 7. [`pure`]: a clean symbol filling a small image without quiet zone (screenshots).
 //!
 //! Passes, cheapest first, stopping as soon as a pass reads something: hybrid binarisation at full
-//! size (normal, then inverted), then with `try_harder` a 2× downscale (large images), the global
-//! histogram binariser, and a 2× upscale (tiny images).
+//! size (normal, then inverted; inverted at half size on camera-sized frames), then with
+//! `try_harder` a 2× downscale, the global-histogram binariser (at half size on large frames), a 2×
+//! upscale (small images) and the pure-symbol reader. In each pass finder patterns come from a row
+//! scan, plus a column scan on small images when the rows read nothing; every plausible triple is
+//! tried (several codes per frame), with several candidate sizes, the located alignment pattern,
+//! piecewise sampling between alignment patterns, and a nudged bottom-right corner.
 
 use serde::{Deserialize, Serialize};
 

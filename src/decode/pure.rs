@@ -32,7 +32,7 @@ fn diagonal_module(img: &BitMatrix, x0: i64, y0: i64, dx: i64, dy: i64) -> Optio
 /// Samples the symbol inside the dark pixels' bounding box; the grid is returned in each of the
 /// four rotations (the bit decoder expects the top-left finder at (0, 0)).
 pub fn extract(img: &BitMatrix) -> Vec<ModuleGrid> {
-    let (w, h) = (img.width, img.height);
+    let h = img.height;
     let (mut left, mut top, mut right, mut bottom) = (usize::MAX, usize::MAX, 0usize, 0usize);
     for y in 0..h {
         let row = img.row(y);
