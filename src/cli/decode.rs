@@ -6,6 +6,24 @@
 
 use interpay::decode::{decode, DecodeOptions, LumaImage};
 
+#[derive(serde::Serialize)]
+struct CodeOut<'a> {
+    text: &'a str,
+    corners: [[f32; 2]; 4],
+}
+
+/// One `--json` line; fields in the documented order.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    file: &'a str,
+    codes: Vec<CodeOut<'a>>,
+    error: Option<String>,
+}
+
+fn print_line(line: &Line<'_>) {
+    println!("{}", serde_json::to_string(line).unwrap_or_else(|_| String::from("{}")));
+}
+
 const USAGE: &str = "usage: interpay decode [--json] [--no-invert] [--mirror] IMAGE...";
 
 pub fn run(args: &[String]) -> i32 {
@@ -40,11 +58,8 @@ pub fn run(args: &[String]) -> i32 {
                 let (w, h) = img.dimensions();
                 let codes = decode(LumaImage { width: w as usize, height: h as usize, data: img.as_raw() }, &opts);
                 if json {
-                    let codes: Vec<_> = codes
-                        .iter()
-                        .map(|c| serde_json::json!({"text": c.text, "corners": c.corners}))
-                        .collect();
-                    println!("{}", serde_json::json!({"file": file, "codes": codes, "error": null}));
+                    let codes = codes.iter().map(|c| CodeOut { text: &c.text, corners: c.corners }).collect();
+                    print_line(&Line { file, codes, error: None });
                 } else {
                     for c in &codes {
                         println!("{}", c.text);
@@ -57,7 +72,7 @@ pub fn run(args: &[String]) -> i32 {
             Err(e) => {
                 status = 1;
                 if json {
-                    println!("{}", serde_json::json!({"file": file, "codes": [], "error": e.to_string()}));
+                    print_line(&Line { file, codes: Vec::new(), error: Some(e.to_string()) });
                 } else {
                     eprintln!("{file}: cannot read image: {e}");
                 }

@@ -1,0 +1,50 @@
+//! `interpay decode [--json] IMAGE...`: one JSON line per file, unreadable files reported on
+//! their line, exit status 1 when a file could not be read.
+
+use std::process::Command;
+
+use qrcode::{Color, EcLevel, QrCode};
+
+fn write_code_png(path: &std::path::Path, text: &str) {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();
+    let n = code.width();
+    let colors = code.to_colors();
+    let s = 4u32;
+    let side = (n as u32 + 8) * s;
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = ((x / s) as i64 - 4, (y / s) as i64 - 4);
+        let dark = mx >= 0 && my >= 0 && (mx as usize) < n && (my as usize) < n && colors[my as usize * n + mx as usize] == Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    img.save(path).unwrap();
+}
+
+#[test]
+fn json_lines_and_exit_status() {
+    let dir = std::env::temp_dir().join(format!("interpay-decode-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("code.png");
+    write_code_png(&good, "https://pay.example/?id=7");
+    let bad = dir.join("not-an-image.png");
+    std::fs::write(&bad, b"not a png").unwrap();
+    let bin = env!("CARGO_BIN_EXE_interpay");
+
+    let ok = Command::new(bin).args(["decode", "--json"]).arg(&good).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    let line: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(line["codes"][0]["text"], "https://pay.example/?id=7");
+    assert_eq!(line["codes"][0]["corners"].as_array().unwrap().len(), 4);
+    assert!(line["error"].is_null());
+
+    let mixed = Command::new(bin).args(["decode", "--json"]).arg(&good).arg(&bad).output().unwrap();
+    assert_eq!(mixed.status.code(), Some(1));
+    let out = String::from_utf8(mixed.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1]["error"].is_string());
+    assert_eq!(lines[1]["codes"].as_array().unwrap().len(), 0);
+
+    let plain = Command::new(bin).arg("decode").arg(&good).output().unwrap();
+    assert_eq!(String::from_utf8(plain.stdout).unwrap().trim(), "https://pay.example/?id=7");
+    let _ = std::fs::remove_dir_all(&dir);
+}
