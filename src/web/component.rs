@@ -177,3 +177,60 @@ pub fn InterpayCheckout(
     });
     view! { <div class=format!("interpay-checkout {}", class.unwrap_or_default()).trim().to_string() node_ref=host></div> }
 }
+
+/// Not an API: lets the e2e tests (tests/e2e/widget.test.mjs) run [`InterpayCheckout`] from the
+/// built `pkg/` without a separate Leptos app build. Mounts the component into `el` and records
+/// every typed callback it receives in `window.__interpayComponent` (`[{callback, …}]`).
+#[doc(hidden)]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, locale: String) {
+    fn record(v: serde_json::Value) {
+        let Some(w) = super::dom::window() else { return };
+        let key = wasm_bindgen::JsValue::from_str("__interpayComponent");
+        let list = js_sys::Reflect::get(&w, &key).ok().filter(|l| l.is_object()).unwrap_or_else(|| {
+            let a: wasm_bindgen::JsValue = js_sys::Array::new().into();
+            let _ = js_sys::Reflect::set(&w, &key, &a);
+            a
+        });
+        if let Some(a) = list.dyn_ref::<js_sys::Array>() {
+            a.push(&super::dom::to_js(&v));
+        }
+    }
+    fn result(name: &str, r: &PaymentResult) -> serde_json::Value {
+        serde_json::json!({
+            "callback": name,
+            "payee": r.payment.payee.name,
+            "order_id": r.order.as_ref().map(|o| o.order_id.clone()),
+            "outcome": r.outcome,
+        })
+    }
+    console_error_panic_hook::set_once();
+    let handle = leptos::mount::mount_to(el, move || {
+        view! {
+            <InterpayCheckout
+                order_url=order_url
+                locale=locale
+                on_scanned=move |s: Scanned| {
+                    let kind = match &s.code {
+                        Ok(Code::Payment(_)) => "payment",
+                        Ok(Code::NotPayment(_)) => "not_payment",
+                        Err(_) => "invalid",
+                    };
+                    record(serde_json::json!({"callback": "scanned", "text": s.text, "kind": kind}))
+                }
+                on_order_created=move |o: OrderCreated| {
+                    record(serde_json::json!({"callback": "order_created", "order_id": o.order.order_id, "amount": o.order.amount}))
+                }
+                on_succeeded=move |r: PaymentResult| record(result("succeeded", &r))
+                on_cancelled=move |r: PaymentResult| record(result("cancelled", &r))
+                on_failed=move |r: PaymentResult| record(result("failed", &r))
+                on_pending=move |r: PaymentResult| record(result("pending", &r))
+                on_error=move |e: WidgetError| {
+                    record(serde_json::json!({"callback": "error", "code": e.code, "recovered": e.recovered}))
+                }
+            />
+        }
+    });
+    // Lives as long as the page.
+    std::mem::forget(handle);
+}

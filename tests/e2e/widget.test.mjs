@@ -1,0 +1,275 @@
+// The widget's own behaviour in a real browser (headless Chromium, fake camera showing a dynamic UnionPay code):
+// accessibility of the sheet, decoder worker recovery, the "not confirmed yet" screen, a Chinese locale, and the
+// Leptos component entry (`interpay::web::InterpayCheckout`) mounted from the built pkg/.
+// One sandbox merchant and one browser for the whole file; each test gets a fresh context (own cache and storage).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launch, openDemo, fakeCamera, tid, waitEvent, events, screenshot, diagnostics, DYNAMIC_UNIONPAY,
+} from './lib/harness.mjs';
+import { scanToConfirm, payWithSandbox, widgetReady, text, SCAN_TIMEOUT } from './lib/flow.mjs';
+
+const T = { timeout: 120_000 };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  ({ browser } = await launch({ camera: fakeCamera(DYNAMIC_UNIONPAY, 'widget-dynamic-unionpay') }));
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+});
+
+/** A fresh context like harness.launch() makes, on the shared browser. */
+async function newContext() {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    hasTouch: true,
+    locale: 'en-US',
+    permissions: ['camera'],
+  });
+}
+
+/** Run `fn({page, …})` on the demo page in a fresh context; on failure attach a screenshot and the page logs. */
+async function withPage(name, { setup, pathname } = {}, fn) {
+  const context = await newContext();
+  let ctx;
+  try {
+    if (setup) await setup(context);
+    ctx = await openDemo(context, server, pathname);
+    await fn(ctx);
+  } catch (e) {
+    if (ctx) {
+      await screenshot(ctx.page, `${name}-FAILED`);
+      const logs = ctx.consoleMessages.map((m) => `[${m.type}] ${m.text}`).join('\n');
+      e.message += `\n--- page console ---\n${logs}\n--- page errors ---\n${ctx.pageErrors.join('\n')}\n${await diagnostics(ctx.page)}`;
+    }
+    throw e;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** data-testid (or tag) of the focused element inside the widget's shadow root, and whether it is in the sheet. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector('interpay-checkout') || document.querySelector('.interpay-checkout');
+    const a = host && host.shadowRoot && host.shadowRoot.activeElement;
+    if (!a) return { id: null, inSheet: false, hostFocused: document.activeElement === host };
+    const sheet = host.shadowRoot.querySelector('[role="dialog"]');
+    return { id: a.getAttribute('data-testid') || a.id || a.tagName.toLowerCase(), inSheet: !!sheet && sheet.contains(a) };
+  });
+}
+
+test('accessibility: modal dialog, focus moves in, Tab/Shift+Tab stay inside, Escape closes and returns focus, scan announced', T, async () => {
+  await withPage('a11y', {}, async ({ page }) => {
+    await widgetReady(page);
+    const launcher = tid(page, 'scan-button');
+    assert.equal(await launcher.getAttribute('aria-haspopup'), 'dialog');
+    assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+    await launcher.focus();
+    await page.keyboard.press('Enter');
+
+    const dialog = page.locator('[role="dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await dialog.getAttribute('aria-modal'), 'true');
+    const labelledBy = await dialog.getAttribute('aria-labelledby');
+    assert.ok(labelledBy, 'the dialog is labelled');
+    assert.ok((await page.locator(`#${labelledBy}`).innerText()).trim().length > 0, 'the dialog title has text');
+    assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+    await page.waitForFunction(() => {
+      const r = document.querySelector('interpay-checkout').shadowRoot;
+      const s = r.querySelector('[role="dialog"]');
+      return s && r.activeElement && s.contains(r.activeElement);
+    }, null, { timeout: 5_000 });
+
+    // The fake camera shows a payment code: the live region announces it.
+    await tid(page, 'confirm-sheet').waitFor({ state: 'visible', timeout: SCAN_TIMEOUT });
+    const live = tid(page, 'live');
+    assert.equal(await live.getAttribute('role'), 'status');
+    assert.equal(await live.getAttribute('aria-live'), 'polite');
+    await page.waitForFunction(
+      () => /Code scanned.*BEST TRANSPORT/.test(document.querySelector('interpay-checkout').shadowRoot.querySelector('[data-testid="live"]').textContent),
+      null,
+      { timeout: 5_000 },
+    );
+    await screenshot(page, 'widget-a11y-confirm');
+
+    // Tab and Shift+Tab cycle through the sheet's controls and never leave it.
+    const forward = [];
+    for (let i = 0; i < 14; i++) {
+      await page.keyboard.press('Tab');
+      forward.push(await focused(page));
+    }
+    assert.ok(forward.every((f) => f.inSheet), `Tab stays in the dialog: ${JSON.stringify(forward)}`);
+    const ids = forward.map((f) => f.id);
+    assert.ok(ids.includes('close'), `Tab reaches the close button: ${ids}`);
+    assert.ok(new Set(ids).size < ids.length, `Tab wraps around (a control is reached twice): ${ids}`);
+    const backward = [];
+    for (let i = 0; i < 14; i++) {
+      await page.keyboard.press('Shift+Tab');
+      backward.push(await focused(page));
+    }
+    assert.ok(backward.every((f) => f.inSheet), `Shift+Tab stays in the dialog: ${JSON.stringify(backward)}`);
+
+    // Escape closes the sheet and gives focus back to the launcher.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
+    assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+    const after = await focused(page);
+    assert.equal(after.id, 'scan-button', `focus returns to the launcher: ${JSON.stringify(after)}`);
+  });
+});
+
+test('decoder worker recovery: a worker that throws on its first frame is replaced and the code still scans', T, async () => {
+  let served = 0;
+  const setup = (context) =>
+    context.route('**/interpay/decoder-worker.js', async (route) => {
+      const response = await route.fetch();
+      let body = await response.text();
+      if (served++ === 0) {
+        // The first worker throws out of its message handler (like a wasm trap would): no answer, an error event.
+        assert.ok(body.includes('self.onmessage = async'), 'decoder-worker.js still has the handler this test breaks');
+        body = body.replace('self.onmessage = async', 'self.onmessage = () => { throw new Error("boom (test trap)"); }; const _unused = async');
+      }
+      await route.fulfill({ response, body });
+    });
+  await withPage('worker-crash', { setup }, async ({ page }) => {
+    await scanToConfirm(page, 'widget-worker-crash');
+    assert.ok(served >= 2, `a new worker was started (decoder-worker.js fetched ${served} times)`);
+    const crash = (await events(page, 'interpay:error')).find((e) => e.detail.code === 'decoder_crash');
+    assert.ok(crash, 'interpay:error {code: "decoder_crash"} dispatched');
+    assert.equal(crash.detail.recovered, true);
+    assert.ok(crash.detail.restarts >= 1, `restart count: ${crash.detail.restarts}`);
+    assert.ok(crash.bubbles && crash.composed);
+    const scanned = await waitEvent(page, 'interpay:scanned');
+    assert.equal(scanned.detail.text, DYNAMIC_UNIONPAY);
+    assert.match(await text(page, 'payee-name'), /BEST TRANSPORT/);
+  });
+});
+
+test('pending: the wallet says ok but the merchant still says "created" → result-pending, check-again confirms later', T, async () => {
+  let notified = null;
+  const setup = async (context) => {
+    // The sandbox wallet's server notification is swallowed: the merchant never hears of the payment.
+    await context.route('**/sandbox/wallet/pay', async (route) => {
+      notified = route.request().postDataJSON();
+      await route.fulfill({ status: 200, contentType: 'application/json', body: '{"ok":true}' });
+    });
+    await context.addInitScript(() => {
+      window.__pending = [];
+      window.addEventListener('interpay:pending', (e) => window.__pending.push(JSON.parse(JSON.stringify(e.detail))), true);
+    });
+  };
+  await withPage('pending', { setup }, async ({ page }) => {
+    await scanToConfirm(page, 'widget-pending');
+    await payWithSandbox(page, 'Pay', 'widget-pending');
+    assert.equal(notified?.result, 'paid', 'the wallet said paid');
+    await tid(page, 'result-pending').waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'widget-pending-result');
+    assert.equal(await tid(page, 'result-success').count(), 0, 'never shown as paid');
+    assert.equal(await tid(page, 'check-again').isVisible(), true);
+    const created = await waitEvent(page, 'interpay:order-created');
+    const orderId = created.detail.order.order_id;
+    assert.match(await text(page, 'order-id'), new RegExp(orderId));
+    assert.equal((await events(page, 'interpay:succeeded')).length, 0);
+    const pending = await page.evaluate(() => window.__pending);
+    assert.equal(pending.length, 1);
+    assert.equal(pending[0].outcome.status, 'pending');
+    assert.equal(pending[0].order.order_id, orderId);
+    const status = await server.json(`/api/orders/${orderId}`).catch(() => null);
+    if (status && status.status === 200) assert.equal(status.body.status, 'created');
+
+    // The notification arrives late (server to server); "Check again" now confirms the payment.
+    const r = await fetch(`${server.origin}/sandbox/wallet/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ order_id: orderId, result: 'paid' }),
+    });
+    assert.ok(r.ok, `late notification accepted (HTTP ${r.status})`);
+    await tid(page, 'check-again').click();
+    await tid(page, 'result-success').waitFor({ state: 'visible', timeout: 20_000 });
+    const ok = await waitEvent(page, 'interpay:succeeded');
+    assert.equal(ok.detail.order.order_id, orderId);
+  });
+});
+
+test('locale zh-CN: Chinese text and the amount formatted by Intl for zh-CN', T, async () => {
+  await withPage('zh-CN', {}, async ({ page }) => {
+    await widgetReady(page);
+    // Options are attributes; changing one remounts the widget.
+    await page.evaluate(() => document.querySelector('interpay-checkout').setAttribute('locale', 'zh-CN'));
+    await page.waitForFunction(
+      () => document.querySelector('interpay-checkout').shadowRoot.querySelector('[data-testid="scan-button"]')?.textContent.includes('扫码支付'),
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal(await page.evaluate(() => document.querySelector('interpay-checkout').shadowRoot.querySelector('.ip-root').getAttribute('lang')), 'zh-CN');
+    await scanToConfirm(page, 'widget-zh-CN');
+    await screenshot(page, 'widget-zh-CN-confirm');
+    const title = await page.locator('[role="dialog"] h2').innerText();
+    assert.match(title, /[\u4e00-\u9fff]/, `dialog title in Chinese: ${title}`);
+    const expected = await page.evaluate(() =>
+      new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', currencyDisplay: 'symbol', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format('23.72'),
+    );
+    const amount = await text(page, 'amount');
+    assert.equal(amount, expected, `amount ${amount} = Intl zh-CN ${expected}`);
+    assert.match(amount, /¥\s?23\.72/);
+    const pay = await text(page, 'confirm-pay');
+    assert.match(pay, /[\u4e00-\u9fff]/, `pay button in Chinese: ${pay}`);
+    assert.ok(pay.includes(expected), `pay button shows ${expected}: ${pay}`);
+  });
+});
+
+test('Leptos component: <InterpayCheckout> pays end to end in its own shadow root, typed callbacks + DOM events', T, async () => {
+  // A bare page (no custom element script) that mounts the Rust component from the built pkg/.
+  const PAGE = '/__leptos-component-test.html';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>component</title>
+<script src="/sandbox-wallet.js"></script></head><body><h1 class="ip-launch">page heading</h1><div id="app"></div>
+<script type="module">
+import init, { __mount_component_for_tests } from '/interpay/pkg/interpay.js';
+await init({ module_or_path: '/interpay/pkg/interpay_bg.wasm' });
+__mount_component_for_tests(document.getElementById('app'), '/api/orders', 'en');
+</script></body></html>`;
+  const setup = (context) => context.route(`**${PAGE}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
+  await withPage('component', { setup, pathname: PAGE }, async ({ page, pageErrors }) => {
+    await scanToConfirm(page, 'widget-component');
+    // Styles stay isolated: the widget's CSS is linked inside the component's shadow root only.
+    const iso = await page.evaluate(() => {
+      const host = document.querySelector('#app .interpay-checkout');
+      const link = host.shadowRoot.querySelector('link[data-interpay-css]');
+      const launch = host.shadowRoot.querySelector('[data-testid="scan-button"]');
+      return {
+        linked: !!link && !!link.sheet && link.sheet.cssRules.length > 0,
+        docSheets: [...document.styleSheets].length,
+        pageHeadingRadius: getComputedStyle(document.querySelector('h1.ip-launch')).borderTopLeftRadius,
+        launchRadius: getComputedStyle(launch).borderTopLeftRadius,
+      };
+    });
+    assert.ok(iso.linked, 'interpay.css is loaded in the shadow root');
+    assert.equal(iso.docSheets, 0, 'nothing added to the page stylesheets');
+    assert.equal(iso.pageHeadingRadius, '0px', 'widget styles do not leak onto the page (.ip-launch outside the widget)');
+    assert.notEqual(iso.launchRadius, '0px', 'the launcher inside is styled');
+
+    await payWithSandbox(page, 'Pay', 'widget-component');
+    await tid(page, 'result-success').waitFor({ state: 'visible', timeout: 20_000 });
+    await screenshot(page, 'widget-component-result');
+    const calls = await page.evaluate(() => window.__interpayComponent);
+    assert.deepEqual(calls.map((c) => c.callback), ['scanned', 'order_created', 'succeeded']);
+    assert.equal(calls[0].text, DYNAMIC_UNIONPAY);
+    assert.equal(calls[0].kind, 'payment');
+    assert.match(calls[1].order_id, /^ord_/);
+    assert.equal(calls[1].amount, '23.72');
+    assert.equal(calls[2].order_id, calls[1].order_id);
+    assert.equal(calls[2].payee, 'BEST TRANSPORT');
+    assert.deepEqual(calls[2].outcome, { status: 'succeeded' });
+    // The DOM events are dispatched on the host div too (code written for the custom element keeps working).
+    assert.deepEqual((await events(page)).map((e) => e.type), ['interpay:scanned', 'interpay:order-created', 'interpay:succeeded']);
+    assert.deepEqual(pageErrors, []);
+  });
+});
