@@ -1,0 +1,2 @@
+import init from './pkg/app.js';
+await init();
