@@ -14,6 +14,8 @@
 //! app's own wasm does not need to be loaded twice on the main thread.
 //!
 //! Props are read once, when the component mounts (re-key the component to change them).
+//! Callback closures need their parameter type written out (`move |r: PaymentResult| …`): the
+//! prop accepts any `Into<Callback<_>>`, so Rust cannot infer it from the use.
 //! The DOM events (`interpay:scanned`, …) are still dispatched on the host div, so code written for
 //! the custom element keeps working; the `on_*` callbacks get typed Rust values.
 
