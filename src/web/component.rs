@@ -181,11 +181,12 @@ pub fn InterpayCheckout(
 }
 
 /// Not an API: lets the e2e tests (tests/e2e/widget.test.mjs) run [`InterpayCheckout`] from the
-/// built `pkg/` without a separate Leptos app build. Mounts the component into `el` and records
-/// every typed callback it receives in `window.__interpayComponent` (`[{callback, …}]`).
+/// built `pkg/` without a separate Leptos app build. Mounts the component into `el` (inside a
+/// `<Show>`), records every typed callback it receives in `window.__interpayComponent`
+/// (`[{callback, …}]`) and returns a JS function that removes the component (disposal path).
 #[doc(hidden)]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, locale: String) {
+pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, locale: String) -> js_sys::Function {
     fn record(v: serde_json::Value) {
         let Some(w) = super::dom::window() else { return };
         let key = wasm_bindgen::JsValue::from_str("__interpayComponent");
@@ -207,11 +208,13 @@ pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, 
         })
     }
     console_error_panic_hook::set_once();
+    let shown = RwSignal::new(true);
     let handle = leptos::mount::mount_to(el, move || {
+        let order_url = order_url.clone();
+        let locale = locale.clone();
         view! {
+            <Show when=move || shown.get()>
             <InterpayCheckout
-                order_url=order_url
-                locale=locale
                 on_scanned=move |s: Scanned| {
                     let kind = match &s.code {
                         Ok(Code::Payment(_)) => "payment",
@@ -230,9 +233,13 @@ pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, 
                 on_error=move |e: WidgetError| {
                     record(serde_json::json!({"callback": "error", "code": e.code, "recovered": e.recovered}))
                 }
+                order_url=order_url.clone()
+                locale=locale.clone()
             />
+            </Show>
         }
     });
     // Lives as long as the page.
     std::mem::forget(handle);
+    wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || shown.set(false)).into_js_value().unchecked_into()
 }

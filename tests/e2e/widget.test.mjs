@@ -234,7 +234,7 @@ test('Leptos component: <InterpayCheckout> pays end to end in its own shadow roo
 <script type="module">
 import init, { __mount_component_for_tests } from '/interpay/pkg/interpay.js';
 await init({ module_or_path: '/interpay/pkg/interpay_bg.wasm' });
-__mount_component_for_tests(document.getElementById('app'), '/api/orders', 'en');
+window.__interpayRemoveComponent = __mount_component_for_tests(document.getElementById('app'), '/api/orders', 'en');
 </script></body></html>`;
   const setup = (context) => context.route(`**${PAGE}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
   await withPage('component', { setup, pathname: PAGE }, async ({ page, pageErrors }) => {
@@ -270,6 +270,35 @@ __mount_component_for_tests(document.getElementById('app'), '/api/orders', 'en')
     assert.deepEqual(calls[2].outcome, { status: 'succeeded' });
     // The DOM events are dispatched on the host div too (code written for the custom element keeps working).
     assert.deepEqual((await events(page)).map((e) => e.type), ['interpay:scanned', 'interpay:order-created', 'interpay:succeeded']);
+
+    // Disposal (the component leaves the view): the camera is off and the host div is gone.
+    await tid(page, 'done').click();
+    // Removed the moment the camera is live (before the fake camera's code is read).
+    const callbacksBefore = await page.evaluate(() => window.__interpayComponent.length);
+    const tracksBefore = await page.evaluate(() => window.__interpay.tracks.length);
+    const how = await page.evaluate(
+      (n) =>
+        new Promise((resolve) => {
+          document.querySelector('#app .interpay-checkout').shadowRoot.querySelector('[data-testid="scan-button"]').click();
+          const iv = setInterval(() => {
+            if (window.__interpay.tracks.length > n && window.__interpay.tracks[n].readyState === 'ended') {
+              clearInterval(iv);
+              resolve('ended before removal');
+            }
+            if (window.__interpay.tracks.some((t) => t.readyState === 'live')) {
+              clearInterval(iv);
+              window.__interpayRemoveComponent();
+              resolve();
+            }
+          }, 2);
+        }),
+      tracksBefore,
+    );
+    assert.notEqual(how, 'ended before removal', 'the component was removed while its camera was live');
+    await page.waitForFunction(() => !document.querySelector('#app .interpay-checkout'), null, { timeout: 5_000 });
+    await page.waitForFunction(() => window.__interpay.tracks.every((t) => t.readyState === 'ended'), null, { timeout: 5_000 });
+    await page.waitForTimeout(1_000);
+    assert.equal(await page.evaluate(() => window.__interpayComponent.length), callbacksBefore, 'no callback after disposal');
     assert.deepEqual(pageErrors, []);
   });
 });
