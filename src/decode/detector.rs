@@ -380,7 +380,7 @@ fn sample_local(img: &BitMatrix, dim: usize, xf: &Perspective, ms: f64) -> Optio
                     pred
                 };
                 let guess = if i > 0 && j > 0 { ((pred.0 + pred2.0) / 2.0, (pred.1 + pred2.1) / 2.0) } else { pred };
-                if let Some(a) = find_alignment_in_region(img, ms, guess.0, guess.1, 2.5) {
+                if let Some(a) = find_alignment_in_region(img, ms, guess.0, guess.1, 6.0) {
                     if (a.0 - guess.0).abs() < 3.0 * ms && (a.1 - guess.1).abs() < 3.0 * ms {
                         p = a;
                         found += 1;
