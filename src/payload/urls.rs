@@ -192,11 +192,15 @@ pub fn check_url(url: &str, field: &str, w: &mut Vec<Warning>) {
 }
 
 /// Recognise URL-shaped payment codes. `None` when `text` is not one of them.
+///
+/// WeChat Pay, Alipay and UnionPay QR URLs are mainland China codes: they settle in CNY (a foreign
+/// payer's wallet converts), so they carry CNY even though the text names no currency.
 pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
     if lower.starts_with("wxp://") {
         let mut p = base_payment("wechat_pay", ("wechat_pay", "WeChat Pay"));
+        p.currency = currency::from_alpha("CNY");
         let code = &t[6..];
         if code.is_empty() {
             return Some(Err(err("empty_value", 6, "code", "wxp:// without a code")));
@@ -208,6 +212,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
     }
     if lower.starts_with("weixin://wxpay/bizpayurl") {
         let mut p = base_payment("wechat_pay", ("wechat_pay", "WeChat Pay"));
+        p.currency = currency::from_alpha("CNY");
         p.initiation = Initiation::Dynamic;
         p.references.url = Some(t.to_string());
         if let Some((_, q)) = t.split_once('?') {
@@ -229,6 +234,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
     let mut p = match host.as_str() {
         "payapp.weixin.qq.com" | "wx.tenpay.com" => {
             let mut p = base_payment("wechat_pay", ("wechat_pay", "WeChat Pay"));
+            p.currency = currency::from_alpha("CNY");
             if let Some(last) = segs.last() {
                 p.payee.accounts.push(Account { scheme: "wechat_pay".into(), kind: "collection_code".into(), value: (*last).into() });
             }
@@ -236,6 +242,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         }
         "qr.alipay.com" => {
             let mut p = base_payment("alipay", ("alipay", "Alipay"));
+            p.currency = currency::from_alpha("CNY");
             let code = segs.first().copied().unwrap_or("");
             if code.is_empty() {
                 return Some(Err(err("empty_value", t.len(), "code", "Alipay URL without a code")));
