@@ -19,7 +19,8 @@
 //! Passes, cheapest first, stopping as soon as a pass reads something: hybrid binarisation at full
 //! size (normal, then inverted; inverted at half size on camera-sized frames), then with
 //! `try_harder` a 2× downscale, the global-histogram binariser (at half size on large frames), a 2×
-//! upscale (small images) and the pure-symbol reader. In each pass finder patterns come from a row
+//! upscale (small images), local thresholds with a shifted block grid (small images) and the
+//! pure-symbol reader. In each pass finder patterns come from a row
 //! scan, plus a column scan on small images when the rows read nothing; every plausible triple is
 //! tried (several codes per frame), with several candidate sizes, the located alignment pattern,
 //! piecewise sampling between alignment patterns, and a nudged bottom-right corner.
@@ -207,6 +208,38 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         let bits = binarizer::hybrid(&big, bw, bh);
         if run(&bits, 0.5, out) {
             return;
+        }
+    }
+    // 4b. Small still images: local thresholds with the block grid shifted by half a block.
+    //     Which side of a block edge a finder pattern or module falls on changes the thresholds
+    //     it gets; on wrinkled or unevenly lit codes one alignment reads where the other does not
+    //     (the same image then reads in some rotations only). Camera frames skip this (speed).
+    if w.saturating_mul(h) <= 640 * 480 && w >= 48 && h >= 48 {
+        for (px, py) in [(4usize, 4usize), (4, 0), (0, 4)] {
+            let (pw, ph) = (w + px, h + py);
+            let mut padded = Vec::with_capacity(pw * ph);
+            for y in 0..ph {
+                let sy = y.saturating_sub(py).min(h - 1);
+                let Some(row) = luma.get(sy * w..sy * w + w) else { break };
+                let first = row.first().copied().unwrap_or(0);
+                padded.extend(std::iter::repeat_n(first, px));
+                padded.extend_from_slice(row);
+            }
+            if padded.len() != pw * ph {
+                break;
+            }
+            let bits = binarizer::hybrid(&padded, pw, ph);
+            let before = out.len();
+            let ok = run(&bits, 1.0, out);
+            for d in out.iter_mut().skip(before) {
+                for c in &mut d.corners {
+                    c[0] -= px as f32;
+                    c[1] -= py as f32;
+                }
+            }
+            if ok {
+                return;
+            }
         }
     }
     // 5. A clean symbol filling a small image (screenshots, generated images, no quiet zone).
