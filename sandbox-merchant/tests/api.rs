@@ -306,7 +306,7 @@ fn many_simultaneous_keep_alive_connections_are_all_served() {
     let addr = server.server_addr().to_ip().unwrap().to_string();
     let s2 = server.clone();
     std::thread::spawn(move || sandbox_merchant::serve(s2, Arc::new(app()), 4));
-    let mut socks: Vec<std::net::TcpStream> = (0..8)
+    let socks: Vec<std::net::TcpStream> = (0..8)
         .map(|_| {
             let mut s = std::net::TcpStream::connect(&addr).unwrap();
             s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
@@ -314,12 +314,14 @@ fn many_simultaneous_keep_alive_connections_are_all_served() {
             s
         })
         .collect();
-    for (i, s) in socks.iter_mut().enumerate() {
+    // Like a browser: read each response, then close that connection as the response asks.
+    for (i, mut s) in socks.into_iter().enumerate() {
         let mut buf = [0u8; 512];
         let n = s.read(&mut buf).unwrap_or_else(|e| panic!("connection {i} got no response: {e}"));
         let text = String::from_utf8_lossy(&buf[..n]);
         assert!(text.starts_with("HTTP/1.1 200"), "connection {i}: {text}");
         assert!(text.to_ascii_lowercase().contains("connection: close"), "{text}");
+        drop(s);
     }
     server.unblock();
 }
