@@ -624,7 +624,7 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
         // Perspective without a located alignment pattern: the bottom-right corner is not where
         // the parallelogram puts it. Try it nudged around, a module at a time (cheap for the
         // small versions this concerns).
-        if try_harder && k <= 3 && dim <= 45 {
+        if try_harder && k <= 3 && dim <= if gate { 45 } else { 57 } {
             let base = transform_for(t, None, dim);
             let mut nudged = false;
             let (ux, uy) = ((t.tr.x - t.tl.x) / (dim as f64 - 7.0), (t.tr.y - t.tl.y) / (dim as f64 - 7.0));

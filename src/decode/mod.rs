@@ -143,9 +143,12 @@ pub fn decode(img: LumaImage<'_>, opts: &DecodeOptions) -> Vec<Decoded> {
 
 fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mut Vec<Decoded>) {
     let mut pass = 0u32;
+    // Most finder patterns any pass found: the shifted-grid retry only runs when some pass saw at
+    // least two (near a code), so frames without a code do not pay for it.
+    let seen = std::cell::Cell::new(0usize);
     let mut run = |bits: &BitMatrix, scale: f32, out: &mut Vec<Decoded>| {
         pass += 1;
-        let ok = run_matrix(bits, scale, opts, out);
+        let ok = run_matrix(bits, scale, opts, out, &seen);
         #[cfg(not(target_arch = "wasm32"))]
         if ok && std::env::var_os("INTERPAY_PASS_STATS").is_some() {
             eprintln!("PASS {pass}");
@@ -213,9 +216,10 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     // 4b. Small still images: local thresholds with the block grid shifted by half a block.
     //     Which side of a block edge a finder pattern or module falls on changes the thresholds
     //     it gets; on wrinkled or unevenly lit codes one alignment reads where the other does not
-    //     (the same image then reads in some rotations only). Camera frames skip this (speed).
-    if w.saturating_mul(h) <= 640 * 480 && w >= 48 && h >= 48 {
-        for (px, py) in [(4usize, 4usize), (4, 0), (0, 4)] {
+    //     (the same image then reads in some rotations only). Camera frames skip this (speed), and
+    //     so do images where no pass found two finder patterns.
+    if w.saturating_mul(h) <= 640 * 480 && w >= 48 && h >= 48 && seen.get() >= 2 {
+        for (px, py) in [(4usize, 4usize), (4, 0), (0, 4), (2, 2), (6, 6)] {
             let (pw, ph) = (w + px, h + py);
             let mut padded = Vec::with_capacity(pw * ph);
             for y in 0..ph {
@@ -255,9 +259,10 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
 }
 
 /// Finds and decodes codes in one binary image; true when something was read.
-fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>) -> bool {
+fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &std::cell::Cell<usize>) -> bool {
     let before = out.len();
     let mut patterns = finder::find_patterns(bits, opts.try_harder);
+    seen.set(seen.get().max(patterns.len()));
     #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
     if std::env::var_os("INTERPAY_DEBUG").is_some() {
         eprintln!("matrix {}x{} scale {scale}: {} patterns", bits.width, bits.height, patterns.len());
@@ -283,6 +288,7 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
             patterns.push(p);
         }
     }
+    seen.set(seen.get().max(patterns.len()));
     if patterns.len() > old && patterns.len() >= 3 {
         try_patterns(bits, &patterns, old, scale, opts, out);
     }
