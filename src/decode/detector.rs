@@ -641,6 +641,27 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
                     if f(ModuleGrid { size: dim, cells: c0.clone(), corners }) {
                         return true;
                     }
+                    // Under strong perspective the finder patterns' module sizes differ: the
+                    // projective weight w ∝ ms^(-2/3) is affine over the code, which places the
+                    // bottom-right centre at (w_tr·TR + w_bl·BL − w_tl·TL) / (w_tr + w_bl − w_tl).
+                    let persp = {
+                        let wt = |m: f64| m.max(0.1).powf(-2.0 / 3.0);
+                        let (a, b, c) = (wt(t.tl.module_size), wt(t.tr.module_size), wt(t.bl.module_size));
+                        let den = b + c - a;
+                        let ratio = a.max(b).max(c) / a.min(b).min(c);
+                        (ratio > 1.1 && den > 0.2 * a).then(|| {
+                            let bx = (b * t.tr.x + c * t.bl.x - a * t.tl.x) / den;
+                            let by = (b * t.tr.y + c * t.bl.y - a * t.tl.y) / den;
+                            (bx - (t.tr.x - t.tl.x + t.bl.x), by - (t.tr.y - t.tl.y + t.bl.y))
+                        })
+                    };
+                    if let Some(nudge) = persp.filter(|n| n.0.is_finite() && n.1.is_finite() && n.0.abs() < 8.0 * ms * 2.0 && n.1.abs() < 8.0 * ms * 2.0) {
+                        if let Some(cells) = transform_with_br(t, None, dim, nudge).and_then(|xf| sample(img, dim, &xf)) {
+                            if f(ModuleGrid { size: dim, cells, corners }) {
+                                return true;
+                            }
+                        }
+                    }
                     for (i, j) in [(-1, -1), (1, 1), (-1, 1), (1, -1), (-2, -2), (2, 2), (-2, 0), (0, -2), (2, 0), (0, 2), (-1, 0), (0, -1), (1, 0), (0, 1), (-3, -3), (3, 3)] {
                         let nudge = (ux * i as f64 + vx * j as f64, uy * i as f64 + vy * j as f64);
                         let Some(xf) = transform_with_br(t, None, dim, nudge) else { continue };
