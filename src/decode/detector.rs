@@ -656,7 +656,7 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
                         })
                     };
                     if let Some(nudge) = persp.filter(|n| n.0.is_finite() && n.1.is_finite() && n.0.abs() < 8.0 * ms * 2.0 && n.1.abs() < 8.0 * ms * 2.0) {
-                        for (i, j) in [(0, 0), (-1, -1), (1, 1), (-1, 1), (1, -1), (-1, 0), (0, -1), (1, 0), (0, 1), (-2, -2), (2, 2), (-2, 0), (0, -2), (2, 0), (0, 2), (-2, 2), (2, -2), (-3, -3), (3, 3)] {
+                        for (i, j) in [(0, 0), (-1, -1), (1, 1), (-1, 1), (1, -1), (-1, 0), (0, -1), (1, 0), (0, 1), (-2, -2), (2, 2), (-2, 0), (0, -2), (2, 0), (0, 2), (-2, 2), (2, -2), (-3, -3), (3, 3), (-3, 0), (0, -3), (3, 0), (0, 3), (-4, -4), (4, 4), (-3, 3), (3, -3)] {
                             let nudge = (nudge.0 + ux * i as f64 + vx * j as f64, nudge.1 + uy * i as f64 + vy * j as f64);
                             if let Some(cells) = transform_with_br(t, None, dim, nudge).and_then(|xf| sample(img, dim, &xf)) {
                                 if f(ModuleGrid { size: dim, cells, corners }) {
