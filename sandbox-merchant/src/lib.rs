@@ -367,9 +367,9 @@ pub fn validate_order_request(body: &[u8]) -> Result<ValidOrder, Reply> {
     if payload.chars().count() > MAX_PAYLOAD_CHARS {
         return Err(Reply::error(422, "payload_too_long", "payload is longer than any QR code can hold"));
     }
-    let wallet = match v.get("wallet") {
+    let (wallet, wallet_id) = match v.get("wallet") {
         Some(w @ Value::String(_)) => match serde_json::from_value::<WalletId>(w.clone()) {
-            Ok(_) => w.as_str().unwrap_or_default().to_string(),
+            Ok(id) => (w.as_str().unwrap_or_default().to_string(), id),
             Err(_) => return Err(Reply::error(400, "unknown_wallet", format!("unknown wallet {w}"))),
         },
         _ => return Err(Reply::error(400, "missing_wallet", "wallet is required")),
@@ -381,6 +381,16 @@ pub fn validate_order_request(body: &[u8]) -> Result<ValidOrder, Reply> {
         }
         Err(e) => return Err(Reply::error(422, "invalid_payload", format!("invalid payment code: {e}"))),
     };
+    // The wallet must be able to settle one of the code's schemes (a WeChat Pay order for a PIX code
+    // would take the shopper's money to the wrong network).
+    if !payment.schemes.iter().any(|s| interpay::wallet::routing::supports_scheme(wallet_id, &s.id)) {
+        let schemes: Vec<&str> = payment.schemes.iter().map(|s| s.name.as_str()).collect();
+        return Err(Reply::error(
+            422,
+            "wallet_not_supported",
+            format!("the {wallet} wallet cannot pay this code ({})", schemes.join(", ")),
+        ));
+    }
 
     // Currency: the code's, else the shopper's (static codes without currency), and they must agree.
     let req_currency = match v.get("currency") {

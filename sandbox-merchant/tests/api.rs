@@ -185,6 +185,13 @@ fn malformed_requests_get_typed_errors() {
     assert_eq!((status, error_code(&v)), (400, "missing_wallet"));
     let (status, v) = post(&app, "/api/orders", json!({ "payload": DYNAMIC, "wallet": "mallory_pay" }));
     assert_eq!((status, error_code(&v)), (400, "unknown_wallet"));
+    // A real wallet that cannot settle the code's scheme is refused (the sandbox wallet pays anything).
+    let (status, v) = post(&app, "/api/orders", json!({ "payload": DYNAMIC, "wallet": "wechat_jsapi" }));
+    assert_eq!((status, error_code(&v)), (422, "wallet_not_supported"), "{v}");
+    let (status, v) = post(&app, "/api/orders", json!({ "payload": "wxp://f2f0e5RxTnJ1dVQbW8uH3VmWC5eVHhrjXq0Y", "wallet": "alipay_app", "amount": "1.00" }));
+    assert_eq!((status, error_code(&v)), (422, "wallet_not_supported"), "{v}");
+    let (status, v) = post(&app, "/api/orders", json!({ "payload": "wxp://f2f0e5RxTnJ1dVQbW8uH3VmWC5eVHhrjXq0Y", "wallet": "wechat_jsapi", "amount": "1.00" }));
+    assert_eq!(status, 201, "{v}");
     let (status, v) = post(&app, "/api/orders", json!({ "payload": "x".repeat(9000), "wallet": "sandbox" }));
     assert_eq!((status, error_code(&v)), (422, "payload_too_long"));
     let big = vec![b' '; 70 * 1024];
