@@ -15,6 +15,7 @@ fn root() -> PathBuf {
 /// (folder, minimum passes at 0° and 180°, trials)
 const SUBSET: &[(&str, usize)] = &[
     ("zxing-cpp/qrcode-1", 16),
+    ("zxing-cpp/qrcode-3", 31),
     ("zxing-cpp/qrcode-5", 32),
     ("zxing/qrcode-5", 38),
     ("zxing/qrcode-6", 30),
