@@ -23,7 +23,8 @@
 //! pure-symbol reader. In each pass finder patterns come from a row
 //! scan, plus a column scan on small images when the rows read nothing; every plausible triple is
 //! tried (several codes per frame), with several candidate sizes, the located alignment pattern,
-//! piecewise sampling between alignment patterns, and a nudged bottom-right corner.
+//! piecewise sampling between alignment patterns, and a bottom-right corner nudged around both the
+//! parallelogram estimate and a perspective estimate from the three finder module sizes.
 
 use serde::{Deserialize, Serialize};
 
