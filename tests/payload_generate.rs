@@ -1,6 +1,6 @@
 //! Generation: generate(&Payment) makes valid EMVCo payloads, and parse(generate(x)) == x.
 
-use interpay::payload::{self, Account, Code, Currency, Initiation, Payee, Payment, References, TipRule};
+use interpay::payload::{self, Account, Code, Currency, Initiation, Payee, Payment, TipRule};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::str::FromStr;
@@ -13,19 +13,7 @@ fn parse_payment(text: &str) -> Payment {
 }
 
 fn blank(currency: &str) -> Payment {
-    Payment {
-        format: "emv_mpm".into(),
-        schemes: vec![],
-        payee: Payee::default(),
-        amount: None,
-        currency: payload::currency::from_alpha(currency),
-        initiation: Initiation::Static,
-        references: References::default(),
-        tip: None,
-        warnings: vec![],
-        tlv: None,
-        network: None,
-    }
+    Payment { currency: payload::currency::from_alpha(currency), ..Payment::new("emv_mpm") }
 }
 
 /// Every valid EMVCo vector: parse → generate → parse gives the same payment. Exceptions are codes our

@@ -4,7 +4,7 @@
 //!   interpay encode --name NAME --city CITY --country CC --currency CNY [--amount 12.34] [--mcc 5812]
 //!                   [--scheme pix --account KEY] [--dynamic] [--png out.png] [--svg out.svg]
 
-use interpay::payload::{self, currency, Account, Initiation, Payee, Payment, References, TipRule};
+use interpay::payload::{self, currency, Account, Initiation, Payment, TipRule};
 use qrcode::{EcLevel, QrCode};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -44,19 +44,8 @@ pub fn run(args: &[String]) -> i32 {
 
 fn run_inner(args: &[String]) -> Result<(), String> {
     let mut o = Opts { text: None, png: None, svg: None, scale: 8, ec: EcLevel::M, json: false };
-    let mut p = Payment {
-        format: "emv_mpm".into(),
-        schemes: vec![],
-        payee: Payee::default(),
-        amount: None,
-        currency: None,
-        initiation: Initiation::Static,
-        references: References::default(),
-        tip: None,
-        warnings: vec![],
-        tlv: None,
-        network: None,
-    };
+    let mut p = Payment::new("emv_mpm");
+
     let mut dynamic: Option<bool> = None;
     let mut scheme: Option<String> = None;
     let mut emv_flag = false;

@@ -89,6 +89,26 @@ pub struct Payment {
     pub network: Option<String>,
 }
 
+impl Payment {
+    /// An empty payment of wire format `format` (no scheme, payee, amount or currency; static), to fill in
+    /// before [`generate`] or as a parser's starting point.
+    pub fn new(format: &str) -> Self {
+        Payment {
+            format: format.into(),
+            schemes: vec![],
+            payee: Payee::default(),
+            amount: None,
+            currency: None,
+            initiation: Initiation::Static,
+            references: References::default(),
+            tip: None,
+            warnings: vec![],
+            tlv: None,
+            network: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scheme {
     /// Stable identifier: "unionpay", "pix", "promptpay", "paynow", "sgqr", "duitnow", "qris", "vietqr",

@@ -3,7 +3,7 @@
 
 use super::emv::{parse_decimal, warn};
 use super::error::err;
-use super::{currency, Account, Initiation, ParseError, Payee, Payment, References, Scheme, Warning};
+use super::{currency, Account, Initiation, ParseError, Payment, Scheme, Warning};
 
 /// Percent-decoding (and '+' as space in queries). Invalid escapes are kept as written.
 pub fn pct_decode(s: &str, plus_space: bool) -> String {
@@ -60,19 +60,7 @@ pub fn url_host(url: &str) -> Option<String> {
 }
 
 pub(crate) fn base_payment(format: &str, scheme: (&str, &str)) -> Payment {
-    Payment {
-        format: format.into(),
-        schemes: vec![Scheme { id: scheme.0.into(), name: scheme.1.into() }],
-        payee: Payee::default(),
-        amount: None,
-        currency: None,
-        initiation: Initiation::Static,
-        references: References::default(),
-        tip: None,
-        warnings: vec![],
-        tlv: None,
-        network: None,
-    }
+    Payment { schemes: vec![Scheme { id: scheme.0.into(), name: scheme.1.into() }], ..Payment::new(format) }
 }
 
 /// Registered domains of payment providers that phishing pages imitate.
