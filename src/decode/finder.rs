@@ -18,14 +18,16 @@ const MAX_MODULES: usize = 97;
 /// Upper bound on candidates kept per image (bounds the triple search, which is cubic).
 const MAX_CANDIDATES: usize = 40;
 
+/// Run widths in 1:1:3:1:1 ratio, each within `module / tolerance_div` (×3 for the centre) of its
+/// expected width.
 #[inline]
-fn found_pattern_cross(sc: &[u32; 5]) -> bool {
+fn found_pattern_within(sc: &[u32; 5], tolerance_div: f64) -> bool {
     let total: u32 = sc.iter().sum();
     if total < 7 || sc.iter().any(|&c| c == 0) {
         return false;
     }
     let module = total as f64 / 7.0;
-    let max_var = module / 2.0;
+    let max_var = module / tolerance_div;
     (module - sc[0] as f64).abs() < max_var
         && (module - sc[1] as f64).abs() < max_var
         && (3.0 * module - sc[2] as f64).abs() < 3.0 * max_var
@@ -34,18 +36,14 @@ fn found_pattern_cross(sc: &[u32; 5]) -> bool {
 }
 
 #[inline]
+fn found_pattern_cross(sc: &[u32; 5]) -> bool {
+    found_pattern_within(sc, 2.0)
+}
+
+/// Diagonal runs are noisier: a looser tolerance.
+#[inline]
 fn found_pattern_diagonal(sc: &[u32; 5]) -> bool {
-    let total: u32 = sc.iter().sum();
-    if total < 7 || sc.iter().any(|&c| c == 0) {
-        return false;
-    }
-    let module = total as f64 / 7.0;
-    let max_var = module / 1.333;
-    (module - sc[0] as f64).abs() < max_var
-        && (module - sc[1] as f64).abs() < max_var
-        && (3.0 * module - sc[2] as f64).abs() < 3.0 * max_var
-        && (module - sc[3] as f64).abs() < max_var
-        && (module - sc[4] as f64).abs() < max_var
+    found_pattern_within(sc, 1.333)
 }
 
 #[inline]
