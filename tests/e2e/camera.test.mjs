@@ -16,6 +16,7 @@ import {
   BASE_ARGS,
   BIN,
   CHROMIUM,
+  annotateFailure,
   DYNAMIC_UNIONPAY,
   chromium,
   events,
@@ -65,15 +66,12 @@ async function open(name, t, stub, arg) {
   return ctx;
 }
 
-/** Run `fn`; on failure, keep a screenshot and add the page console / errors / events to the message. */
+/** Run `fn`; on failure, keep a screenshot and add the page console / errors / widget state to the message. */
 async function guarded(ctx, name, fn) {
   try {
     await fn();
   } catch (e) {
-    await screenshot(ctx.page, `camera-${name}-FAILED`);
-    const logs = ctx.consoleMessages.map((m) => `[${m.type}] ${m.text}`).join('\n');
-    const evs = await events(ctx.page).catch(() => []);
-    e.message += `\n--- page console ---\n${logs}\n--- page errors ---\n${ctx.pageErrors.join('\n')}\n--- events ---\n${JSON.stringify(evs)}`;
+    await annotateFailure(ctx, `camera-${name}`, e);
     throw e;
   }
 }

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, openDemo, fakeCamera, tid, waitEvent, events, screenshot, diagnostics, DYNAMIC_UNIONPAY,
+  startServer, launch, openDemo, fakeCamera, tid, waitEvent, events, screenshot, diagnostics, annotateFailure, DYNAMIC_UNIONPAY,
 } from './lib/harness.mjs';
 import { scanToConfirm, payWithSandbox, widgetReady, text, SCAN_TIMEOUT } from './lib/flow.mjs';
 
@@ -44,11 +44,7 @@ async function withPage(name, { setup, pathname } = {}, fn) {
     ctx = await openDemo(context, server, pathname);
     await fn(ctx);
   } catch (e) {
-    if (ctx) {
-      await screenshot(ctx.page, `${name}-FAILED`);
-      const logs = ctx.consoleMessages.map((m) => `[${m.type}] ${m.text}`).join('\n');
-      e.message += `\n--- page console ---\n${logs}\n--- page errors ---\n${ctx.pageErrors.join('\n')}\n${await diagnostics(ctx.page)}`;
-    }
+    if (ctx) await annotateFailure(ctx, name, e);
     throw e;
   } finally {
     await context.close().catch(() => {});

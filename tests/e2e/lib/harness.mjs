@@ -234,6 +234,14 @@ export async function diagnostics(page, extra = {}) {
   return JSON.stringify({ ...extra, state: state && { events: state.events.map((e) => e.type), csp: state.csp } }, null, 1);
 }
 
+/** On a failed test: keep a `${name}-FAILED` screenshot and add the page console, page errors and widget
+ * state (events seen, CSP violations) to the error's message. */
+export async function annotateFailure(ctx, name, e) {
+  await screenshot(ctx.page, `${name}-FAILED`);
+  const logs = ctx.consoleMessages.map((m) => `[${m.type}] ${m.text}`).join('\n');
+  e.message += `\n--- page console ---\n${logs}\n--- page errors ---\n${ctx.pageErrors.join('\n')}\n${await diagnostics(ctx.page)}`;
+}
+
 /**
  * Per-test fixture: server + browser + demo page; always cleaned up.
  * `fn` gets { page, server, consoleMessages, pageErrors, response }.
@@ -246,11 +254,7 @@ export async function withDemo({ camera, name }, fn) {
     ctx = await openDemo(context, server);
     await fn({ ...ctx, server });
   } catch (e) {
-    if (ctx) {
-      await screenshot(ctx.page, `${name}-FAILED`);
-      const logs = ctx.consoleMessages.map((m) => `[${m.type}] ${m.text}`).join('\n');
-      e.message += `\n--- page console ---\n${logs}\n--- page errors ---\n${ctx.pageErrors.join('\n')}\n${await diagnostics(ctx.page)}`;
-    }
+    if (ctx) await annotateFailure(ctx, name, e);
     throw e;
   } finally {
     await browser.close().catch(() => {});
