@@ -418,6 +418,20 @@ fn correct(raw: &[u8], version: usize, ec_index: usize) -> Option<Vec<u8>> {
 // ----------------------------------------------------------------------------------------------
 // Segments.
 
+/// Kanji / Hanzi mode: `count` 13-bit values, each split as `(v / radix, v % radix)` and offset by
+/// `low_base` below `split` (else `high_base`) into a two-byte Shift-JIS / GB2312 code.
+fn double_byte_chars(bits: &mut Bits<'_>, count: usize, radix: u32, split: u32, low_base: u32, high_base: u32) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(count.saturating_mul(2));
+    for _ in 0..count {
+        let v = bits.take(13)?;
+        let mut a = ((v / radix) << 8) | (v % radix);
+        a += if a < split { low_base } else { high_base };
+        out.push((a >> 8) as u8);
+        out.push(a as u8);
+    }
+    Some(out)
+}
+
 struct Bits<'a> {
     d: &'a [u8],
     pos: usize,
@@ -615,14 +629,8 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
             8 => {
                 flush(&mut pending, &mut text, eci, &mut charset);
                 let count = bits.take([8, 10, 12][vclass])? as usize;
-                let mut sj = Vec::with_capacity(count * 2);
-                for _ in 0..count {
-                    let v = bits.take(13)?;
-                    let mut a = ((v / 0xc0) << 8) | (v % 0xc0);
-                    a += if a < 0x1f00 { 0x8140 } else { 0xc140 };
-                    sj.push((a >> 8) as u8);
-                    sj.push(a as u8);
-                }
+                // Kanji: Shift-JIS pairs, 0x8140… and 0xC140….
+                let sj = double_byte_chars(&mut bits, count, 0xc0, 0x1f00, 0x8140, 0xc140)?;
                 all.extend_from_slice(&sj);
                 let (s, _) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&sj);
                 text.push_str(&s);
@@ -635,14 +643,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 if subset != 1 {
                     return None;
                 }
-                let mut gb = Vec::with_capacity(count * 2);
-                for _ in 0..count {
-                    let v = bits.take(13)?;
-                    let mut a = ((v / 0x60) << 8) | (v % 0x60);
-                    a += if a < 0x0a00 { 0xa1a1 } else { 0xa6a1 };
-                    gb.push((a >> 8) as u8);
-                    gb.push(a as u8);
-                }
+                let gb = double_byte_chars(&mut bits, count, 0x60, 0x0a00, 0xa1a1, 0xa6a1)?;
                 all.extend_from_slice(&gb);
                 let (s, _) = encoding_rs::GBK.decode_without_bom_handling(&gb);
                 text.push_str(&s);
