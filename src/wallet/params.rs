@@ -1,7 +1,7 @@
 //! Pure helpers the bridges use on the merchant's `wallet_params`: pick the exact fields a wallet API
 //! takes, build hand-off URLs, read the verdict a hand-off brings back on the return URL.
 
-use super::{results, Outcome};
+use super::{results, FailureCode, Outcome};
 use serde_json::{Map, Value};
 
 /// The exact fields each wallet API takes, in the order the vendor documents them.
@@ -28,7 +28,7 @@ pub fn pick(params: &Value, keys: &[&str]) -> Result<Value, Outcome> {
         Ok(Value::Object(out))
     } else {
         Err(Outcome::Failed {
-            code: "bad_wallet_params".into(),
+            code: FailureCode::BadWalletParams,
             message: format!("wallet_params is missing {}", missing.join(", ")),
         })
     }
@@ -136,7 +136,7 @@ mod tests {
         let e = pick(&json!({"appId": "wx1", "paySign": ""}), WECHAT_JSAPI).unwrap_err();
         match e {
             Outcome::Failed { code, message } => {
-                assert_eq!(code, "bad_wallet_params");
+                assert_eq!(code, FailureCode::BadWalletParams);
                 assert!(message.contains("timeStamp") && message.contains("paySign"), "{message}");
             }
             other => panic!("{other:?}"),
@@ -163,7 +163,7 @@ mod tests {
         let r = parse_return("?x=1&interpay_order=o1").unwrap();
         assert_eq!(r.outcome, Outcome::Pending);
         let r = parse_return("interpay_result=fail&interpay_code=6002&interpay_message=net%20down").unwrap();
-        assert_eq!(r.outcome, Outcome::Failed { code: "6002".into(), message: "net down".into() });
+        assert_eq!(r.outcome, Outcome::Failed { code: FailureCode::Wallet("6002".into()), message: "net down".into() });
         assert_eq!(return_url("https://m.example/pay?x=1#old", "o 1"), "https://m.example/pay?x=1#interpay_order=o%201");
     }
 

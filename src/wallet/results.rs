@@ -4,11 +4,11 @@
 //! natively. No mapping ever makes a payment final: `Succeeded` only means "the wallet says so",
 //! the widget then confirms with the merchant's status endpoint.
 
-use super::Outcome;
+use super::{FailureCode, Outcome};
 use serde_json::Value;
 
-fn failed(code: impl Into<String>, message: impl Into<String>) -> Outcome {
-    Outcome::Failed { code: code.into(), message: message.into() }
+fn failed(code: FailureCode, message: impl Into<String>) -> Outcome {
+    Outcome::Failed { code, message: message.into() }
 }
 
 fn str_field<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a str> {
@@ -29,7 +29,7 @@ fn code_field(v: &Value, keys: &[&str]) -> Option<String> {
 /// `fail`, e.g. `"get_brand_wcpay_request:fail_invalid appid"`, or uses `errMsg` instead of `err_msg`).
 fn err_msg_outcome(res: &Value, api: &str, family: &str) -> Outcome {
     let Some(msg) = str_field(res, &["err_msg", "errMsg"]) else {
-        return failed("bad_bridge_response", format!("{family} callback had no err_msg: {res}"));
+        return failed(FailureCode::BadBridgeResponse, format!("{family} callback had no err_msg: {res}"));
     };
     let detail = || {
         let code = code_field(res, &["err_code", "errCode"]);
@@ -59,9 +59,9 @@ fn err_msg_outcome(res: &Value, api: &str, family: &str) -> Outcome {
             .collect::<Vec<_>>()
             .join("_");
         let code = code.unwrap_or_else(|| if slug.is_empty() { "fail".into() } else { slug });
-        failed(code, desc.unwrap_or_else(|| msg.to_string()))
+        failed(FailureCode::from_wire(&code), desc.unwrap_or_else(|| msg.to_string()))
     } else {
-        failed("unknown_result", format!("{family} returned {msg:?}"))
+        failed(FailureCode::UnknownResult, format!("{family} returned {msg:?}"))
     }
 }
 
@@ -111,11 +111,11 @@ pub fn alipay_result_code(code: &str, memo: Option<&str>) -> Outcome {
         "9000" => Outcome::Succeeded,
         "8000" | "6004" => Outcome::Pending,
         "6001" | "99" => Outcome::Cancelled,
-        "4000" => failed("payment_failed", msg("Alipay: payment failed (4000)")),
-        "5000" => failed("duplicate_request", msg("Alipay: duplicate request (5000)")),
-        "6002" => failed("network_error", msg("Alipay: network connection error (6002)")),
-        "" => failed("bad_bridge_response", "Alipay: empty resultCode"),
-        other => failed(format!("alipay_{other}"), msg(&format!("Alipay: result code {other}"))),
+        "4000" => failed(FailureCode::PaymentFailed, msg("Alipay: payment failed (4000)")),
+        "5000" => failed(FailureCode::DuplicateRequest, msg("Alipay: duplicate request (5000)")),
+        "6002" => failed(FailureCode::NetworkError, msg("Alipay: network connection error (6002)")),
+        "" => failed(FailureCode::BadBridgeResponse, "Alipay: empty resultCode"),
+        other => failed(FailureCode::Wallet(format!("alipay_{other}")), msg(&format!("Alipay: result code {other}"))),
     }
 }
 
@@ -134,10 +134,10 @@ pub fn alipay(res: &Value) -> Outcome {
 pub fn alipay_error(res: &Value) -> Outcome {
     match code_field(res, &["error"]) {
         Some(code) => failed(
-            format!("alipay_error_{code}"),
+            FailureCode::Wallet(format!("alipay_error_{code}")),
             str_field(res, &["errorMessage", "message"]).unwrap_or("Alipay bridge error").to_string(),
         ),
-        None => failed("bad_bridge_response", format!("Alipay callback had no resultCode: {res}")),
+        None => failed(FailureCode::BadBridgeResponse, format!("Alipay callback had no resultCode: {res}")),
     }
 }
 
@@ -155,7 +155,8 @@ pub fn unionpay(res: &Value) -> Outcome {
     if lower.contains("cancel") || msg.contains("取消") {
         Outcome::Cancelled
     } else {
-        failed(code_field(res, &["code", "errCode"]).unwrap_or_else(|| "unionpay_fail".into()), msg)
+        let code = code_field(res, &["code", "errCode"]).unwrap_or_else(|| "unionpay_fail".into());
+        failed(FailureCode::from_wire(&code), msg)
     }
 }
 
@@ -169,12 +170,12 @@ pub fn unionpay(res: &Value) -> Outcome {
 pub fn payment_request_error(name: &str, message: &str) -> Outcome {
     match name {
         "AbortError" => Outcome::Cancelled,
-        "NotSupportedError" => failed("no_payment_handler", message),
-        "SecurityError" => failed("not_allowed", message),
-        "InvalidStateError" => failed("busy", message),
-        "NotAllowedError" => failed("needs_user_gesture", message),
-        "" => failed("payment_request_error", message),
-        other => failed(other.to_string(), message),
+        "NotSupportedError" => failed(FailureCode::NoPaymentHandler, message),
+        "SecurityError" => failed(FailureCode::NotAllowed, message),
+        "InvalidStateError" => failed(FailureCode::Busy, message),
+        "NotAllowedError" => failed(FailureCode::NeedsUserGesture, message),
+        "" => failed(FailureCode::PaymentRequestError, message),
+        other => failed(FailureCode::Wallet(other.to_string()), message),
     }
 }
 
@@ -186,7 +187,7 @@ pub fn returned(result: Option<&str>, code: Option<&str>, message: Option<&str>)
         Some("ok") | Some("success") | Some("succeeded") => Outcome::Succeeded,
         Some("cancel") | Some("cancelled") => Outcome::Cancelled,
         Some("fail") | Some("failed") => failed(
-            code.filter(|c| !c.is_empty()).unwrap_or("fail"),
+            FailureCode::from_wire(code.filter(|c| !c.is_empty()).unwrap_or("fail")),
             message.filter(|m| !m.is_empty()).unwrap_or("The wallet reported a failure"),
         ),
         _ => Outcome::Pending,
@@ -199,7 +200,7 @@ mod tests {
     use serde_json::json;
 
     fn f(code: &str) -> impl Fn(&Outcome) -> bool + '_ {
-        move |o| matches!(o, Outcome::Failed { code: c, .. } if c == code)
+        move |o| matches!(o, Outcome::Failed { code: c, .. } if c.as_str() == code)
     }
 
     #[test]
@@ -207,7 +208,7 @@ mod tests {
         assert_eq!(sandbox(&json!({"err_msg": "requestPayment:ok"})), Outcome::Succeeded);
         assert_eq!(sandbox(&json!({"err_msg": "requestPayment:cancel"})), Outcome::Cancelled);
         let o = sandbox(&json!({"err_msg": "requestPayment:fail", "err_code": "card_declined", "err_desc": "Declined"}));
-        assert_eq!(o, Outcome::Failed { code: "card_declined".into(), message: "Declined".into() });
+        assert_eq!(o, Outcome::Failed { code: FailureCode::Wallet("card_declined".into()), message: "Declined".into() });
         assert!(f("fail")(&sandbox(&json!({"err_msg": "requestPayment:fail"}))));
         assert!(f("bad_bridge_response")(&sandbox(&json!(null))));
         assert!(f("unknown_result")(&sandbox(&json!({"err_msg": "requestPayment:weird"}))));
@@ -244,7 +245,7 @@ mod tests {
         assert!(f("payment_failed")(&alipay(&json!({"resultCode": "4000", "memo": "余额不足"}))));
         assert_eq!(
             alipay(&json!({"resultCode": "4000", "memo": "余额不足"})),
-            Outcome::Failed { code: "payment_failed".into(), message: "余额不足".into() }
+            Outcome::Failed { code: FailureCode::PaymentFailed, message: "余额不足".into() }
         );
         assert!(f("network_error")(&alipay(&json!({"resultCode": "6002"}))));
         assert!(f("duplicate_request")(&alipay(&json!({"resultCode": "5000"}))));
@@ -275,7 +276,7 @@ mod tests {
         assert_eq!(returned(None, None, None), Outcome::Pending);
         assert_eq!(
             returned(Some("fail"), Some("invalid_sign"), Some("bad")),
-            Outcome::Failed { code: "invalid_sign".into(), message: "bad".into() }
+            Outcome::Failed { code: FailureCode::Wallet("invalid_sign".into()), message: "bad".into() }
         );
     }
 }

@@ -7,7 +7,7 @@
 //! scanning UnionPay codes, pilots announced by the PBoC since 2023) depends on the acquirer's set-up
 //! and is not assumed.
 
-use super::{reasons, Environment, WalletChoice, WalletId};
+use super::{Environment, Reason, WalletChoice, WalletId};
 use crate::payload::Payment;
 
 /// Every wallet family, in the order the picker shows equally ranked rows: the wallet whose own app
@@ -52,45 +52,45 @@ fn pays(wallet: WalletId, payment: &Payment) -> bool {
     wallet == WalletId::Sandbox || payment.schemes.iter().any(|s| supports_scheme(wallet, &s.id))
 }
 
-/// Can `wallet` be driven in `env` (ignoring the scheme)? `Err(reason key)` when not.
-pub fn availability(wallet: WalletId, env: &Environment) -> Result<(), &'static str> {
+/// Can `wallet` be driven in `env` (ignoring the scheme)? `Err(reason)` when not.
+pub fn availability(wallet: WalletId, env: &Environment) -> Result<(), Reason> {
     let d = env.detect();
     match wallet {
-        WalletId::Sandbox => env.has_sandbox_wallet.then_some(()).ok_or(reasons::SANDBOX_NOT_LOADED),
+        WalletId::Sandbox => env.has_sandbox_wallet.then_some(()).ok_or(Reason::SandboxNotLoaded),
         WalletId::WechatJsapi => {
             if d.wechat_mini_program {
                 // JSAPI payment is refused inside a mini-program web-view: the mini-program pays.
-                Err(reasons::USE_MINI_PROGRAM_PAYMENT)
+                Err(Reason::UseMiniProgramPayment)
             } else if d.wechat {
                 // `WeixinJSBridge` is injected asynchronously: the UA decides, the bridge waits for it.
                 Ok(())
             } else {
-                Err(reasons::OPEN_IN_WECHAT)
+                Err(Reason::OpenInWechat)
             }
         }
         WalletId::WechatMiniProgram => {
             if !d.wechat_mini_program {
-                Err(reasons::OPEN_IN_WECHAT_MINI_PROGRAM)
+                Err(Reason::OpenInWechatMiniProgram)
             } else if !env.has_wx_mini_program {
-                Err(reasons::WECHAT_JSSDK_MISSING)
+                Err(Reason::WechatJssdkMissing)
             } else {
                 Ok(())
             }
         }
         WalletId::AlipayApp => {
             if d.alipay_mini_program {
-                Err(reasons::USE_MINI_PROGRAM_PAYMENT)
+                Err(Reason::UseMiniProgramPayment)
             } else if d.alipay {
                 Ok(())
             } else {
-                Err(reasons::OPEN_IN_ALIPAY)
+                Err(Reason::OpenInAlipay)
             }
         }
         WalletId::AlipayMiniProgram => {
             if !d.alipay_mini_program {
-                Err(reasons::OPEN_IN_ALIPAY_MINI_PROGRAM)
+                Err(Reason::OpenInAlipayMiniProgram)
             } else if !env.has_my_mini_program {
-                Err(reasons::ALIPAY_JSSDK_MISSING)
+                Err(Reason::AlipayJssdkMissing)
             } else {
                 Ok(())
             }
@@ -99,28 +99,28 @@ pub fn availability(wallet: WalletId, env: &Environment) -> Result<(), &'static 
             if env.has_unionpay_bridge {
                 Ok(())
             } else if d.unionpay {
-                Err(reasons::UNIONPAY_SDK_MISSING)
+                Err(Reason::UnionpaySdkMissing)
             } else {
-                Err(reasons::OPEN_IN_UNIONPAY_APP)
+                Err(Reason::OpenInUnionpayApp)
             }
         }
         // Whether a handler can pay is only known from `canMakePayment()` (async): the bridge asks.
-        WalletId::PaymentRequest => env.has_payment_request.then_some(()).ok_or(reasons::NO_PAYMENT_HANDLER),
+        WalletId::PaymentRequest => env.has_payment_request.then_some(()).ok_or(Reason::NoPaymentHandler),
         WalletId::DeepLink => {
             if d.plain_mobile_browser {
                 Ok(())
             } else if d.mobile {
                 // WeChat and Alipay in-app browsers block links to other apps.
-                Err(reasons::OPEN_IN_MOBILE_BROWSER)
+                Err(Reason::OpenInMobileBrowser)
             } else {
-                Err(reasons::OPEN_ON_PHONE)
+                Err(Reason::OpenOnPhone)
             }
         }
     }
 }
 
 /// Wallets for this payment in this environment: available ones first (in [`ALL`] order), then the
-/// ones that could pay this code elsewhere (with the reason key saying where), then the ones that
+/// ones that could pay this code elsewhere (with the reason saying where), then the ones that
 /// cannot pay this scheme at all (`not_supported_for_scheme`).
 pub fn rank(payment: &Payment, env: &Environment) -> Vec<WalletChoice> {
     let mut now = Vec::new();
@@ -135,13 +135,13 @@ pub fn rank(payment: &Payment, env: &Environment) -> Vec<WalletChoice> {
             never.push(WalletChoice {
                 wallet,
                 available: false,
-                reason: Some(reasons::NOT_SUPPORTED_FOR_SCHEME.into()),
+                reason: Some(Reason::NotSupportedForScheme),
             });
             continue;
         }
         match availability(wallet, env) {
             Ok(()) => now.push(WalletChoice { wallet, available: true, reason: None }),
-            Err(r) => elsewhere.push(WalletChoice { wallet, available: false, reason: Some(r.into()) }),
+            Err(r) => elsewhere.push(WalletChoice { wallet, available: false, reason: Some(r) }),
         }
     }
     now.extend(elsewhere);
@@ -181,10 +181,10 @@ mod tests {
     fn wechat_code_in_wechat_browser() {
         let r = rank(&payment(&["wechat_pay"]), &env(ua::WECHAT_IOS));
         assert_eq!(r[0], WalletChoice { wallet: WalletId::WechatJsapi, available: true, reason: None });
-        assert_eq!(row(&r, WalletId::WechatMiniProgram).reason.as_deref(), Some("open_in_wechat_mini_program"));
-        assert_eq!(row(&r, WalletId::AlipayApp).reason.as_deref(), Some("not_supported_for_scheme"));
+        assert_eq!(row(&r, WalletId::WechatMiniProgram).reason, Some(Reason::OpenInWechatMiniProgram));
+        assert_eq!(row(&r, WalletId::AlipayApp).reason, Some(Reason::NotSupportedForScheme));
         // Deep links are blocked in WeChat.
-        assert_eq!(row(&r, WalletId::DeepLink).reason.as_deref(), Some("open_in_mobile_browser"));
+        assert_eq!(row(&r, WalletId::DeepLink).reason, Some(Reason::OpenInMobileBrowser));
         // No sandbox row unless the sandbox wallet is loaded.
         assert!(r.iter().all(|c| c.wallet != WalletId::Sandbox));
         // Available rows strictly before unavailable ones.
@@ -196,8 +196,8 @@ mod tests {
     fn wechat_code_in_mini_program_needs_jssdk() {
         let mut e = env(ua::WECHAT_ANDROID_MP);
         let r = rank(&payment(&["wechat_pay"]), &e);
-        assert_eq!(row(&r, WalletId::WechatMiniProgram).reason.as_deref(), Some("wechat_jssdk_missing"));
-        assert_eq!(row(&r, WalletId::WechatJsapi).reason.as_deref(), Some("use_mini_program_payment"));
+        assert_eq!(row(&r, WalletId::WechatMiniProgram).reason, Some(Reason::WechatJssdkMissing));
+        assert_eq!(row(&r, WalletId::WechatJsapi).reason, Some(Reason::UseMiniProgramPayment));
         e.has_wx_mini_program = true;
         let r = rank(&payment(&["wechat_pay"]), &e);
         assert_eq!(r[0].wallet, WalletId::WechatMiniProgram);
@@ -208,10 +208,10 @@ mod tests {
     fn wechat_code_elsewhere_explains() {
         let r = rank(&payment(&["wechat_pay"]), &env(ua::SAFARI_IOS));
         assert_eq!(r[0], WalletChoice { wallet: WalletId::DeepLink, available: true, reason: None });
-        assert_eq!(row(&r, WalletId::WechatJsapi).reason.as_deref(), Some("open_in_wechat"));
+        assert_eq!(row(&r, WalletId::WechatJsapi).reason, Some(Reason::OpenInWechat));
         let r = rank(&payment(&["wechat_pay"]), &env(ua::DESKTOP));
         assert!(r.iter().all(|c| !c.available));
-        assert_eq!(row(&r, WalletId::DeepLink).reason.as_deref(), Some("open_on_phone"));
+        assert_eq!(row(&r, WalletId::DeepLink).reason, Some(Reason::OpenOnPhone));
     }
 
     #[test]
@@ -223,26 +223,26 @@ mod tests {
         e.has_my_mini_program = true;
         let r = rank(&payment(&["alipay"]), &e);
         assert_eq!(r[0].wallet, WalletId::AlipayMiniProgram);
-        assert_eq!(row(&r, WalletId::AlipayApp).reason.as_deref(), Some("use_mini_program_payment"));
+        assert_eq!(row(&r, WalletId::AlipayApp).reason, Some(Reason::UseMiniProgramPayment));
         // WeChat cannot pay an Alipay code, even inside WeChat.
         let r = rank(&payment(&["alipay"]), &env(ua::WECHAT_IOS));
-        assert_eq!(row(&r, WalletId::WechatJsapi).reason.as_deref(), Some("not_supported_for_scheme"));
-        assert_eq!(row(&r, WalletId::AlipayApp).reason.as_deref(), Some("open_in_alipay"));
+        assert_eq!(row(&r, WalletId::WechatJsapi).reason, Some(Reason::NotSupportedForScheme));
+        assert_eq!(row(&r, WalletId::AlipayApp).reason, Some(Reason::OpenInAlipay));
     }
 
     #[test]
     fn unionpay_code() {
         let p = payment(&["unionpay", "emvco"]);
         let r = rank(&p, &env(ua::UNIONPAY_ANDROID));
-        assert_eq!(row(&r, WalletId::Unionpay).reason.as_deref(), Some("unionpay_sdk_missing"));
+        assert_eq!(row(&r, WalletId::Unionpay).reason, Some(Reason::UnionpaySdkMissing));
         let mut e = env(ua::UNIONPAY_ANDROID);
         e.has_unionpay_bridge = true;
         let r = rank(&p, &e);
         assert_eq!(r[0], WalletChoice { wallet: WalletId::Unionpay, available: true, reason: None });
         // Conservative: WeChat/Alipay interconnection with UnionPay QR is not assumed.
         let r = rank(&p, &env(ua::WECHAT_IOS));
-        assert_eq!(row(&r, WalletId::WechatJsapi).reason.as_deref(), Some("not_supported_for_scheme"));
-        assert_eq!(row(&r, WalletId::Unionpay).reason.as_deref(), Some("open_in_unionpay_app"));
+        assert_eq!(row(&r, WalletId::WechatJsapi).reason, Some(Reason::NotSupportedForScheme));
+        assert_eq!(row(&r, WalletId::Unionpay).reason, Some(Reason::OpenInUnionpayApp));
     }
 
     #[test]
@@ -254,12 +254,12 @@ mod tests {
         assert_eq!(r[1].wallet, WalletId::DeepLink);
         assert!(r[0].available && r[1].available);
         let r = rank(&payment(&["visa"]), &env(ua::DESKTOP));
-        assert_eq!(row(&r, WalletId::PaymentRequest).reason.as_deref(), Some("no_payment_handler"));
+        assert_eq!(row(&r, WalletId::PaymentRequest).reason, Some(Reason::NoPaymentHandler));
         let r = rank(&payment(&["lightning"]), &env(ua::SAFARI_IOS));
         assert!(row(&r, WalletId::DeepLink).available);
         // PIX / SEPA: no public web wallet interface.
         let r = rank(&payment(&["pix"]), &e);
-        assert!(r.iter().all(|c| c.reason.as_deref() == Some("not_supported_for_scheme")));
+        assert!(r.iter().all(|c| c.reason == Some(Reason::NotSupportedForScheme)));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The camera: open the right back camera, torch, zoom, switch, stop (light off).
 
-use super::dom::{self, call, call_async, get, obj, set};
+use super::js::{self, call, call_async, get, obj, set};
 use crate::checkout::{faces_user, preferred_camera, CameraDevice, CameraError};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -26,13 +26,13 @@ pub struct Camera {
 }
 
 fn media_devices() -> Option<JsValue> {
-    let nav = dom::window()?.navigator();
+    let nav = js::window()?.navigator();
     let md = get(&nav, "mediaDevices");
     (!md.is_undefined() && !md.is_null()).then_some(md)
 }
 
 fn secure() -> bool {
-    dom::window().map(|w| w.is_secure_context()).unwrap_or(false)
+    js::window().map(|w| w.is_secure_context()).unwrap_or(false)
 }
 
 /// Video inputs (labels are empty until the camera permission is granted).
@@ -41,10 +41,10 @@ pub async fn list_cameras() -> Vec<CameraDevice> {
     let Ok(list) = call_async(&md, "enumerateDevices", &[]).await else { return Vec::new() };
     let Ok(arr) = list.dyn_into::<Array>() else { return Vec::new() };
     arr.iter()
-        .filter(|d| dom::get_str(d, "kind").as_deref() == Some("videoinput"))
+        .filter(|d| js::get_str(d, "kind").as_deref() == Some("videoinput"))
         .map(|d| CameraDevice {
-            device_id: dom::get_str(&d, "deviceId").unwrap_or_default(),
-            label: dom::get_str(&d, "label").unwrap_or_default(),
+            device_id: js::get_str(&d, "deviceId").unwrap_or_default(),
+            label: js::get_str(&d, "label").unwrap_or_default(),
         })
         .collect()
 }
@@ -56,13 +56,13 @@ async fn get_user_media(device_id: Option<&str>) -> Result<web_sys::MediaStream,
         ("height", obj(&[("ideal", 720.into())])),
     ]);
     match device_id {
-        Some(id) => set(&video, "deviceId", obj(&[("exact", id.into())])),
-        None => set(&video, "facingMode", obj(&[("ideal", "environment".into())])),
+        Some(id) => set(&video, "deviceId", &obj(&[("exact", id.into())])),
+        None => set(&video, "facingMode", &obj(&[("ideal", "environment".into())])),
     }
     let constraints = obj(&[("audio", false.into()), ("video", video)]);
     match call_async(&md, "getUserMedia", &[constraints]).await {
         Ok(s) => s.dyn_into::<web_sys::MediaStream>().map_err(|_| CameraError::Other),
-        Err(e) => Err(CameraError::from_dom_name(&dom::error_name(&e))),
+        Err(e) => Err(CameraError::from_dom_name(&js::error_name(&e).unwrap_or_default())),
     }
 }
 
@@ -128,14 +128,14 @@ pub async fn open(video: &web_sys::HtmlVideoElement, device_id: Option<String>) 
         _ => None,
     };
     let settings = call(&track, "getSettings", &[]).unwrap_or(JsValue::UNDEFINED);
-    let facing = dom::get_str(&settings, "facingMode").unwrap_or_default();
+    let facing = js::get_str(&settings, "facingMode").unwrap_or_default();
     let mirrored = facing == "user" || (facing.is_empty() && faces_user(&label));
     Ok(Camera { device_id: settings_device_id(&track), stream, video: video.clone(), torch, zoom, mirrored })
 }
 
 fn settings_device_id(track: &web_sys::MediaStreamTrack) -> String {
     let settings = call(track, "getSettings", &[]).unwrap_or(JsValue::UNDEFINED);
-    dom::get_str(&settings, "deviceId").unwrap_or_default()
+    js::get_str(&settings, "deviceId").unwrap_or_default()
 }
 
 impl Camera {

@@ -20,44 +20,9 @@
 //! the custom element keeps working; the `on_*` callbacks get typed Rust values.
 
 use super::widget::{self, Hooks, Options};
-use crate::checkout::Order;
-use crate::payload::{Code, ParseError, Payment};
-use crate::wallet::Outcome;
+pub use crate::checkout::{OrderCreated, PaymentResult, Scanned, WidgetError};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// A code was read (camera, picture or clipboard): its text and what the payload engine made of it.
-#[derive(Debug, Clone)]
-pub struct Scanned {
-    pub text: String,
-    pub code: Result<Code, ParseError>,
-}
-
-/// The merchant created the order (`POST order_url` answered 201).
-#[derive(Debug, Clone)]
-pub struct OrderCreated {
-    pub payment: Payment,
-    pub order: Order,
-}
-
-/// The end of a checkout: `outcome` is `Succeeded`, `Cancelled`, `Failed {code, message}` or
-/// `Pending` (the wallet said ok but the merchant has not confirmed yet). `order` is `None` when
-/// the order could not be created.
-#[derive(Debug, Clone)]
-pub struct PaymentResult {
-    pub payment: Payment,
-    pub order: Option<Order>,
-    pub outcome: Outcome,
-}
-
-/// A problem outside the payment itself: camera (`denied`, `no_camera`, `in_use`, `insecure`,
-/// `other`) or `decoder_crash` (`recovered: true`: the decoder worker was replaced).
-#[derive(Debug, Clone)]
-pub struct WidgetError {
-    pub code: String,
-    pub message: String,
-    pub recovered: bool,
-}
 
 fn hook<T: 'static>(cb: Option<Callback<T>>) -> Option<Box<dyn Fn(T)>> {
     cb.map(|cb| -> Box<dyn Fn(T)> {
@@ -161,7 +126,7 @@ pub fn InterpayCheckout(
                 }
             },
         };
-        if let Some(doc) = super::dom::window().and_then(|w| w.document()) {
+        if let Some(doc) = super::js::window().and_then(|w| w.document()) {
             if let Ok(link) = doc.create_element("link") {
                 let _ = link.set_attribute("rel", "stylesheet");
                 let _ = link.set_attribute("href", &css_url);
@@ -170,7 +135,7 @@ pub fn InterpayCheckout(
             }
         }
         console_error_panic_hook::set_once();
-        mounted.set_value(Some(widget::mount(shadow, el, options, hooks)));
+        mounted.set_value(widget::mount(shadow, el, options, hooks));
     });
     on_cleanup(move || {
         if let Some(m) = mounted.try_update_value(|m| m.take()).flatten() {
@@ -178,68 +143,4 @@ pub fn InterpayCheckout(
         }
     });
     view! { <div class=format!("interpay-checkout {}", class.unwrap_or_default()).trim().to_string() node_ref=host></div> }
-}
-
-/// Not an API: lets the e2e tests (tests/e2e/widget.test.mjs) run [`InterpayCheckout`] from the
-/// built `pkg/` without a separate Leptos app build. Mounts the component into `el` (inside a
-/// `<Show>`), records every typed callback it receives in `window.__interpayComponent`
-/// (`[{callback, …}]`) and returns a JS function that removes the component (disposal path).
-#[doc(hidden)]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, locale: String) -> js_sys::Function {
-    fn record(v: serde_json::Value) {
-        let Some(w) = super::dom::window() else { return };
-        let key = wasm_bindgen::JsValue::from_str("__interpayComponent");
-        let list = js_sys::Reflect::get(&w, &key).ok().filter(|l| l.is_object()).unwrap_or_else(|| {
-            let a: wasm_bindgen::JsValue = js_sys::Array::new().into();
-            let _ = js_sys::Reflect::set(&w, &key, &a);
-            a
-        });
-        if let Some(a) = list.dyn_ref::<js_sys::Array>() {
-            a.push(&super::dom::to_js(&v));
-        }
-    }
-    fn result(name: &str, r: &PaymentResult) -> serde_json::Value {
-        serde_json::json!({
-            "callback": name,
-            "payee": r.payment.payee.name,
-            "order_id": r.order.as_ref().map(|o| o.order_id.clone()),
-            "outcome": r.outcome,
-        })
-    }
-    console_error_panic_hook::set_once();
-    let shown = RwSignal::new(true);
-    let handle = leptos::mount::mount_to(el, move || {
-        let order_url = order_url.clone();
-        let locale = locale.clone();
-        view! {
-            <Show when=move || shown.get()>
-            <InterpayCheckout
-                on_scanned=move |s: Scanned| {
-                    let kind = match &s.code {
-                        Ok(Code::Payment(_)) => "payment",
-                        Ok(Code::NotPayment(_)) => "not_payment",
-                        Err(_) => "invalid",
-                    };
-                    record(serde_json::json!({"callback": "scanned", "text": s.text, "kind": kind}))
-                }
-                on_order_created=move |o: OrderCreated| {
-                    record(serde_json::json!({"callback": "order_created", "order_id": o.order.order_id, "amount": o.order.amount}))
-                }
-                on_succeeded=move |r: PaymentResult| record(result("succeeded", &r))
-                on_cancelled=move |r: PaymentResult| record(result("cancelled", &r))
-                on_failed=move |r: PaymentResult| record(result("failed", &r))
-                on_pending=move |r: PaymentResult| record(result("pending", &r))
-                on_error=move |e: WidgetError| {
-                    record(serde_json::json!({"callback": "error", "code": e.code, "recovered": e.recovered}))
-                }
-                order_url=order_url.clone()
-                locale=locale.clone()
-            />
-            </Show>
-        }
-    });
-    // Lives as long as the page.
-    std::mem::forget(handle);
-    wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || shown.set(false)).into_js_value().unchecked_into()
 }

@@ -5,6 +5,8 @@
 //! - [`decode_rgba`]`(rgba, width, height)` → `[{text, corners}]` (the worker's entry);
 //! - [`parse_payload`]`(text)` → `{ok: Code}` or `{error: ParseError}` (for developers / the demo).
 //!
+//! With the `test-hooks` feature (browser tests only) `test_hooks` adds `__interpay_test_*` exports.
+//!
 //! No `#[wasm_bindgen(start)]`: the same wasm module is instantiated in the decoder worker.
 //!
 //! For Rust apps there is also the Leptos component [`InterpayCheckout`] (same widget, same shadow
@@ -27,9 +29,10 @@
 pub mod bridges;
 mod camera;
 mod component;
-mod dom;
-pub mod i18n;
+mod js;
 mod scanner;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
 mod widget;
 
 pub use component::{InterpayCheckout, InterpayCheckoutProps, OrderCreated, PaymentResult, Scanned, WidgetError};
@@ -57,7 +60,7 @@ pub fn decode_rgba(data: &[u8], width: u32, height: u32) -> JsValue {
     } else {
         Vec::new()
     };
-    dom::to_js(&codes)
+    js::to_js(&codes)
 }
 
 /// Parse a scanned text: `{ok: Code}` or `{error: ParseError}`.
@@ -70,7 +73,7 @@ pub fn parse_payload(text: &str) -> JsValue {
         Ok(crate::payload::Code),
         Error(crate::payload::ParseError),
     }
-    dom::to_js(&match crate::payload::parse(text) {
+    js::to_js(&match crate::payload::parse(text) {
         Ok(c) => Parsed::Ok(c),
         Err(e) => Parsed::Error(e),
     })
@@ -98,5 +101,5 @@ impl WidgetHandle {
 pub fn mount_widget(shadow_root: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: JsValue) -> WidgetHandle {
     console_error_panic_hook::set_once();
     let options = widget::Options::from_element(&host, &options);
-    WidgetHandle { inner: Some(widget::mount(shadow_root, host, options, widget::Hooks::default())) }
+    WidgetHandle { inner: widget::mount(shadow_root, host, options, widget::Hooks::default()) }
 }

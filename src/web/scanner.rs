@@ -2,7 +2,7 @@
 //! time; a worker that errors, traps or hangs is terminated and recreated on the next frame.
 //! If no worker can be started at all (old browser, CSP), frames are decoded on the main thread.
 
-use super::dom::{self, get, obj};
+use super::js::{self, get, obj};
 use super::ScanCode;
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
@@ -117,7 +117,7 @@ impl Decoder {
         });
         let me = self.clone();
         let onerror = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-            let msg = dom::get_str(&e, "message").unwrap_or_else(|| "worker error".into());
+            let msg = js::get_str(&e, "message").unwrap_or_else(|| "worker error".into());
             web_sys::console::warn_2(&"interpay: decoder worker error, restarting".into(), &e);
             me.crash(&msg);
         });
@@ -155,17 +155,17 @@ impl Decoder {
         let msg = obj(&[("id", id.into()), ("width", width.into()), ("height", height.into()), ("data", rgba.clone().into())]);
         if let Err(e) = worker.post_message_with_transfer(&msg, &Array::of1(&rgba)) {
             self.inner.pending.borrow_mut().remove(&id);
-            self.crash(&dom::error_message(&e));
-            return Err(ScanError::Crashed(dom::error_message(&e)));
+            self.crash(&js::error_message(&e));
+            return Err(ScanError::Crashed(js::error_message(&e)));
         }
-        let timeout = dom::timeout_promise(FRAME_TIMEOUT_MS, obj(&[("timeout", true.into())]));
+        let timeout = js::timeout_promise(FRAME_TIMEOUT_MS, obj(&[("timeout", true.into())]));
         let answer = JsFuture::from(Promise::race(&Array::of2(&reply, &timeout))).await.unwrap_or(JsValue::UNDEFINED);
         if get(&answer, "timeout").as_bool() == Some(true) {
             self.inner.pending.borrow_mut().remove(&id);
             self.crash("decoder timeout");
             return Err(ScanError::Crashed("decoder timeout".into()));
         }
-        if let Some(err) = dom::get_str(&answer, "error") {
+        if let Some(err) = js::get_str(&answer, "error") {
             // A trap leaves the worker's wasm instance unusable: start a fresh one next time.
             if get(&answer, "rejected").as_bool() != Some(true) {
                 self.crash(&err);

@@ -1,6 +1,7 @@
 //! `cargo xtask …`: project build tasks.
 //!
-//! - `cargo xtask build [--dev] [--out DIR]`: wasm32 build of the `interpay` lib → wasm-bindgen (as a library,
+//! - `cargo xtask build [--dev] [--test-hooks] [--out DIR]`: wasm32 build of the `interpay` lib (with the
+//!   `test-hooks` feature: the browser tests' extra exports) → wasm-bindgen (as a library,
 //!   version checked against Cargo.lock) → wasm-opt -Oz (npm `binaryen@132`, project-local under `.tools/`)
 //!   → `DIR/pkg/`, plus the static loader/worker/CSS from `www/`. Default DIR: `dist/`.
 //! - `cargo xtask y4m (--png IN.png | --text TEXT) OUT.y4m`: a fake-camera video (white frames, the code centred)
@@ -41,7 +42,9 @@ fn main() {
 }
 
 const USAGE: &str = "usage:
-  cargo xtask build [--dev] [--out DIR]        build the widget into DIR (default dist/)
+  cargo xtask build [--dev] [--test-hooks] [--out DIR]
+                                               build the widget into DIR (default dist/); --test-hooks adds the
+                                               browser tests' exports (never in a bundle you ship)
   cargo xtask y4m (--png IN | --text TEXT) OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N]
                                                fake-camera Y4M video with the code centred on white
   cargo xtask qr --text TEXT [--png OUT.png] [--svg OUT.svg] [--scale 8]
@@ -247,9 +250,10 @@ fn wasm_opt(root: &Path) -> Result<PathBuf> {
 }
 
 fn build(args: &[String]) -> Result<()> {
-    let a = Args::parse(args, &["dev", "release"])?;
-    a.check_known(&["dev", "release", "out"])?;
+    let a = Args::parse(args, &["dev", "release", "test-hooks"])?;
+    a.check_known(&["dev", "release", "test-hooks", "out"])?;
     let dev = a.has("dev");
+    let test_hooks = a.has("test-hooks");
     let root = repo_root();
     let out = match a.get("out") {
         Some(d) => {
@@ -272,6 +276,9 @@ fn build(args: &[String]) -> Result<()> {
     cmd.args(["build", "--lib", "--target", "wasm32-unknown-unknown", "-p", "interpay"]).current_dir(&root);
     if !dev {
         cmd.arg("--release");
+    }
+    if test_hooks {
+        cmd.args(["--features", "test-hooks"]);
     }
     run_cmd(&mut cmd)?;
     let wasm = target.join("wasm32-unknown-unknown").join(profile).join("interpay.wasm");

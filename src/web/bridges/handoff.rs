@@ -1,7 +1,7 @@
 //! Coming back from a hand-off (mini-program page, wallet app): the verdict arrives on the page URL
 //! (`#interpay_order=…&interpay_result=…`), or not at all — then the status endpoint decides.
 
-use super::js;
+use crate::web::js;
 use crate::wallet::params::{self, Returned};
 use crate::wallet::Outcome;
 
@@ -40,7 +40,7 @@ pub async fn wait_for_return(order_id: &str, timeout_ms: i32, grace_ms: i32, awa
             Some("blur") | Some("pagehide") => went_away = true,
             Some(_) if !js::page_visible() => went_away = true,
             Some(_) if went_away => {
-                js::sleep(grace_ms).await;
+                js::sleep(grace_ms.max(0) as u32).await;
                 return verdict_for(order_id).unwrap_or(Outcome::Pending);
             }
             Some(_) => continue,

@@ -6,57 +6,37 @@
 //! the merchant server.
 
 use serde_json::Value;
+use wasm_bindgen::JsValue;
 
-use super::js::{self, Settled};
-use super::{BoxOutcome, WalletBridge};
-use crate::wallet::{params, results, Outcome, WalletId};
+use super::runner::{Call, CallbackBridge, LocalFuture, READY_MS};
+use crate::wallet::{params, results, Outcome};
+use crate::web::js;
 
-const READY_MS: i32 = 5_000;
-const TIMEOUT_MS: i32 = 10 * 60 * 1000;
+pub const BRIDGE: CallbackBridge = CallbackBridge {
+    global: "upsdk",
+    ready_event: None,
+    hint: "load UnionPay's upsdk.js",
+    fields: Some(params::UNIONPAY_PAY),
+    call: Call::SuccessFail { method: "pay" },
+    on_result: |_| Outcome::Succeeded,
+    on_fail: results::unionpay,
+    before: Some(configure),
+};
 
-pub struct Unionpay;
-
-impl WalletBridge for Unionpay {
-    fn id(&self) -> WalletId {
-        WalletId::Unionpay
-    }
-
-    fn pay<'a>(&'a self, wallet_params: &'a Value) -> BoxOutcome<'a> {
-        Box::pin(async move {
-            let args = match params::pick(wallet_params, params::UNIONPAY_PAY) {
-                Ok(a) => a,
-                Err(o) => return o,
-            };
-            let Some(sdk) = js::global(&["upsdk"]) else {
-                return js::missing("upsdk (load UnionPay's upsdk.js)");
-            };
-            let Some(pay) = js::method(&sdk, "pay") else {
-                return js::missing("upsdk.pay");
-            };
-            // Optional signed config from the merchant server.
-            if let (Some(cfg), Some(config)) = (wallet_params.get("config").filter(|c| c.is_object()), js::method(&sdk, "config")) {
-                if let Err(e) = config.call1(&sdk, &js::to_js(cfg)) {
-                    return js::threw("upsdk.config", &e);
-                }
+/// Apply the merchant's signed `config` (if any), then wait for `upsdk.ready` (not ready in time:
+/// try anyway, `pay()` reports its own failure).
+fn configure<'a>(sdk: &'a JsValue, wallet_params: &'a Value) -> LocalFuture<'a, Result<(), Outcome>> {
+    Box::pin(async move {
+        if let (Some(cfg), Some(config)) = (wallet_params.get("config").filter(|c| c.is_object()), js::method(sdk, "config")) {
+            if let Err(e) = config.call1(sdk, &js::to_js(cfg)) {
+                return Err(js::threw("upsdk.config", &e));
             }
-            if let Some(ready) = js::method(&sdk, "ready") {
-                // Not ready in time: try anyway, pay() reports its own failure.
-                if let js::Called::Threw(e) = js::call_with_callback(READY_MS, |cb| ready.call1(&sdk, cb)).await {
-                    return js::threw("upsdk.ready", &e);
-                }
+        }
+        if let Some(ready) = js::method(sdk, "ready") {
+            if let js::Called::Threw(e) = js::call_with_callback(READY_MS, |cb| ready.call1(sdk, cb)).await {
+                return Err(js::threw("upsdk.ready", &e));
             }
-            let tn = js::to_js(&args["tn"]);
-            match js::call_with_callbacks(TIMEOUT_MS, |opts| {
-                js::set(opts, "tn", &tn);
-                pay.call1(&sdk, opts)
-            })
-            .await
-            {
-                Settled::Success(_) => Outcome::Succeeded,
-                Settled::Fail(err) => results::unionpay(&js::from_js(&err)),
-                Settled::TimedOut => Outcome::Pending,
-                Settled::Threw(e) => js::threw("upsdk.pay", &e),
-            }
-        })
-    }
+        }
+        Ok(())
+    })
 }

@@ -9,54 +9,45 @@
 
 use serde_json::Value;
 
-use super::js::{self, Settled};
-use super::{handoff, BoxOutcome, WalletBridge};
-use crate::wallet::{params, WalletId};
+use super::handoff;
+use super::runner::WALLET_MS;
+use crate::wallet::{params, FailureCode, Outcome};
+use crate::web::js::{self, Settled};
 
 const NAVIGATE_MS: i32 = 10_000;
-const TIMEOUT_MS: i32 = 10 * 60 * 1000;
 const GRACE_MS: i32 = 1_500;
 pub const DEFAULT_PAGE: &str = "/pages/pay/pay";
 
-pub struct WechatMiniProgram;
-
-impl WalletBridge for WechatMiniProgram {
-    fn id(&self) -> WalletId {
-        WalletId::WechatMiniProgram
+/// Hand the order to the mini-program's pay page and wait for the verdict on the return URL.
+pub async fn pay(wallet_params: &Value) -> Outcome {
+    let args = match params::pick(wallet_params, params::WECHAT_REQUEST_PAYMENT) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let order_id = wallet_params.get("order_id").and_then(Value::as_str).unwrap_or("");
+    let page = wallet_params.get("page").and_then(Value::as_str).unwrap_or(DEFAULT_PAGE);
+    let Some(mp) = js::global(&["wx", "miniProgram"]) else {
+        return js::missing("wx.miniProgram (load the WeChat JS-SDK in the web-view page)");
+    };
+    let Some(navigate) = js::method(&mp, "navigateTo") else {
+        return js::missing("wx.miniProgram.navigateTo");
+    };
+    // A verdict left on the URL by an earlier hand-off must not answer this one.
+    handoff::clear_returned();
+    let back_to = params::return_url(&js::href(), order_id);
+    let url = params::mini_program_page_url(page, order_id, &args, &back_to);
+    match js::call_with_callbacks(NAVIGATE_MS, |opts| {
+        js::set(opts, "url", &url.as_str().into());
+        navigate.call1(&mp, opts)
+    })
+    .await
+    {
+        Settled::Fail(e) => {
+            return js::failed(FailureCode::NavigateFailed, format!("wx.miniProgram.navigateTo failed: {}", js::error_message(&e)))
+        }
+        Settled::Threw(e) => return js::threw("wx.miniProgram.navigateTo", &e),
+        // Older SDKs never call back on success: carry on and wait for the return.
+        Settled::Success(_) | Settled::TimedOut => {}
     }
-
-    fn pay<'a>(&'a self, wallet_params: &'a Value) -> BoxOutcome<'a> {
-        Box::pin(async move {
-            let args = match params::pick(wallet_params, params::WECHAT_REQUEST_PAYMENT) {
-                Ok(a) => a,
-                Err(o) => return o,
-            };
-            let order_id = wallet_params.get("order_id").and_then(Value::as_str).unwrap_or("");
-            let page = wallet_params.get("page").and_then(Value::as_str).unwrap_or(DEFAULT_PAGE);
-            let Some(mp) = js::global(&["wx", "miniProgram"]) else {
-                return js::missing("wx.miniProgram (load the WeChat JS-SDK in the web-view page)");
-            };
-            let Some(navigate) = js::method(&mp, "navigateTo") else {
-                return js::missing("wx.miniProgram.navigateTo");
-            };
-            // A verdict left on the URL by an earlier hand-off must not answer this one.
-            handoff::clear_returned();
-            let back_to = params::return_url(&js::href(), order_id);
-            let url = params::mini_program_page_url(page, order_id, &args, &back_to);
-            match js::call_with_callbacks(NAVIGATE_MS, |opts| {
-                js::set(opts, "url", &url.as_str().into());
-                navigate.call1(&mp, opts)
-            })
-            .await
-            {
-                Settled::Fail(e) => {
-                    return js::failed("navigate_failed", format!("wx.miniProgram.navigateTo failed: {}", js::error_message(&e)))
-                }
-                Settled::Threw(e) => return js::threw("wx.miniProgram.navigateTo", &e),
-                // Older SDKs never call back on success: carry on and wait for the return.
-                Settled::Success(_) | Settled::TimedOut => {}
-            }
-            handoff::wait_for_return(order_id, TIMEOUT_MS, GRACE_MS, false).await
-        })
-    }
+    handoff::wait_for_return(order_id, WALLET_MS, GRACE_MS, false).await
 }

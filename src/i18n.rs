@@ -1,7 +1,10 @@
-//! Widget messages in English, French, Simplified and Traditional Chinese.
+//! Widget messages in English, French, Simplified and Traditional Chinese. Pure (tested natively).
 //!
-//! One table keyed by [`Msg`]: every message has every language (the compiler checks it).
-//! Placeholders are `{name}`; [`Locale::fmt`] fills them.
+//! One table keyed by [`Msg`]: every message has every language (the compiler checks it). Every
+//! typed value the widget shows (a wallet, a picker reason, a camera failure, an amount error, a
+//! result notice, a payload error or warning) maps to a message by an exhaustive `match`, so a new
+//! variant does not compile until it has its words. Placeholders are `{name}`; [`Locale::fmt`]
+//! fills them.
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,13 @@ impl Locale {
         }
     }
 
+    /// Chinese: sentences end with "。" and take no spaces.
+    pub fn is_cjk(self) -> bool {
+        matches!(self, Locale::ZhHans | Locale::ZhHant)
+    }
+
+    pub const ALL: [Locale; 4] = [Locale::En, Locale::Fr, Locale::ZhHans, Locale::ZhHant];
+
     pub fn t(self, m: Msg) -> &'static str {
         table(m)[self.index()]
     }
@@ -70,9 +80,22 @@ impl Locale {
     }
 }
 
-/// Message ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Msg {
+macro_rules! messages {
+    ($($m:ident),* $(,)?) => {
+        /// Message ids.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $($m,)*
+        }
+
+        impl Msg {
+            /// Every message (for the completeness tests).
+            pub const ALL: &'static [Msg] = &[$(Msg::$m,)*];
+        }
+    };
+}
+
+messages! {
     ScanToPay,
     Loading,
     DialogTitle,
@@ -154,6 +177,7 @@ pub enum Msg {
     Retry,
     Done,
     OrderFailed,
+    OrderUnreadable,
     NetworkError,
     WalletFailed,
     MerchantFailed,
@@ -405,6 +429,12 @@ fn table(m: Msg) -> [&'static str; 4] {
             "商家无法创建订单（{message}）。您没有被扣款。",
             "商家無法建立訂單（{message}）。您沒有被扣款。",
         ],
+        OrderUnreadable => [
+            "The merchant's answer could not be read. You have not been charged.",
+            "La réponse du commerçant est illisible. Vous n'avez pas été débité.",
+            "无法读取商家的答复。您没有被扣款。",
+            "無法讀取商家的回覆。您沒有被扣款。",
+        ],
         NetworkError => [
             "Network problem: the merchant could not be reached. Check your connection and try again.",
             "Problème de réseau : le commerçant est injoignable. Vérifiez votre connexion et réessayez.",
@@ -512,33 +542,31 @@ fn table(m: Msg) -> [&'static str; 4] {
     }
 }
 
-/// The message of a [`crate::wallet::WalletChoice::reason`] key (`None` for keys this table does not know).
-pub fn reason_msg(key: &str) -> Option<Msg> {
-    use crate::wallet::reasons as r;
-    Some(match key {
-        r::OPEN_IN_WECHAT => Msg::ROpenInWechat,
-        r::OPEN_IN_WECHAT_MINI_PROGRAM => Msg::ROpenInWechatMiniProgram,
-        r::USE_MINI_PROGRAM_PAYMENT => Msg::RUseMiniProgramPayment,
-        r::WECHAT_JSSDK_MISSING => Msg::RWechatJssdkMissing,
-        r::OPEN_IN_ALIPAY => Msg::ROpenInAlipay,
-        r::OPEN_IN_ALIPAY_MINI_PROGRAM => Msg::ROpenInAlipayMiniProgram,
-        r::ALIPAY_JSSDK_MISSING => Msg::RAlipayJssdkMissing,
-        r::OPEN_IN_UNIONPAY_APP => Msg::ROpenInUnionpayApp,
-        r::UNIONPAY_SDK_MISSING => Msg::RUnionpaySdkMissing,
-        r::NO_PAYMENT_HANDLER => Msg::RNoPaymentHandler,
-        r::OPEN_IN_MOBILE_BROWSER => Msg::ROpenInMobileBrowser,
-        r::OPEN_ON_PHONE => Msg::ROpenOnPhone,
-        r::NOT_SUPPORTED_FOR_SCHEME => Msg::RNotSupportedForScheme,
-        r::SANDBOX_NOT_LOADED => Msg::RSandboxNotLoaded,
-        _ => return None,
-    })
+/// The picker's sentence for a [`crate::wallet::Reason`].
+pub fn reason_msg(r: crate::wallet::Reason) -> Msg {
+    use crate::wallet::Reason as R;
+    match r {
+        R::OpenInWechat => Msg::ROpenInWechat,
+        R::OpenInWechatMiniProgram => Msg::ROpenInWechatMiniProgram,
+        R::UseMiniProgramPayment => Msg::RUseMiniProgramPayment,
+        R::WechatJssdkMissing => Msg::RWechatJssdkMissing,
+        R::OpenInAlipay => Msg::ROpenInAlipay,
+        R::OpenInAlipayMiniProgram => Msg::ROpenInAlipayMiniProgram,
+        R::AlipayJssdkMissing => Msg::RAlipayJssdkMissing,
+        R::OpenInUnionpayApp => Msg::ROpenInUnionpayApp,
+        R::UnionpaySdkMissing => Msg::RUnionpaySdkMissing,
+        R::NoPaymentHandler => Msg::RNoPaymentHandler,
+        R::OpenInMobileBrowser => Msg::ROpenInMobileBrowser,
+        R::OpenOnPhone => Msg::ROpenOnPhone,
+        R::NotSupportedForScheme => Msg::RNotSupportedForScheme,
+        R::SandboxNotLoaded => Msg::RSandboxNotLoaded,
+    }
 }
 
 /// The wallet's display name.
-#[allow(unreachable_patterns)]
-pub fn wallet_msg(w: crate::wallet::WalletId) -> Option<Msg> {
+pub fn wallet_msg(w: crate::wallet::WalletId) -> Msg {
     use crate::wallet::WalletId as W;
-    Some(match w {
+    match w {
         W::Sandbox => Msg::WalletSandbox,
         W::WechatJsapi => Msg::WalletWechatJsapi,
         W::WechatMiniProgram => Msg::WalletWechatMiniProgram,
@@ -547,8 +575,83 @@ pub fn wallet_msg(w: crate::wallet::WalletId) -> Option<Msg> {
         W::Unionpay => Msg::WalletUnionpay,
         W::PaymentRequest => Msg::WalletPaymentRequest,
         W::DeepLink => Msg::WalletDeepLink,
+    }
+}
+
+/// Title and advice for a camera failure.
+pub fn camera_error_msgs(e: crate::checkout::CameraError) -> (Msg, Msg) {
+    use crate::checkout::CameraError as E;
+    match e {
+        E::Denied => (Msg::ErrDeniedTitle, Msg::ErrDenied),
+        E::NoCamera => (Msg::ErrNoCameraTitle, Msg::ErrNoCamera),
+        E::InUse => (Msg::ErrInUseTitle, Msg::ErrInUse),
+        E::Insecure => (Msg::ErrInsecureTitle, Msg::ErrInsecure),
+        E::Other => (Msg::ErrCameraOtherTitle, Msg::ErrCameraOther),
+    }
+}
+
+/// Why a typed amount is refused, in `loc`.
+pub fn amount_error_text(loc: Locale, e: crate::checkout::AmountError) -> String {
+    use crate::checkout::AmountError as E;
+    match e {
+        E::Empty => loc.t(Msg::AmountErrEmpty).into(),
+        E::NotANumber => loc.t(Msg::AmountErrInvalid).into(),
+        E::TooManyDecimals { max: 0 } => loc.t(Msg::AmountErrWhole).into(),
+        E::TooManyDecimals { max } => loc.fmt(Msg::AmountErrDecimals, &[("n", &max.to_string())]),
+        E::Zero => loc.t(Msg::AmountErrZero).into(),
+        E::TooLarge => loc.t(Msg::AmountErrTooLarge).into(),
+    }
+}
+
+/// The result screen's sentence for a [`crate::checkout::Notice`] (empty for a payment that went through:
+/// the success screen says it with the amount).
+pub fn notice_text(loc: Locale, n: &crate::checkout::Notice) -> String {
+    use crate::checkout::Notice as N;
+    match n {
+        N::Paid => String::new(),
+        N::Cancelled => loc.t(Msg::CancelledBody).into(),
+        N::Pending => loc.t(Msg::PendingBody).into(),
+        N::Network => loc.t(Msg::NetworkError).into(),
+        N::OrderUnreadable => loc.t(Msg::OrderUnreadable).into(),
+        N::OrderRefused { detail } => loc.fmt(Msg::OrderFailed, &[("message", detail)]),
+        N::MerchantFailed { wallet_detail: None } => loc.t(Msg::MerchantFailed).into(),
+        N::MerchantFailed { wallet_detail: Some(d) } => format!("{} ({d})", loc.t(Msg::MerchantFailed)),
+        N::WalletFailed { detail } => loc.fmt(Msg::WalletFailed, &[("message", detail)]),
+    }
+}
+
+/// What the live region says when `event` moved the checkout into `phase` (`None`: nothing new to say).
+pub fn announcement(loc: Locale, event: &crate::checkout::Event, phase: &crate::checkout::Phase) -> Option<String> {
+    use crate::checkout::{result_screen, Event as E, Phase as P};
+    let sep = if loc.is_cjk() { "。" } else { ". " };
+    let scanned = |then: String| format!("{}{sep}{then}", loc.t(Msg::CodeScanned));
+    Some(match (event, phase) {
+        (E::CameraFailed(e), P::CameraFailed(_)) => crate::checkout::events::camera_error_sentence(*e, loc),
+        (_, P::ReadingPicture { .. }) => loc.t(Msg::ReadingImage).into(),
+        (E::Scanned { .. }, P::Confirming(c)) => {
+            let name = c.payee_name().unwrap_or_else(|| loc.t(Msg::UnknownPayee).into());
+            scanned(format!("{} {name}", loc.t(Msg::PayTo)))
+        }
+        (E::Scanned { .. }, P::NotPayment(_)) => scanned(loc.t(Msg::NotPaymentTitle).into()),
+        (E::Scanned { .. }, P::Invalid { .. }) => scanned(loc.t(Msg::InvalidTitle).into()),
+        (_, P::CreatingOrder(_)) => loc.t(Msg::CreatingOrder).into(),
+        (_, P::WaitingWallet { .. }) => loc.t(Msg::WaitingWallet).into(),
+        (_, P::Finished { outcome, notice, .. }) => {
+            format!("{}{sep}{}", loc.t(result_title(result_screen(outcome))), notice_text(loc, notice)).trim_end().to_string()
+        }
         _ => return None,
     })
+}
+
+/// The title of a result screen.
+pub fn result_title(r: crate::checkout::ResultScreen) -> Msg {
+    use crate::checkout::ResultScreen as R;
+    match r {
+        R::Success => Msg::SuccessTitle,
+        R::Cancelled => Msg::CancelledTitle,
+        R::Failed => Msg::FailedTitle,
+        R::Pending => Msg::PendingTitle,
+    }
 }
 
 /// The plain-language headline for a [`crate::payload::ParseError::code`].
@@ -580,4 +683,75 @@ pub fn warning_msg(code: &str) -> Option<Msg> {
         "amount_editable" => Msg::WAmountEditable,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(s: &str) -> BTreeSet<String> {
+        s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string())).collect()
+    }
+
+    #[test]
+    fn every_message_has_every_language_with_the_same_placeholders() {
+        for &m in Msg::ALL {
+            let en = placeholders(Locale::En.t(m));
+            for loc in Locale::ALL {
+                let text = loc.t(m);
+                assert!(!text.trim().is_empty(), "{m:?} is empty in {loc:?}");
+                assert_eq!(placeholders(text), en, "{m:?} in {loc:?} has other placeholders than English");
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_and_french_are_translated() {
+        // Brand names and "Zoom"/"Total" may be the same word; everything else must differ from English.
+        let same_ok = [Msg::Zoom, Msg::Total, Msg::WalletSandbox, Msg::WalletPaymentRequest];
+        for &m in Msg::ALL {
+            if same_ok.contains(&m) {
+                continue;
+            }
+            for loc in [Locale::ZhHans, Locale::ZhHant] {
+                assert_ne!(loc.t(m), Locale::En.t(m), "{m:?} is English in {loc:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn locales_negotiate_and_fill_placeholders() {
+        assert_eq!(Locale::negotiate(["de-DE", "fr-CA", "en"]), Locale::Fr);
+        assert_eq!(Locale::negotiate(["zh-Hant-HK"]), Locale::ZhHant);
+        assert_eq!(Locale::negotiate(["zh-TW"]), Locale::ZhHant);
+        assert_eq!(Locale::negotiate(["zh"]), Locale::ZhHans);
+        assert_eq!(Locale::negotiate(["ja", "ko"]), Locale::En);
+        assert_eq!(Locale::Fr.fmt(Msg::PayButton, &[("amount", "5 €"), ("name", "Café")]), "Payer 5 € à Café");
+    }
+
+    #[test]
+    fn typed_values_have_words() {
+        use crate::checkout::{AmountError, Notice};
+        assert_eq!(amount_error_text(Locale::En, AmountError::TooManyDecimals { max: 2 }), "Use at most 2 decimal places.");
+        assert_eq!(amount_error_text(Locale::En, AmountError::TooManyDecimals { max: 0 }), Locale::En.t(Msg::AmountErrWhole));
+        let n = Notice::MerchantFailed { wallet_detail: Some("余额不足".into()) };
+        assert!(notice_text(Locale::Fr, &n).ends_with("(余额不足)"));
+        assert_eq!(notice_text(Locale::En, &Notice::Paid), "");
+        assert!(notice_text(Locale::ZhHans, &Notice::OrderRefused { detail: "amount_mismatch".into() }).contains("amount_mismatch"));
+        assert_eq!(reason_msg(crate::wallet::Reason::OpenInWechat), Msg::ROpenInWechat);
+    }
+
+    #[test]
+    fn announcements_follow_the_checkout() {
+        use crate::checkout::{CameraError, Event, Phase};
+        let denied = Phase::Scanning { starting: true }.next(Event::CameraFailed(CameraError::Denied)).unwrap();
+        let said = announcement(Locale::ZhHans, &Event::CameraFailed(CameraError::Denied), &denied).unwrap();
+        assert!(said.starts_with("摄像头权限被拒绝。"), "{said}");
+        let env = crate::wallet::Environment::default();
+        let scan = Event::Scanned { text: "https://example.com".into(), code: crate::payload::parse("https://example.com"), env };
+        let np = Phase::Scanning { starting: false }.next(scan.clone()).unwrap();
+        assert_eq!(announcement(Locale::En, &scan, &np).as_deref(), Some("Code scanned. This is not a payment code"));
+        assert_eq!(announcement(Locale::En, &Event::CameraLive, &Phase::Scanning { starting: false }), None);
+    }
 }

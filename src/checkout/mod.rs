@@ -1,0 +1,40 @@
+//! Checkout decisions the widget makes, kept pure so they are tested natively (`cargo test`).
+//!
+//! | module | what |
+//! |---|---|
+//! | [`phase`] | the checkout state machine: [`Phase`], [`Event`], [`Phase::next`] |
+//! | [`amount`] | typed amounts (exact decimals), tips / convenience fees, the total |
+//! | [`contract`] | the merchant contract messages (order request, order, status, errors) |
+//! | [`result`] | the merchant's status, polling, the final outcome and the shopper's [`Notice`] |
+//! | [`camera`] | which camera to open, camera failures, the scan square |
+//! | [`events`] | the `interpay:*` events and their typed payloads |
+//!
+//! The browser edge (`crate::web`, wasm only) is glue around these.
+
+pub mod amount;
+pub mod camera;
+pub mod contract;
+pub mod events;
+pub mod phase;
+pub mod result;
+
+pub use amount::{amount_string, checkout_total, fee, needs_typed_amount, parse_amount, AmountError, Total, TotalError, MAX_TYPED_AMOUNT};
+pub use camera::{faces_user, preferred_camera, scan_square, CameraDevice, CameraError};
+pub use contract::{api_error, ApiError, ApiErrorBody, Order, OrderRequest, OrderStatus};
+pub use events::{OrderCreated, PaymentResult, Scanned, WidgetError, WidgetEvent};
+pub use phase::{payee_name, Attempt, Checkout, Event, Phase};
+pub use result::{final_outcome, notice, poll_done, result_screen, status_outcome, status_poll_delays, Notice, ResultScreen};
+
+/// A payment for the unit tests of this module: payee "BEST TRANSPORT", CNY (JPY when `mu == 0`).
+#[cfg(test)]
+pub(crate) fn test_payment(amount: Option<&str>, tip: Option<crate::payload::TipRule>, mu: u8) -> crate::payload::Payment {
+    use crate::payload::{Currency, Initiation, Payee, Payment};
+    use std::str::FromStr;
+    let mut p = Payment::new("emv_mpm");
+    p.payee = Payee { name: Some("BEST TRANSPORT".into()), ..Default::default() };
+    p.amount = amount.map(|a| rust_decimal::Decimal::from_str(a).unwrap());
+    p.currency = Some(Currency { code: if mu == 0 { "JPY".into() } else { "CNY".into() }, numeric: None, minor_units: mu });
+    p.initiation = if amount.is_some() { Initiation::Dynamic } else { Initiation::Static };
+    p.tip = tip;
+    p
+}

@@ -1,0 +1,346 @@
+//! The checkout as one state machine. [`Phase`] is where the widget is, [`Event`] is what happened,
+//! and [`Phase::next`] is the only way from one phase to the next. `None` means the event has no
+//! meaning in this phase (a second tap on Pay, a camera that starts after the shopper picked a
+//! picture, a retry of a paid order) and the widget ignores it.
+//!
+//! ```text
+//!            StartCamera            CameraLive
+//!   (any) ─────────────▶ Scanning ──────────▶ Scanning (live)
+//!                          │  │ CameraFailed ─▶ CameraFailed ─┐
+//!                          │  └ PictureChosen ─▶ ReadingPicture ◀┘ ── PictureWithoutCode ─▶ back
+//!                          └── Scanned ─▶ Confirming | NotPayment | Invalid
+//!   Confirming ── Confirm ─▶ CreatingOrder ── OrderCreated ─▶ WaitingWallet ── WalletAnswered ─▶
+//!   ConfirmingMerchant ── MerchantAnswered ─▶ Finished          CreatingOrder ── OrderFailed ─▶ Finished
+//!   Finished (cancelled / failed) ── Retry ─▶ CreatingOrder     Finished (pending) ── CheckAgain ─▶ ConfirmingMerchant
+//! ```
+//!
+//! While an order is in flight (creating, in the wallet, confirming) nothing but its own answers
+//! moves the phase: closing and reopening the sheet shows the payment still running, never a
+//! camera that would swallow its result.
+
+use super::amount::Total;
+use super::camera::CameraError;
+use super::contract::Order;
+use super::result::{final_outcome, notice, Notice};
+use crate::payload::{Code, NotPayment, ParseError, Payment};
+use crate::wallet::{rank_wallets, Environment, Outcome, WalletChoice, WalletId};
+use std::sync::Arc;
+
+/// A scanned payment code and the wallets that could pay it here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkout {
+    /// The raw QR text (sent to the merchant, who parses it again).
+    pub text: String,
+    pub payment: Payment,
+    pub choices: Vec<WalletChoice>,
+}
+
+impl Checkout {
+    pub fn new(text: String, payment: Payment, env: &Environment) -> Checkout {
+        let choices = rank_wallets(&payment, env);
+        Checkout { text, payment, choices }
+    }
+
+    /// The wallet selected when the sheet opens: the first one that can pay here.
+    pub fn default_wallet(&self) -> Option<WalletId> {
+        self.choices.iter().find(|c| c.available).map(|c| c.wallet)
+    }
+
+    /// Whether `wallet` can pay this code here.
+    pub fn can_pay_with(&self, wallet: WalletId) -> bool {
+        self.choices.iter().any(|c| c.wallet == wallet && c.available)
+    }
+
+    /// The payee's name as shown, if the code names one.
+    pub fn payee_name(&self) -> Option<String> {
+        payee_name(&self.payment)
+    }
+}
+
+/// The payee's name, or its alternate-language name, if the code has either.
+pub fn payee_name(p: &Payment) -> Option<String> {
+    let named = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+    named(&p.payee.name).or_else(|| named(&p.payee.name_alt))
+}
+
+/// What the shopper confirmed: this code, with this wallet, for this total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub checkout: Arc<Checkout>,
+    pub wallet: WalletId,
+    pub total: Total,
+}
+
+/// Where the checkout is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// The camera is starting (`starting`) or live and the decoder reads its frames.
+    Scanning { starting: bool },
+    /// The camera could not start; a picture or the clipboard can still be scanned.
+    CameraFailed(CameraError),
+    /// A picture is being decoded; `back_to` is the camera failure to return to if it has no code.
+    ReadingPicture { back_to: Option<CameraError> },
+    /// A code that is not a payment (a link, text…).
+    NotPayment(NotPayment),
+    /// A payment code that breaks its format's rules.
+    Invalid { text: String, error: ParseError },
+    /// The confirmation sheet: payee, amount, wallet.
+    Confirming(Arc<Checkout>),
+    /// The merchant is creating the order.
+    CreatingOrder(Attempt),
+    /// The wallet has the order.
+    WaitingWallet { attempt: Attempt, order: Order },
+    /// The wallet answered `bridge`; the merchant's status endpoint is asked.
+    ConfirmingMerchant { attempt: Attempt, order: Order, bridge: Outcome },
+    /// The end: `outcome` is the merchant-confirmed result, `notice` what the shopper is told.
+    Finished { attempt: Attempt, order: Option<Order>, outcome: Outcome, notice: Notice },
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one value at a time, moved straight into the next phase
+pub enum Event {
+    /// The sheet opened, or the shopper asked to scan (again).
+    StartCamera,
+    CameraLive,
+    CameraFailed(CameraError),
+    /// A picture (file or clipboard) is being read.
+    PictureChosen,
+    /// The picture had no readable code, or could not be opened.
+    PictureWithoutCode,
+    /// A code was read and parsed; `env` is the page the wallets are ranked for.
+    Scanned { text: String, code: Result<Code, ParseError>, env: Environment },
+    /// The shopper confirmed with `wallet` for `total`.
+    Confirm { wallet: WalletId, total: Total },
+    OrderCreated(Order),
+    /// The order could not be created (network, refusal, unreadable answer).
+    OrderFailed(Outcome),
+    /// The wallet's bridge answered (never final on its own).
+    WalletAnswered(Outcome),
+    /// The merchant's status endpoint answered (`None`: no final status yet, or unreachable).
+    MerchantAnswered(Option<Outcome>),
+    /// Retry a cancelled or failed payment: a new order for the same code, wallet and total.
+    Retry,
+    /// Ask the merchant again about a pending payment.
+    CheckAgain,
+}
+
+impl Phase {
+    /// The phase after `event`, or `None` when the event means nothing here.
+    pub fn next(&self, event: Event) -> Option<Phase> {
+        use Phase as P;
+        Some(match (self, event) {
+            (p, Event::StartCamera) if !p.is_paying() => P::Scanning { starting: true },
+            (P::Scanning { starting: true }, Event::CameraLive) => P::Scanning { starting: false },
+            (P::Scanning { .. }, Event::CameraFailed(e)) => P::CameraFailed(e),
+            (P::Scanning { .. }, Event::PictureChosen) => P::ReadingPicture { back_to: None },
+            (P::CameraFailed(e), Event::PictureChosen) => P::ReadingPicture { back_to: Some(*e) },
+            (P::ReadingPicture { back_to: Some(e) }, Event::PictureWithoutCode) => P::CameraFailed(*e),
+            (P::ReadingPicture { back_to: None }, Event::PictureWithoutCode) => P::Scanning { starting: true },
+            (P::Scanning { .. } | P::ReadingPicture { .. }, Event::Scanned { text, code, env }) => match code {
+                Ok(Code::Payment(payment)) => P::Confirming(Arc::new(Checkout::new(text, payment, &env))),
+                Ok(Code::NotPayment(np)) => P::NotPayment(np),
+                Err(error) => P::Invalid { text, error },
+            },
+            (P::Confirming(checkout), Event::Confirm { wallet, total }) if checkout.can_pay_with(wallet) => {
+                P::CreatingOrder(Attempt { checkout: checkout.clone(), wallet, total })
+            }
+            (P::CreatingOrder(attempt), Event::OrderCreated(order)) => P::WaitingWallet { attempt: attempt.clone(), order },
+            (P::CreatingOrder(attempt), Event::OrderFailed(outcome)) => {
+                let notice = notice(&outcome, None);
+                P::Finished { attempt: attempt.clone(), order: None, outcome, notice }
+            }
+            (P::WaitingWallet { attempt, order }, Event::WalletAnswered(bridge)) => {
+                P::ConfirmingMerchant { attempt: attempt.clone(), order: order.clone(), bridge }
+            }
+            (P::ConfirmingMerchant { attempt, order, bridge }, Event::MerchantAnswered(merchant)) => {
+                let outcome = final_outcome(bridge, merchant.as_ref());
+                let notice = notice(&outcome, Some(bridge));
+                P::Finished { attempt: attempt.clone(), order: Some(order.clone()), outcome, notice }
+            }
+            (P::Finished { attempt, outcome: Outcome::Cancelled | Outcome::Failed { .. }, .. }, Event::Retry) => {
+                P::CreatingOrder(attempt.clone())
+            }
+            (P::Finished { attempt, order: Some(order), outcome: Outcome::Pending, .. }, Event::CheckAgain) => {
+                P::ConfirmingMerchant { attempt: attempt.clone(), order: order.clone(), bridge: Outcome::Pending }
+            }
+            _ => return None,
+        })
+    }
+
+    /// An order is in flight: only its own answers move the phase.
+    pub fn is_paying(&self) -> bool {
+        matches!(self, Phase::CreatingOrder(_) | Phase::WaitingWallet { .. } | Phase::ConfirmingMerchant { .. })
+    }
+
+    /// Something is running that the shopper waits for (a tap on the backdrop does not close it).
+    pub fn is_busy(&self) -> bool {
+        self.is_paying() || matches!(self, Phase::ReadingPicture { .. })
+    }
+
+    /// The camera is (or should be) running.
+    pub fn wants_camera(&self) -> bool {
+        matches!(self, Phase::Scanning { .. })
+    }
+
+    /// The scanned payment this phase is about, if any.
+    pub fn checkout(&self) -> Option<&Arc<Checkout>> {
+        match self {
+            Phase::Confirming(c) => Some(c),
+            Phase::CreatingOrder(a)
+            | Phase::WaitingWallet { attempt: a, .. }
+            | Phase::ConfirmingMerchant { attempt: a, .. }
+            | Phase::Finished { attempt: a, .. } => Some(&a.checkout),
+            _ => None,
+        }
+    }
+
+    /// The merchant's order this phase is about, if one was created.
+    pub fn order(&self) -> Option<&Order> {
+        match self {
+            Phase::WaitingWallet { order, .. } | Phase::ConfirmingMerchant { order, .. } => Some(order),
+            Phase::Finished { order, .. } => order.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkout::test_payment;
+    use crate::wallet::FailureCode;
+
+    fn sandbox_env() -> Environment {
+        Environment { has_sandbox_wallet: true, ..Default::default() }
+    }
+
+    fn order() -> Order {
+        serde_json::from_str(r#"{"order_id":"o1","amount":"23.72","currency":"CNY","status_url":"/api/orders/o1"}"#).unwrap()
+    }
+
+    fn confirming() -> Phase {
+        let p = Phase::Scanning { starting: false };
+        let code = Ok(Code::Payment(test_payment(Some("23.72"), None, 2)));
+        p.next(Event::Scanned { text: "000201…".into(), code, env: sandbox_env() }).unwrap()
+    }
+
+    fn confirm(p: &Phase) -> Phase {
+        let Phase::Confirming(c) = p else { panic!("{p:?}") };
+        let total = crate::checkout::checkout_total(&c.payment, "", "").unwrap();
+        p.next(Event::Confirm { wallet: WalletId::Sandbox, total }).unwrap()
+    }
+
+    fn finished(bridge: Outcome, merchant: Option<Outcome>) -> Phase {
+        let p = confirm(&confirming()).next(Event::OrderCreated(order())).unwrap();
+        let p = p.next(Event::WalletAnswered(bridge)).unwrap();
+        p.next(Event::MerchantAnswered(merchant)).unwrap()
+    }
+
+    #[test]
+    fn a_paid_order_goes_through_every_phase() {
+        let p = Phase::Scanning { starting: true }.next(Event::CameraLive).unwrap();
+        assert_eq!(p, Phase::Scanning { starting: false });
+        let p = confirming();
+        let Phase::Confirming(c) = &p else { panic!() };
+        assert_eq!(c.default_wallet(), Some(WalletId::Sandbox));
+        assert_eq!(c.payee_name().as_deref(), Some("BEST TRANSPORT"));
+        let p = confirm(&p);
+        assert!(matches!(p, Phase::CreatingOrder(_)) && p.is_paying() && p.is_busy());
+        let p = p.next(Event::OrderCreated(order())).unwrap();
+        assert_eq!(p.order().map(|o| o.order_id.as_str()), Some("o1"));
+        let p = p.next(Event::WalletAnswered(Outcome::Succeeded)).unwrap();
+        assert!(matches!(p, Phase::ConfirmingMerchant { bridge: Outcome::Succeeded, .. }));
+        let p = p.next(Event::MerchantAnswered(Some(Outcome::Succeeded))).unwrap();
+        match &p {
+            Phase::Finished { outcome: Outcome::Succeeded, notice: Notice::Paid, order: Some(o), .. } => assert_eq!(o.order_id, "o1"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!p.is_paying());
+        assert_eq!(p.checkout().map(|c| c.text.as_str()), Some("000201…"));
+    }
+
+    #[test]
+    fn a_wallet_ok_without_the_merchant_is_pending_and_can_be_checked_again() {
+        let p = finished(Outcome::Succeeded, None);
+        assert!(matches!(p, Phase::Finished { outcome: Outcome::Pending, notice: Notice::Pending, .. }), "{p:?}");
+        assert_eq!(p.next(Event::Retry), None, "a pending payment is not paid twice");
+        let p = p.next(Event::CheckAgain).unwrap();
+        assert!(matches!(p, Phase::ConfirmingMerchant { bridge: Outcome::Pending, .. }));
+        let p = p.next(Event::MerchantAnswered(Some(Outcome::Succeeded))).unwrap();
+        assert!(matches!(p, Phase::Finished { outcome: Outcome::Succeeded, .. }));
+        assert_eq!(p.next(Event::CheckAgain), None);
+    }
+
+    #[test]
+    fn retry_makes_a_new_order_for_the_same_attempt_only_after_a_cancel_or_failure() {
+        let cancelled = finished(Outcome::Cancelled, None);
+        let Phase::Finished { attempt, notice: Notice::Cancelled, .. } = &cancelled else { panic!("{cancelled:?}") };
+        assert_eq!(cancelled.next(Event::Retry), Some(Phase::CreatingOrder(attempt.clone())));
+        let failed = finished(Outcome::failed(FailureCode::PaymentFailed, "no money"), None);
+        assert!(matches!(failed.next(Event::Retry), Some(Phase::CreatingOrder(_))));
+        let paid = finished(Outcome::Succeeded, Some(Outcome::Succeeded));
+        assert_eq!(paid.next(Event::Retry), None);
+    }
+
+    #[test]
+    fn an_order_in_flight_ignores_everything_but_its_answers() {
+        let p = confirm(&confirming());
+        for e in [Event::StartCamera, Event::Retry, Event::CheckAgain, Event::PictureChosen, Event::CameraLive] {
+            assert_eq!(p.next(e.clone()), None, "{e:?} while creating the order");
+        }
+        let Phase::CreatingOrder(attempt) = &p else { panic!() };
+        // A second tap on Pay.
+        assert_eq!(p.next(Event::Confirm { wallet: WalletId::Sandbox, total: attempt.total.clone() }), None);
+        let w = p.next(Event::OrderCreated(order())).unwrap();
+        assert_eq!(w.next(Event::StartCamera), None);
+        assert_eq!(w.next(Event::MerchantAnswered(Some(Outcome::Succeeded))), None, "the wallet answers first");
+    }
+
+    #[test]
+    fn an_order_that_cannot_be_created_finishes_with_the_reason() {
+        let p = confirm(&confirming());
+        let p = p.next(Event::OrderFailed(Outcome::failed(FailureCode::OrderRefused("amount_mismatch".into()), "Amount differs"))).unwrap();
+        match &p {
+            Phase::Finished { order: None, notice: Notice::OrderRefused { detail }, .. } => assert_eq!(detail, "Amount differs"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(p.next(Event::Retry), Some(Phase::CreatingOrder(_))));
+    }
+
+    #[test]
+    fn confirming_needs_a_wallet_that_can_pay_here() {
+        let p = Phase::Scanning { starting: false };
+        let code = Ok(Code::Payment(test_payment(Some("1"), None, 2)));
+        let p = p.next(Event::Scanned { text: "x".into(), code, env: Environment::default() }).unwrap();
+        let Phase::Confirming(c) = &p else { panic!() };
+        assert_eq!(c.default_wallet(), None, "no sandbox on this page");
+        let total = crate::checkout::checkout_total(&c.payment, "", "").unwrap();
+        assert_eq!(p.next(Event::Confirm { wallet: WalletId::Sandbox, total }), None);
+    }
+
+    #[test]
+    fn camera_and_pictures() {
+        let s = Phase::Scanning { starting: true };
+        let failed = s.next(Event::CameraFailed(CameraError::Denied)).unwrap();
+        assert_eq!(failed, Phase::CameraFailed(CameraError::Denied));
+        assert!(!failed.wants_camera());
+        let reading = failed.next(Event::PictureChosen).unwrap();
+        assert!(reading.is_busy());
+        assert_eq!(reading.next(Event::PictureWithoutCode), Some(Phase::CameraFailed(CameraError::Denied)));
+        let reading = s.next(Event::PictureChosen).unwrap();
+        assert_eq!(reading.next(Event::PictureWithoutCode), Some(Phase::Scanning { starting: true }));
+        assert_eq!(failed.next(Event::CameraLive), None, "a late camera does not leave the error screen");
+        assert_eq!(failed.next(Event::StartCamera), Some(Phase::Scanning { starting: true }));
+        // A link is not a payment; an invalid code keeps its text and error.
+        let np = reading.next(Event::Scanned { text: "https://example.com".into(), code: crate::payload::parse("https://example.com"), env: Environment::default() });
+        assert!(matches!(np, Some(Phase::NotPayment(_))), "{np:?}");
+        let bad = "000201010212";
+        let inv = reading.next(Event::Scanned { text: bad.into(), code: crate::payload::parse(bad), env: Environment::default() });
+        assert!(matches!(inv, Some(Phase::Invalid { .. })), "{inv:?}");
+        assert!(inv.unwrap().next(Event::StartCamera).is_some());
+        // The confirm sheet does not take a second scan.
+        let c = confirming();
+        assert_eq!(c.next(Event::Scanned { text: "x".into(), code: crate::payload::parse("x"), env: Environment::default() }), None);
+    }
+}
