@@ -1,7 +1,7 @@
 //! Typed errors (code, character position, tag path), warnings, non-payment kinds, and a stable-Rust
 //! mutation loop (the cargo-fuzz target fuzz/fuzz_targets/parse_payload.rs needs nightly features).
 
-use interpay::payload::{self, Code};
+use interpay::payload::{self, Code, ErrorCode, WarningCode};
 
 fn err(text: &str) -> payload::ParseError {
     match payload::parse(text) {
@@ -28,43 +28,48 @@ fn bad_crc_names_expected_and_found() {
     let good = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
     let bad = good.replace("6304A13A", "6304A13B");
     let e = err(&bad);
-    assert_eq!(e.code, "bad_crc");
+    assert_eq!(e.code, ErrorCode::BadCrc);
     assert_eq!(e.tag.as_deref(), Some("63"));
     // Position in characters (the payload has multi-byte characters before the CRC).
     assert_eq!(e.position, bad.chars().count() - 4);
     assert!(e.message.contains("expected A13A") && e.message.contains("found A13B"), "{}", e.message);
+    // The typed code serialises as the same snake_case string as before (JSON, CLI, wasm events).
+    let j = serde_json::to_value(&e).unwrap();
+    assert_eq!(j["code"], "bad_crc");
+    assert_eq!(serde_json::from_value::<payload::ParseError>(j).unwrap(), e);
+    assert_eq!(e.code.to_string(), "bad_crc");
 }
 
 #[test]
 fn positions_and_tags() {
     // truncated length inside a template: 26 says 30 but only 10 follow.
     let e = err("000201010212263000140123456789");
-    assert_eq!(e.code, "truncated");
+    assert_eq!(e.code, ErrorCode::Truncated);
     assert_eq!(e.tag.as_deref(), Some("26"));
     assert_eq!(e.position, 14);
     // duplicate tag
     let e = err(&with_crc("00020101021215041234530315654011540125802CN5901A6001B"));
-    assert_eq!((e.code.as_str(), e.tag.as_deref(), e.position), ("duplicate_tag", Some("54"), 32));
+    assert_eq!((e.code, e.tag.as_deref(), e.position), (ErrorCode::DuplicateTag, Some("54"), 32));
     // non-numeric amount names 54 and the value's position
     let e = err(&with_crc("000201010212150412345303156540512,305802CN5901A6001B"));
-    assert_eq!((e.code.as_str(), e.tag.as_deref(), e.position), ("non_numeric_amount", Some("54"), 31));
+    assert_eq!((e.code, e.tag.as_deref(), e.position), (ErrorCode::NonNumericAmount, Some("54"), 31));
     // unknown currency
     let e = err(&with_crc("0002010102121504123453039995802CN5901A6001B").replace("5303999", "5303000"));
-    assert!(e.code == "unknown_currency" || e.code == "bad_crc");
+    assert!(e.code == ErrorCode::UnknownCurrency || e.code == ErrorCode::BadCrc);
     let e = err(&with_crc("0002010102121504123453030005802CN5901A6001B"));
-    assert_eq!((e.code.as_str(), e.tag.as_deref()), ("unknown_currency", Some("53")));
+    assert_eq!((e.code, e.tag.as_deref()), (ErrorCode::UnknownCurrency, Some("53")));
     // bad tag inside a template: "26.0x"
     let e = err(&with_crc("00020101021226080x02ab125303156"));
-    assert_eq!((e.code.as_str(), e.tag.as_deref(), e.position), ("bad_tag", Some("26"), 16));
+    assert_eq!((e.code, e.tag.as_deref(), e.position), (ErrorCode::BadTag, Some("26"), 16));
     // wrong scheme field: PIX code in USD
     let e = err(&with_crc("00020126330014br.gov.bcb.pix0111123456789015204000053038405802BR5901A6001B62070503***"));
-    assert_eq!((e.code.as_str(), e.tag.as_deref()), ("bad_scheme_field", Some("53")));
+    assert_eq!((e.code, e.tag.as_deref()), (ErrorCode::BadSchemeField, Some("53")));
     // point of initiation
     let e = err(&with_crc("000201010213150412345303156"));
-    assert_eq!((e.code.as_str(), e.tag.as_deref(), e.position), ("bad_point_of_initiation", Some("01"), 10));
+    assert_eq!((e.code, e.tag.as_deref(), e.position), (ErrorCode::BadPointOfInitiation, Some("01"), 10));
     // CRC not last
     let e = err("00020163041234150412345303156");
-    assert_eq!((e.code.as_str(), e.tag.as_deref()), ("bad_order", Some("63")));
+    assert_eq!((e.code, e.tag.as_deref()), (ErrorCode::BadOrder, Some("63")));
     // Display names position and tag.
     assert!(e.to_string().contains("position 6") && e.to_string().contains("tag 63"), "{e}");
 }
@@ -72,16 +77,18 @@ fn positions_and_tags() {
 #[test]
 fn warnings_for_codes_that_look_wrong() {
     let p = payment(&with_crc("000201010212150412345303156540105802CN5901A6001B"));
-    assert!(p.warnings.iter().any(|w| w.code == "amount_zero_dynamic"), "{:?}", p.warnings);
+    assert!(p.warnings.iter().any(|w| w.code == WarningCode::AmountZeroDynamic), "{:?}", p.warnings);
     let p = payment(&with_crc("000201010211150412345303392540410005802CN5901A6001B52045812"));
     let codes: Vec<&str> = p.warnings.iter().map(|w| w.code.as_str()).collect();
     assert!(codes.contains(&"country_currency_mismatch"), "{codes:?}");
+    let j = serde_json::to_value(&p.warnings).unwrap();
+    assert!(j.as_array().unwrap().iter().any(|w| w["code"] == "country_currency_mismatch"), "{j}");
     // Lookalike domain in a UPI callback URL.
     let Code::Payment(p) = payload::parse("upi://pay?pa=shop@ybl&pn=Shop&url=https://qr.alipay.com.verify-account.example/x").unwrap() else { panic!() };
-    assert!(p.warnings.iter().any(|w| w.code == "lookalike_domain"));
+    assert!(p.warnings.iter().any(|w| w.code == WarningCode::LookalikeDomain));
     // BIP21 payment-request URL on a typo host.
     let Code::Payment(p) = payload::parse("bitcoin:1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH?r=https://bitpay.co/i/1").unwrap() else { panic!() };
-    assert!(p.warnings.iter().any(|w| w.code == "lookalike_domain"), "{:?}", p.warnings);
+    assert!(p.warnings.iter().any(|w| w.code == WarningCode::LookalikeDomain), "{:?}", p.warnings);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Scheme profiles: every wallet family a code can be paid with, and the accounts each names.
 
-use interpay::payload::{self, Code, Payment};
+use interpay::payload::{self, Code, ErrorCode, Payment};
 
 fn vector(i: usize) -> String {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/payment-vectors.jsonl")).unwrap();
@@ -96,9 +96,9 @@ fn khqr_rules() {
     assert_eq!(ids(&p)[0], "khqr");
     assert_eq!(account(&p, "khqr", "bakong_account"), Some("john_smith@devb"));
     assert_eq!(p.payee.name_alt.as_deref(), Some("ចន ស្មីន"));
-    assert_eq!(k(38).unwrap_err().code, "missing_amount");
-    assert_eq!(k(40).unwrap_err().code, "missing_expiration");
-    assert_eq!(k(41).unwrap_err().code, "bad_timestamp");
+    assert_eq!(k(38).unwrap_err().code, ErrorCode::MissingAmount);
+    assert_eq!(k(40).unwrap_err().code, ErrorCode::MissingExpiration);
+    assert_eq!(k(41).unwrap_err().code, ErrorCode::BadTimestamp);
     assert_eq!(k(43).unwrap_err().tag.as_deref(), Some("30.00"));
     assert_eq!(k(44).unwrap_err().tag.as_deref(), Some("53"));
 }

@@ -4,7 +4,7 @@
 use super::emv::warn;
 use super::error::err;
 use super::urls::{check_url, pct_decode, base_payment};
-use super::{currency, Account, Initiation, ParseError, Payment};
+use super::{currency, Account, ErrorCode, Initiation, ParseError, Payment, WarningCode};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
@@ -33,33 +33,33 @@ pub enum Bech32Variant {
 
 /// Decode bech32/bech32m (no length limit): (lowercase hrp, 5-bit data without checksum, variant).
 /// A bech32 failure: (byte position, error code, message).
-pub type Bech32Error = (usize, &'static str, String);
+pub type Bech32Error = (usize, ErrorCode, String);
 
 pub fn bech32_decode(s: &str) -> Result<(String, Vec<u8>, Bech32Variant), Bech32Error> {
     if s.bytes().any(|b| b.is_ascii_lowercase()) && s.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err((0, "mixed_case", "bech32 strings must be all lowercase or all uppercase".into()));
+        return Err((0, ErrorCode::MixedCase, "bech32 strings must be all lowercase or all uppercase".into()));
     }
     if !s.is_ascii() {
-        return Err((0, "bad_character", "bech32 strings are ASCII".into()));
+        return Err((0, ErrorCode::BadCharacter, "bech32 strings are ASCII".into()));
     }
     let s = s.to_ascii_lowercase();
-    let sep = s.rfind('1').ok_or((0, "bad_format", "no separator '1'".to_string()))?;
+    let sep = s.rfind('1').ok_or((0, ErrorCode::BadFormat, "no separator '1'".to_string()))?;
     if sep == 0 || sep + 7 > s.len() {
-        return Err((sep, "truncated", "human-readable part or checksum missing".into()));
+        return Err((sep, ErrorCode::Truncated, "human-readable part or checksum missing".into()));
     }
     let hrp = &s[..sep];
     let mut data = Vec::with_capacity(s.len() - sep - 1);
     for (i, c) in s[sep + 1..].bytes().enumerate() {
         match CHARSET.iter().position(|&x| x == c) {
             Some(v) => data.push(v as u8),
-            None => return Err((sep + 1 + i, "bad_character", format!("{:?} is not a bech32 character", c as char))),
+            None => return Err((sep + 1 + i, ErrorCode::BadCharacter, format!("{:?} is not a bech32 character", c as char))),
         }
     }
     let expanded = hrp.bytes().map(|b| b >> 5).chain(std::iter::once(0)).chain(hrp.bytes().map(|b| b & 31)).chain(data.iter().copied());
     let variant = match polymod(expanded) {
         1 => Bech32Variant::Bech32,
         0x2bc830a3 => Bech32Variant::Bech32m,
-        _ => return Err((s.len() - 6, "bad_checksum", "bech32 checksum does not match".into())),
+        _ => return Err((s.len() - 6, ErrorCode::BadChecksum, "bech32 checksum does not match".into())),
     };
     data.truncate(data.len() - 6);
     Ok((hrp.to_string(), data, variant))
@@ -153,9 +153,9 @@ pub fn btc_address_network(a: &str) -> Option<&'static str> {
 }
 
 fn crypto_amount(v: &str, pos: usize, tag: &str, max_scale: u32) -> Result<Decimal, ParseError> {
-    let a = super::emv::parse_decimal(v).ok_or_else(|| err("non_numeric_amount", pos, tag, format!("amount must be a plain non-negative decimal, found {v:?}")))?;
+    let a = super::emv::parse_decimal(v).ok_or_else(|| err(ErrorCode::NonNumericAmount, pos, tag, format!("amount must be a plain non-negative decimal, found {v:?}")))?;
     if a.normalize().scale() > max_scale {
-        return Err(err("non_numeric_amount", pos, tag, format!("amount {v} has more than {max_scale} decimals")));
+        return Err(err(ErrorCode::NonNumericAmount, pos, tag, format!("amount {v} has more than {max_scale} decimals")));
     }
     Ok(a)
 }
@@ -163,16 +163,16 @@ fn crypto_amount(v: &str, pos: usize, tag: &str, max_scale: u32) -> Result<Decim
 /// `bitcoin:ADDRESS?amount=…&label=…&message=…` (scheme case-insensitive).
 pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseError> {
     let t = text.trim();
-    let (scheme, rest) = t.split_once(':').ok_or_else(|| err("bad_format", 0, "scheme", "not a bitcoin: URI"))?;
+    let (scheme, rest) = t.split_once(':').ok_or_else(|| err(ErrorCode::BadFormat, 0, "scheme", "not a bitcoin: URI"))?;
     if !scheme.eq_ignore_ascii_case("bitcoin") {
-        return Err(err("bad_format", 0, "scheme", format!("BIP21 URIs use the bitcoin: scheme, found {scheme:?}")));
+        return Err(err(ErrorCode::BadFormat, 0, "scheme", format!("BIP21 URIs use the bitcoin: scheme, found {scheme:?}")));
     }
     let mut p = base_payment("bip21", ("bitcoin", "Bitcoin"));
     p.currency = Some(currency::crypto("BTC", 8));
     let mut base = scheme.len() + 1;
     let rest = match rest.strip_prefix("//") {
         Some(r) => {
-            warn(&mut p.warnings, "non_compliant", Some("scheme"), "bitcoin:// is not BIP21 (use bitcoin:ADDRESS)");
+            warn(&mut p.warnings, WarningCode::NonCompliant, Some("scheme"), "bitcoin:// is not BIP21 (use bitcoin:ADDRESS)");
             base += 2;
             r
         }
@@ -193,14 +193,14 @@ pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErro
         let v = pct_decode(v, false);
         let kl = k.to_ascii_lowercase();
         if seen.contains(&kl) {
-            return Err(err("duplicate_tag", here, &kl, format!("parameter {k} appears twice")));
+            return Err(err(ErrorCode::DuplicateTag, here, &kl, format!("parameter {k} appears twice")));
         }
         seen.push(kl.clone());
         match kl.as_str() {
             "amount" => {
                 let a = crypto_amount(&v, here + 7, "amount", 8)?;
                 if a.is_zero() {
-                    warn(&mut p.warnings, "amount_zero", Some("amount"), "amount 0");
+                    warn(&mut p.warnings, WarningCode::AmountZero, Some("amount"), "amount 0");
                 }
                 p.amount = Some(a);
                 p.initiation = Initiation::Dynamic;
@@ -214,16 +214,16 @@ pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErro
             "lightning" => lightning = Some(v),
             "pj" => check_url(&v, "pj", &mut p.warnings),
             _ if kl.starts_with("req-") => {
-                return Err(err("unsupported", here, &kl, format!("required parameter {k} is not understood (BIP21: such a URI must be rejected)")));
+                return Err(err(ErrorCode::Unsupported, here, &kl, format!("required parameter {k} is not understood (BIP21: such a URI must be rejected)")));
             }
             _ => {}
         }
     }
     if addr.is_empty() && lightning.is_none() {
-        return Err(err("missing_tag", base, "address", "bitcoin: URI without an address"));
+        return Err(err(ErrorCode::MissingTag, base, "address", "bitcoin: URI without an address"));
     }
     if !addr.is_empty() {
-        let net = btc_address_network(addr).ok_or_else(|| err("bad_address", base, "address", format!("{addr:?} is not a valid Bitcoin address (checksum)")))?;
+        let net = btc_address_network(addr).ok_or_else(|| err(ErrorCode::BadAddress, base, "address", format!("{addr:?} is not a valid Bitcoin address (checksum)")))?;
         p.network = Some(net.into());
         p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind: "address".into(), value: addr.into() });
     }
@@ -280,9 +280,9 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     };
     let (hrp, data, _) = bech32_decode(t).map_err(|(pos, code, msg)| err(code, base + pos, "bolt11", msg))?;
     let Some(rest) = hrp.strip_prefix("ln") else {
-        return Err(err("bad_format", base, "hrp", "Lightning invoices start with ln"));
+        return Err(err(ErrorCode::BadFormat, base, "hrp", "Lightning invoices start with ln"));
     };
-    let (network, amount_s) = bolt_network(rest).ok_or_else(|| err("unknown_network", base + 2, "hrp", format!("unknown currency prefix in {hrp:?}")))?;
+    let (network, amount_s) = bolt_network(rest).ok_or_else(|| err(ErrorCode::UnknownNetwork, base + 2, "hrp", format!("unknown currency prefix in {hrp:?}")))?;
     let mut p = base_payment("bolt11", ("lightning", "Lightning"));
     p.network = Some(network.into());
     p.currency = Some(currency::crypto("BTC", 8));
@@ -292,9 +292,9 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
             _ => (amount_s, None),
         };
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || num.len() > 20 || (num.len() > 1 && num.starts_with('0')) {
-            return Err(err("non_numeric_amount", base + 2, "hrp", format!("bad amount {amount_s:?} in the human-readable part")));
+            return Err(err(ErrorCode::NonNumericAmount, base + 2, "hrp", format!("bad amount {amount_s:?} in the human-readable part")));
         }
-        let n: i128 = num.parse().map_err(|_| err("non_numeric_amount", base + 2, "hrp", "amount too large"))?;
+        let n: i128 = num.parse().map_err(|_| err(ErrorCode::NonNumericAmount, base + 2, "hrp", "amount too large"))?;
         let scale = match mult {
             None => 0,
             Some(b'm') => 3,
@@ -302,17 +302,17 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
             Some(b'n') => 9,
             _ => {
                 if n % 10 != 0 {
-                    return Err(err("non_numeric_amount", base + 2, "hrp", "a pico-bitcoin amount must be a multiple of 10 (millisatoshi)"));
+                    return Err(err(ErrorCode::NonNumericAmount, base + 2, "hrp", "a pico-bitcoin amount must be a multiple of 10 (millisatoshi)"));
                 }
                 12
             }
         };
-        let a = Decimal::try_from_i128_with_scale(n, scale).map_err(|_| err("non_numeric_amount", base + 2, "hrp", "amount too large"))?;
+        let a = Decimal::try_from_i128_with_scale(n, scale).map_err(|_| err(ErrorCode::NonNumericAmount, base + 2, "hrp", "amount too large"))?;
         p.amount = Some(a.normalize());
         p.initiation = Initiation::Dynamic;
     }
     if data.len() < 7 + 104 {
-        return Err(err("missing_signature", base + hrp.len() + 1, "signature", "invoice too short: timestamp and signature missing"));
+        return Err(err(ErrorCode::MissingSignature, base + hrp.len() + 1, "signature", "invoice too short: timestamp and signature missing"));
     }
     let sig_start = data.len() - 104;
     let timestamp = be(&data[..7]);
@@ -322,14 +322,14 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     let mut has_hash = false;
     while i < sig_start {
         if i + 3 > sig_start {
-            return Err(err("truncated", base + hrp.len() + 1 + i, "bolt11", "truncated tagged field"));
+            return Err(err(ErrorCode::Truncated, base + hrp.len() + 1 + i, "bolt11", "truncated tagged field"));
         }
         let typ = data[i];
         let len = (data[i + 1] as usize) * 32 + data[i + 2] as usize;
         let fstart = i + 3;
         let fend = fstart + len;
         if fend > sig_start {
-            return Err(err("truncated", base + hrp.len() + 1 + i, "bolt11", "tagged field runs into the signature"));
+            return Err(err(ErrorCode::Truncated, base + hrp.len() + 1 + i, "bolt11", "tagged field runs into the signature"));
         }
         let f = &data[fstart..fend];
         match typ {
@@ -360,16 +360,16 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
         i = fend;
     }
     if !has_hash {
-        return Err(err("missing_tag", base + hrp.len() + 1, "p", "invoice without a payment hash (p)"));
+        return Err(err(ErrorCode::MissingTag, base + hrp.len() + 1, "p", "invoice without a payment hash (p)"));
     }
     // Signature: 64 bytes + recovery id, over sha256(hrp bytes || data bits padded to bytes).
     let sig = convert_bits(&data[sig_start..], 5, 8, true).unwrap_or_default();
     let mut msg = hrp.as_bytes().to_vec();
     msg.extend(convert_bits(&data[..sig_start], 5, 8, true).unwrap_or_default());
-    let recovered = recover(&msg, &sig).ok_or_else(|| err("bad_signature", base + hrp.len() + 1 + sig_start, "signature", "signature is missing or invalid"))?;
+    let recovered = recover(&msg, &sig).ok_or_else(|| err(ErrorCode::BadSignature, base + hrp.len() + 1 + sig_start, "signature", "signature is missing or invalid"))?;
     if let Some(n) = &node {
         if *n != recovered {
-            return Err(err("bad_signature", base + hrp.len() + 1 + sig_start, "signature", "signature does not match the payee node key (n)"));
+            return Err(err(ErrorCode::BadSignature, base + hrp.len() + 1 + sig_start, "signature", "signature does not match the payee node key (n)"));
         }
     }
     p.payee.accounts.insert(0, Account { scheme: "lightning".into(), kind: "node_id".into(), value: hex(&recovered) });
@@ -377,7 +377,7 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     p.references.expires = Some(exp.to_string());
     if let Some(now) = now_ms {
         if (exp as i128) * 1000 < now as i128 {
-            warn(&mut p.warnings, "expired", Some("x"), "this invoice has expired; the wallet will refuse it");
+            warn(&mut p.warnings, WarningCode::Expired, Some("x"), "this invoice has expired; the wallet will refuse it");
         }
     }
     Ok(p)
@@ -414,7 +414,7 @@ fn eip55_ok(addr: &str) -> bool {
 fn eth_target(s: &str, pos: usize, tag: &str) -> Result<&'static str, ParseError> {
     if s.len() == 42 && (s.starts_with("0x") || s.starts_with("0X")) && s[2..].bytes().all(|b| b.is_ascii_hexdigit()) {
         if !eip55_ok(s) {
-            return Err(err("bad_checksum", pos, tag, format!("{s} fails its EIP-55 mixed-case checksum")));
+            return Err(err(ErrorCode::BadChecksum, pos, tag, format!("{s} fails its EIP-55 mixed-case checksum")));
         }
         return Ok("address");
     }
@@ -422,7 +422,7 @@ fn eth_target(s: &str, pos: usize, tag: &str) -> Result<&'static str, ParseError
     if ens {
         return Ok("ens_name");
     }
-    Err(err("bad_address", pos, tag, format!("{s:?} is neither a 0x address nor an ENS name")))
+    Err(err(ErrorCode::BadAddress, pos, tag, format!("{s:?} is neither a 0x address nor an ENS name")))
 }
 
 /// Exact number with optional exponent ("2.014e18") → integer Decimal.
@@ -444,9 +444,9 @@ fn eth_number(v: &str) -> Option<Decimal> {
 /// `ethereum:[pay-]TARGET[@CHAIN][/FUNCTION][?PARAMS]`
 pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
     let t = text.trim();
-    let (scheme, rest) = t.split_once(':').ok_or_else(|| err("bad_format", 0, "scheme", "not an ethereum: URI"))?;
+    let (scheme, rest) = t.split_once(':').ok_or_else(|| err(ErrorCode::BadFormat, 0, "scheme", "not an ethereum: URI"))?;
     if !scheme.eq_ignore_ascii_case("ethereum") {
-        return Err(err("bad_format", 0, "scheme", "EIP-681 URIs use the ethereum: scheme"));
+        return Err(err(ErrorCode::BadFormat, 0, "scheme", "EIP-681 URIs use the ethereum: scheme"));
     }
     let base = scheme.len() + 1;
     let mut p = base_payment("eip681", ("ethereum", "Ethereum"));
@@ -464,13 +464,13 @@ pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
     let tpos = base + prefix.map(|x| x.len() + 1).unwrap_or(0);
     if let Some(pre) = prefix {
         if pre != "pay" {
-            warn(&mut p.warnings, "unknown_prefix", Some("prefix"), format!("prefix {pre:?} (EIP-681 defines pay-)"));
+            warn(&mut p.warnings, WarningCode::UnknownPrefix, Some("prefix"), format!("prefix {pre:?} (EIP-681 defines pay-)"));
         }
     }
     let kind = eth_target(target, tpos, "target_address")?;
     let chain_id = match chain {
         Some(c) if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) && c.len() <= 20 => c.to_string(),
-        Some(c) => return Err(err("bad_scheme_field", tpos + target.len() + 1, "chain_id", format!("chain id must be a number, found {c:?}"))),
+        Some(c) => return Err(err(ErrorCode::BadSchemeField, tpos + target.len() + 1, "chain_id", format!("chain id must be a number, found {c:?}"))),
         None => "1".into(),
     };
     p.network = Some(format!("ethereum:{chain_id}"));
@@ -483,12 +483,12 @@ pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
     let qpos = base + head.len() + function.map(|f| f.len() + 1).unwrap_or(0) + 1;
     for (k, v) in &params {
         if params.iter().filter(|(x, _)| x == k).count() > 1 {
-            return Err(err("duplicate_tag", qpos, k, format!("parameter {k} appears twice")));
+            return Err(err(ErrorCode::DuplicateTag, qpos, k, format!("parameter {k} appears twice")));
         }
         if k == "value" {
-            let w = eth_number(v).ok_or_else(|| err("non_numeric_amount", qpos, "value", format!("value must be a number of wei, found {v:?}")))?;
+            let w = eth_number(v).ok_or_else(|| err(ErrorCode::NonNumericAmount, qpos, "value", format!("value must be a number of wei, found {v:?}")))?;
             if w.scale() != 0 {
-                return Err(err("non_numeric_amount", qpos, "value", format!("value {v} is not a whole number of wei")));
+                return Err(err(ErrorCode::NonNumericAmount, qpos, "value", format!("value {v} is not a whole number of wei")));
             }
             wei = Some(w);
         }
@@ -514,18 +514,18 @@ pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
                     let kind = eth_target(&a, qpos, "address").unwrap_or("address");
                     p.payee.accounts.insert(0, Account { scheme: "ethereum".into(), kind: kind.into(), value: a });
                 }
-                None => return Err(err("missing_tag", qpos, "address", "ERC-20 transfer without a recipient (address=)")),
+                None => return Err(err(ErrorCode::MissingTag, qpos, "address", "ERC-20 transfer without a recipient (address=)")),
             }
             if let Some((_, u)) = params.iter().find(|(k, _)| k == "uint256") {
-                let units = eth_number(u).ok_or_else(|| err("non_numeric_amount", qpos, "uint256", format!("token amount must be a number, found {u:?}")))?;
+                let units = eth_number(u).ok_or_else(|| err(ErrorCode::NonNumericAmount, qpos, "uint256", format!("token amount must be a number, found {u:?}")))?;
                 p.references.message = Some(format!("ERC-20 transfer of {units} base units (token decimals unknown)"));
                 p.initiation = Initiation::Dynamic;
-                warn(&mut p.warnings, "token_units", Some("uint256"), "token amount is in the token's base units; the wallet shows the real amount");
+                warn(&mut p.warnings, WarningCode::TokenUnits, Some("uint256"), "token amount is in the token's base units; the wallet shows the real amount");
             }
         }
         Some(f) => {
             p.payee.accounts.push(Account { scheme: "ethereum".into(), kind: "contract".into(), value: target.into() });
-            warn(&mut p.warnings, "contract_call", Some("function_name"), format!("calls contract function {f}: check in the wallet what it does"));
+            warn(&mut p.warnings, WarningCode::ContractCall, Some("function_name"), format!("calls contract function {f}: check in the wallet what it does"));
             p.references.purpose = Some(f.to_string());
         }
     }

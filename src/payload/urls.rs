@@ -3,7 +3,7 @@
 
 use super::emv::{parse_decimal, warn};
 use super::error::err;
-use super::{currency, Account, Initiation, ParseError, Payment, Scheme, Warning};
+use super::{currency, Account, ErrorCode, Initiation, ParseError, Payment, Scheme, Warning, WarningCode};
 
 /// Percent-decoding (and '+' as space in queries). Invalid escapes are kept as written.
 pub fn pct_decode(s: &str, plus_space: bool) -> String {
@@ -171,10 +171,10 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
 pub fn check_url(url: &str, field: &str, w: &mut Vec<Warning>) {
     if let Some(h) = url_host(url) {
         if let Some(d) = lookalike(&h) {
-            warn(w, "lookalike_domain", Some(field), format!("{h} imitates {d}: do not trust this link"));
+            warn(w, WarningCode::LookalikeDomain, Some(field), format!("{h} imitates {d}: do not trust this link"));
         }
         if url.to_ascii_lowercase().starts_with("http://") {
-            warn(w, "insecure_url", Some(field), format!("{url} is not HTTPS"));
+            warn(w, WarningCode::InsecureUrl, Some(field), format!("{url} is not HTTPS"));
         }
     }
 }
@@ -191,11 +191,11 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         p.currency = currency::from_alpha("CNY");
         let code = &t[6..];
         if code.is_empty() {
-            return Some(Err(err("empty_value", 6, "code", "wxp:// without a code")));
+            return Some(Err(err(ErrorCode::EmptyValue, 6, "code", "wxp:// without a code")));
         }
         p.references.url = Some(t.to_string());
         p.payee.accounts.push(Account { scheme: "wechat_pay".into(), kind: "collection_code".into(), value: code.into() });
-        warn(&mut p.warnings, "wallet_only", None, "only the WeChat app can pay a wxp:// code (a web page cannot open it)");
+        warn(&mut p.warnings, WarningCode::WalletOnly, None, "only the WeChat app can pay a wxp:// code (a web page cannot open it)");
         return Some(Ok(p));
     }
     if lower.starts_with("weixin://wxpay/bizpayurl") {
@@ -210,7 +210,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
                 }
             }
         }
-        warn(&mut p.warnings, "wallet_only", None, "only the WeChat app can pay a weixin:// native-pay code");
+        warn(&mut p.warnings, WarningCode::WalletOnly, None, "only the WeChat app can pay a weixin:// native-pay code");
         return Some(Ok(p));
     }
     let host = url_host(t)?;
@@ -233,7 +233,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
             p.currency = currency::from_alpha("CNY");
             let code = segs.first().copied().unwrap_or("");
             if code.is_empty() {
-                return Some(Err(err("empty_value", t.len(), "code", "Alipay URL without a code")));
+                return Some(Err(err(ErrorCode::EmptyValue, t.len(), "code", "Alipay URL without a code")));
             }
             let cl = code.to_ascii_lowercase();
             // bax…: an order (pre-created, amount fixed); fkx…/tsx…: a personal or merchant collection code.
@@ -247,7 +247,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         "qr.95516.com" => {
             let mut p = base_payment("unionpay_url", ("unionpay", "UnionPay"));
             if segs.is_empty() {
-                return Some(Err(err("empty_value", t.len(), "path", "UnionPay QR URL without a merchant path")));
+                return Some(Err(err(ErrorCode::EmptyValue, t.len(), "path", "UnionPay QR URL without a merchant path")));
             }
             p.payee.accounts.push(Account { scheme: "unionpay".into(), kind: "qr_code_id".into(), value: segs.join("/") });
             p.currency = currency::from_alpha("CNY");
@@ -267,7 +267,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         _ => return None,
     };
     if p.format != "hebao" && t.to_ascii_lowercase().starts_with("http://") {
-        warn(&mut p.warnings, "insecure_url", None, "payment URL is not HTTPS");
+        warn(&mut p.warnings, WarningCode::InsecureUrl, None, "payment URL is not HTTPS");
     }
     p.references.url = Some(t.to_string());
     Some(Ok(p))
@@ -288,7 +288,7 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
     let (verb, q) = rest.split_once('?').unwrap_or((rest, ""));
     let verb = verb.trim_end_matches('/').to_ascii_lowercase();
     if verb != "pay" {
-        return Err(err("unsupported", 6, "upi", format!("upi://{verb} is not a payment request (only upi://pay)")));
+        return Err(err(ErrorCode::Unsupported, 6, "upi", format!("upi://{verb} is not a payment request (only upi://pay)")));
     }
     let mut p = base_payment("upi", ("upi", "UPI"));
     p.currency = currency::from_alpha("INR");
@@ -305,34 +305,34 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
         let k = pct_decode(k, true).to_ascii_lowercase();
         let v = pct_decode(v, true);
         if seen.contains(&k) {
-            return Err(err("duplicate_tag", here, &k, format!("parameter {k} appears twice")));
+            return Err(err(ErrorCode::DuplicateTag, here, &k, format!("parameter {k} appears twice")));
         }
         seen.push(k.clone());
         match k.as_str() {
             "pa" => {
                 let ok = v.matches('@').count() == 1 && !v.starts_with('@') && !v.ends_with('@') && v.len() <= 255 && !v.contains(char::is_whitespace);
                 if !ok {
-                    return Err(err("bad_scheme_field", here, "pa", format!("payee address {v:?} is not a VPA (name@handle)")));
+                    return Err(err(ErrorCode::BadSchemeField, here, "pa", format!("payee address {v:?} is not a VPA (name@handle)")));
                 }
                 p.payee.accounts.push(Account { scheme: "upi".into(), kind: "vpa".into(), value: v });
             }
             "pn" => p.payee.name = Some(v),
             "am" => {
-                let a = parse_decimal(&v).ok_or_else(|| err("non_numeric_amount", here, "am", format!("amount must be a decimal, found {v:?}")))?;
+                let a = parse_decimal(&v).ok_or_else(|| err(ErrorCode::NonNumericAmount, here, "am", format!("amount must be a decimal, found {v:?}")))?;
                 if a.is_zero() {
-                    warn(&mut p.warnings, "amount_zero", Some("am"), "amount 0");
+                    warn(&mut p.warnings, WarningCode::AmountZero, Some("am"), "amount 0");
                 }
                 p.amount = Some(a);
                 p.initiation = Initiation::Dynamic;
             }
             "mam" => {
                 if parse_decimal(&v).is_none() {
-                    warn(&mut p.warnings, "bad_scheme_field", Some("mam"), format!("minimum amount {v:?} is not a number; ignored"));
+                    warn(&mut p.warnings, WarningCode::BadSchemeField, Some("mam"), format!("minimum amount {v:?} is not a number; ignored"));
                 }
             }
             "cu" => {
                 if !v.eq_ignore_ascii_case("INR") {
-                    return Err(err("unknown_currency", here, "cu", format!("UPI pays in INR only, found {v:?}")));
+                    return Err(err(ErrorCode::UnknownCurrency, here, "cu", format!("UPI pays in INR only, found {v:?}")));
                 }
             }
             "tn" => p.references.message = Some(v),
@@ -340,7 +340,7 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
             "tid" => p.references.txid = Some(v),
             "mc" => {
                 if v.len() != 4 || !v.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(err("bad_mcc", here, "mc", format!("merchant code must be 4 digits, found {v:?}")));
+                    return Err(err(ErrorCode::BadMcc, here, "mc", format!("merchant code must be 4 digits, found {v:?}")));
                 }
                 p.payee.mcc = Some(v);
             }
@@ -350,11 +350,11 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
             }
             "mid" => p.payee.accounts.push(Account { scheme: "upi".into(), kind: "merchant_id".into(), value: v }),
             "orgid" | "sign" | "mode" | "purpose" | "msid" | "mtid" | "qrmedium" | "invoiceno" | "invoicedate" | "gstin" | "ver" | "category" => {}
-            _ => warn(&mut p.warnings, "unknown_parameter", Some(&k), format!("unknown UPI parameter {k}")),
+            _ => warn(&mut p.warnings, WarningCode::UnknownParameter, Some(&k), format!("unknown UPI parameter {k}")),
         }
     }
     if !p.payee.accounts.iter().any(|a| a.kind == "vpa") {
-        return Err(err("missing_tag", t.len(), "pa", "UPI link without a payee address (pa)"));
+        return Err(err(ErrorCode::MissingTag, t.len(), "pa", "UPI link without a payee address (pa)"));
     }
     p.payee.country = Some("IN".into());
     Ok(p)

@@ -1009,12 +1009,12 @@ impl W {
     fn invalid_view(self, e: ParseError) -> AnyView {
         let w = self;
         let detail = w.loc.fmt(Msg::InvalidWhere, &[("message", &e.message), ("position", &e.position.to_string())]);
-        let tag = e.tag.clone().map(|t| format!("tag {t} · {}", e.code)).unwrap_or_else(|| e.code.clone());
+        let tag = e.tag.clone().map(|t| format!("tag {t} · {}", e.code)).unwrap_or_else(|| e.code.to_string());
         view! {
-            <div class="ip-invalid" data-testid="invalid-code" data-code=e.code.clone()>
+            <div class="ip-invalid" data-testid="invalid-code" data-code=e.code.as_str()>
                 <div class="ip-badge ip-badge-bad" aria-hidden="true">{icon_alert()}</div>
                 <div class="ip-error" data-testid="error-message" role="alert">
-                    <p class="ip-error-title">{w.t(invalid_msg(&e.code))}</p>
+                    <p class="ip-error-title">{w.t(invalid_msg(e.code.as_str()))}</p>
                     <p>{w.t(Msg::InvalidBody)}</p>
                     <p class="ip-muted">{detail}</p>
                     <p class="ip-muted ip-mono">{tag}</p>
@@ -1160,9 +1160,9 @@ impl W {
                             {warnings
                                 .iter()
                                 .map(|x| {
-                                    let lead = warning_msg(&x.code).map(|m| w.t(m));
+                                    let lead = warning_msg(x.code.as_str()).map(|m| w.t(m));
                                     view! {
-                                        <li data-code=x.code.clone()>
+                                        <li data-code=x.code.as_str()>
                                             {lead.map(|l| view! { <span class="ip-warning-lead">{l}</span> " " })}
                                             <span class="ip-warning-detail">{x.message.clone()}</span>
                                         </li>
