@@ -1,27 +1,10 @@
 //! Typed errors (code, character position, tag path), warnings, non-payment kinds, and a stable-Rust
 //! mutation loop (the cargo-fuzz target fuzz/fuzz_targets/parse_payload.rs needs nightly features).
 
+mod common;
+
+use common::{pay as payment, refused as err, with_crc, Rng};
 use interpay::payload::{self, Code, ErrorCode, WarningCode};
-
-fn err(text: &str) -> payload::ParseError {
-    match payload::parse(text) {
-        Err(e) => e,
-        other => panic!("{text:?} parsed: {other:?}"),
-    }
-}
-
-fn payment(text: &str) -> payload::Payment {
-    match payload::parse(text) {
-        Ok(Code::Payment(p)) => p,
-        other => panic!("{text:?}: {other:?}"),
-    }
-}
-
-fn with_crc(body: &str) -> String {
-    let b = format!("{body}6304");
-    let crc = payload::crc::crc16_hex(&b);
-    b + &crc
-}
 
 #[test]
 fn bad_crc_names_expected_and_found() {
@@ -151,28 +134,10 @@ fn payment_json_shape() {
     assert_eq!(back, p);
 }
 
-/// xorshift64*, deterministic.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// Stable-Rust mutation loop over the vectors: no input may panic (runs in `cargo test`).
 #[test]
 fn mutations_never_panic() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/payment-vectors.jsonl")).unwrap();
-    let seeds: Vec<Vec<char>> = text
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["payload"].as_str().unwrap().chars().collect())
-        .collect();
+    let seeds: Vec<Vec<char>> = common::vectors().iter().map(|v| v["payload"].as_str().unwrap().chars().collect()).collect();
     let alphabet: Vec<char> = "0123456789ABCDEFabcdef.:/?&=@-_ \n\r\t%*+#最北ё\u{0}\u{301}😀é".chars().collect();
     let iterations: usize = std::env::var("PAYLOAD_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let mut rng = Rng(0x9E3779B97F4A7C15);

@@ -83,6 +83,12 @@ fn ber(data: &[u8], base: usize, depth: usize) -> Result<Vec<Tlv>, ParseError> {
     Ok(out)
 }
 
+/// The BER-TLV tree of a base64 payload, without the CPM rules (for inspecting a code that breaks them).
+pub fn parse_tree(text: &str) -> Result<Vec<Tlv>, ParseError> {
+    let data = b64_decode(text).ok_or_else(|| err(ErrorCode::BadFormat, 0, "", "CPM payloads are base64"))?;
+    ber(&data, 0, 0)
+}
+
 /// Decode a CPM payload into its BER-TLV tree (positions are byte offsets in the decoded data).
 pub fn parse(text: &str) -> Result<Vec<Tlv>, ParseError> {
     let data = b64_decode(text).ok_or_else(|| err(ErrorCode::BadFormat, 0, "", "CPM payloads are base64"))?;

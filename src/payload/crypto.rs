@@ -65,6 +65,89 @@ pub fn bech32_decode(s: &str) -> Result<(String, Vec<u8>, Bech32Variant), Bech32
     Ok((hrp.to_string(), data, variant))
 }
 
+/// bech32 / bech32m string of `hrp` and 5-bit `data` (checksum appended).
+pub fn bech32_encode(hrp: &str, data: &[u8], variant: Bech32Variant) -> String {
+    let konst = match variant {
+        Bech32Variant::Bech32 => 1,
+        Bech32Variant::Bech32m => 0x2bc830a3,
+    };
+    let expanded = hrp.bytes().map(|b| b >> 5).chain(std::iter::once(0)).chain(hrp.bytes().map(|b| b & 31)).chain(data.iter().copied()).chain([0u8; 6]);
+    let pm = polymod(expanded) ^ konst;
+    let mut out = String::with_capacity(hrp.len() + 1 + data.len() + 6);
+    out.push_str(hrp);
+    out.push('1');
+    for &d in data {
+        out.push(CHARSET[(d & 31) as usize] as char);
+    }
+    for i in 0..6 {
+        out.push(CHARSET[((pm >> (5 * (5 - i))) & 31) as usize] as char);
+    }
+    out
+}
+
+/// Base58Check string of `body` (version byte included).
+pub fn base58check_encode(body: &[u8]) -> String {
+    const A: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut v = body.to_vec();
+    let h = Sha256::digest(Sha256::digest(body));
+    v.extend_from_slice(&h[..4]);
+    let mut digits: Vec<u8> = Vec::new();
+    for &b in &v {
+        let mut carry = b as u32;
+        for d in digits.iter_mut() {
+            carry += (*d as u32) << 8;
+            *d = (carry % 58) as u8;
+            carry /= 58;
+        }
+        while carry > 0 {
+            digits.push((carry % 58) as u8);
+            carry /= 58;
+        }
+    }
+    let zeros = v.iter().take_while(|&&b| b == 0).count();
+    std::iter::repeat_n('1', zeros).chain(digits.iter().rev().map(|&d| A[d as usize] as char)).collect()
+}
+
+/// The on-chain address of a BOLT11 `f` field (5-bit version, then 5-bit data) on `network`:
+/// (account kind, address), or None for an unknown version or a malformed program.
+pub fn fallback_address(network: &str, version: u8, data: &[u8]) -> Option<(&'static str, String)> {
+    let (hrp, p2pkh, p2sh) = match network {
+        "bitcoin" => ("bc", 0x00, 0x05),
+        "testnet" | "signet" => ("tb", 0x6f, 0xc4),
+        "regtest" => ("bcrt", 0x6f, 0xc4),
+        _ => return None,
+    };
+    match version {
+        17 | 18 => {
+            let hash = convert_bits(data, 5, 8, false)?;
+            if hash.len() != 20 {
+                return None;
+            }
+            let mut body = vec![if version == 17 { p2pkh } else { p2sh }];
+            body.extend(hash);
+            Some((if version == 17 { "fallback_p2pkh" } else { "fallback_p2sh" }, base58check_encode(&body)))
+        }
+        0..=16 => {
+            let prog = convert_bits(data, 5, 8, false)?;
+            let ok = if version == 0 { prog.len() == 20 || prog.len() == 32 } else { (2..=40).contains(&prog.len()) };
+            if !ok {
+                return None;
+            }
+            let variant = if version == 0 { Bech32Variant::Bech32 } else { Bech32Variant::Bech32m };
+            let mut d = vec![version];
+            d.extend_from_slice(data);
+            let kind = match (version, prog.len()) {
+                (0, 20) => "fallback_p2wpkh",
+                (0, _) => "fallback_p2wsh",
+                (1, 32) => "fallback_p2tr",
+                _ => "fallback_segwit",
+            };
+            Some((kind, bech32_encode(hrp, &d, variant)))
+        }
+        _ => None,
+    }
+}
+
 /// Regroup bits (5 → 8 or 8 → 5).
 pub fn convert_bits(data: &[u8], from: u32, to: u32, pad: bool) -> Option<Vec<u8>> {
     let mut acc: u32 = 0;
@@ -345,14 +428,10 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
             19 if len == 53 => node = convert_bits(f, 5, 8, false),
             6 => expiry = be(f),
             9 if len > 1 => {
-                // Fallback on-chain address: 5-bit version (17 P2PKH, 18 P2SH, 0-16 segwit), then the hash/program.
-                if let Some(prog) = convert_bits(&f[1..], 5, 8, false) {
-                    let kind = match f[0] {
-                        17 => "fallback_p2pkh".to_string(),
-                        18 => "fallback_p2sh".to_string(),
-                        v => format!("fallback_segwit_v{v}"),
-                    };
-                    p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind, value: hex(&prog) });
+                // Fallback on-chain address: 5-bit version (17 P2PKH, 18 P2SH, 0-16 segwit), then the hash or
+                // witness program; reported as the address a wallet would pay. Unknown versions are skipped.
+                if let Some((kind, addr)) = fallback_address(network, f[0], &f[1..]) {
+                    p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind: kind.into(), value: addr });
                 }
             }
             _ => {}
@@ -541,6 +620,21 @@ mod tests {
         assert_eq!(super::btc_address_network("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"), Some("bitcoin"));
         assert_eq!(super::btc_address_network("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297"), Some("bitcoin"));
         assert_eq!(super::btc_address_network("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"), Some("testnet"));
+    }
+
+    #[test]
+    fn encoders_invert_the_decoders() {
+        use super::*;
+        let (hrp, data, v) = bech32_decode("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4").unwrap();
+        assert_eq!(bech32_encode(&hrp, &data, v), "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+        let (hrp, data, v) = bech32_decode("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297").unwrap();
+        assert_eq!(v, Bech32Variant::Bech32m);
+        assert_eq!(bech32_encode(&hrp, &data, v), "bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297");
+        let body = base58check("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH").unwrap();
+        assert_eq!(base58check_encode(&body), "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH");
+        assert_eq!(base58check_encode(&[0u8; 21]).chars().take(1).collect::<String>(), "1");
+        // Unknown fallback versions (19-31) are skipped, as BOLT11 requires.
+        assert_eq!(fallback_address("bitcoin", 19, &[0; 32]), None);
     }
 
     #[test]
