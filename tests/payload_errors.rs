@@ -114,6 +114,28 @@ fn non_payment_kinds() {
     let j = serde_json::to_value(payload::parse("https://example.com").unwrap()).unwrap();
     assert_eq!(j["kind"], "not_payment");
     assert_eq!(j["what"], "url");
+    assert_eq!(j["warnings"], serde_json::json!([]));
+}
+
+/// A plain link that imitates a payment provider is not a payment, and its NotPayment carries the warning
+/// (serialised, so the widget's "not a payment" screen can show it).
+#[test]
+fn not_payment_links_carry_their_warnings() {
+    for (link, shows) in [
+        ("https://evil.com\\@qr.alipay.com/bax01234", "evil.com"),
+        ("https://secure-paypal.com.evil.io/login", "paypal.com"),
+        ("https://xn--pypal-4ve.com/", "paypal.com"),
+        ("http://paypal.login.com/", "paypal.com"),
+    ] {
+        let Ok(Code::NotPayment(n)) = payload::parse(link) else { panic!("{link} is not a plain link") };
+        assert_eq!(n.what, "url");
+        assert!(n.warnings.iter().any(|w| w.code == WarningCode::LookalikeDomain && w.message.contains(shows)), "{link}: {:?}", n.warnings);
+        let j = serde_json::to_value(Code::NotPayment(n)).unwrap();
+        assert_eq!(j["warnings"][0]["code"], "lookalike_domain", "{j}");
+    }
+    // http:// is flagged too.
+    let Ok(Code::NotPayment(n)) = payload::parse("http://paypal.login.com/") else { panic!() };
+    assert!(n.warnings.iter().any(|w| w.code == WarningCode::InsecureUrl));
 }
 
 #[test]
