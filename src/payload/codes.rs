@@ -76,6 +76,8 @@ codes! {
         BadMcc = "bad_mcc",
         /// A mandatory field is absent (the tag names it).
         MissingTag = "missing_tag",
+        /// EMVCo: no merchant account information at all (IDs 02-51): nobody to pay.
+        MissingMerchantAccount = "missing_merchant_account",
         /// Not an ISO 4217 currency, or not one the scheme pays in.
         UnknownCurrency = "unknown_currency",
         /// An amount is not a plain decimal.
@@ -126,6 +128,11 @@ codes! {
         MissingSignature = "missing_signature",
         /// BOLT11: the signature is invalid or does not match the payee node key.
         BadSignature = "bad_signature",
+        /// BOLT11: an even (required) feature bit this reader does not know (the message names it).
+        UnknownFeature = "unknown_feature",
+        /// BIP21: the on-chain part and the `lightning=` invoice disagree (amount, network or fallback
+        /// address; the tag and message say which): wallets refuse such a URI.
+        PaymentConflict = "payment_conflict",
         /// A request the engine does not support (upi://collect, BIP21 req- parameters …).
         Unsupported = "unsupported",
         /// Not shaped like its format at all.
@@ -156,7 +163,8 @@ codes! {
         InsecureUrl = "insecure_url",
         /// An EMVCo mandatory tag real generators omit (52, 59, 60, PIX 62-05).
         MissingMandatoryTag = "missing_mandatory_tag",
-        /// No merchant account information (IDs 02-51).
+        /// No merchant account information (IDs 02-51). No longer produced: such a code is refused
+        /// (`ErrorCode::MissingMerchantAccount`); kept so the name stays reserved.
         MissingMerchantAccount = "missing_merchant_account",
         /// An EMVCo template 26-51 without a GUID (sub-ID 00).
         MissingGuid = "missing_guid",
@@ -198,6 +206,8 @@ codes! {
         ContractCall = "contract_call",
         /// A reference fails its check digit (EPC ISO 11649).
         BadReference = "bad_reference",
+        /// A timestamp a static code does not need is malformed (KHQR 99.00), read anyway.
+        BadTimestamp = "bad_timestamp",
     }
 }
 
@@ -237,10 +247,10 @@ mod tests {
 
     fn error_variants() -> Vec<ErrorCode> {
         every!(ErrorCode: TooShort | BadHeader | BadTag | BadLength | Truncated | EmptyValue | DuplicateTag | BadOrder | MissingCrc | BadCrcLength
-            | BadCrc | BadFormatIndicator | BadPointOfInitiation | BadMcc | MissingTag | UnknownCurrency | NonNumericAmount
+            | BadCrc | BadFormatIndicator | BadPointOfInitiation | BadMcc | MissingTag | MissingMerchantAccount | UnknownCurrency | NonNumericAmount
             | TooLong | BadTipIndicator | BadPercentage | BadCountry | BadLanguage | BadSchemeField | MissingAmount | MissingExpiration
             | BadTimestamp | Expired | BadIban | BadReference | BadAmount | BadCharset | UnsupportedVersion | BadTrailer | BadAddress
-            | BadChecksum | MixedCase | BadCharacter | UnknownNetwork | MissingSignature | BadSignature
+            | BadChecksum | MixedCase | BadCharacter | UnknownNetwork | MissingSignature | BadSignature | UnknownFeature | PaymentConflict
             | Unsupported | BadFormat | WrongFormat | NegativeAmount)
     }
 
@@ -248,7 +258,8 @@ mod tests {
         every!(WarningCode: AmountZero | AmountZeroDynamic | DynamicWithoutAmount | CountryCurrencyMismatch | CountrySchemeMismatch
             | LookalikeDomain | InsecureUrl | MissingMandatoryTag | MissingMerchantAccount | MissingGuid | FormatIndicator | LengthCountsBytes
             | CrcLowercase | AmountPrecision | TooLong | BadConsumerDataRequest | BadSchemeField | UnknownCountry | ControlCharacters | OrphanFee
-            | Expired | AmountEditable | WalletOnly | NonCompliant | UnknownPrefix | UnknownParameter | TokenUnits | ContractCall | BadReference)
+            | Expired | AmountEditable | WalletOnly | NonCompliant | UnknownPrefix | UnknownParameter | TokenUnits | ContractCall | BadReference
+            | BadTimestamp)
     }
 
     #[test]

@@ -403,6 +403,7 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     let mut node: Option<Vec<u8>> = None;
     let mut expiry: u64 = 3600;
     let mut has_hash = false;
+    let (mut has_secret, mut descriptions, mut unknown_even): (bool, usize, Option<usize>) = (false, 0, None);
     while i < sig_start {
         if i + 3 > sig_start {
             return Err(err(ErrorCode::Truncated, base + hrp.len() + 1 + i, "bolt11", "truncated tagged field"));
@@ -416,14 +417,33 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
         }
         let f = &data[fstart..fend];
         match typ {
-            1 if len == 52 => {
+            // p: the first payment hash of the right length is the one (BOLT11: later ones are less preferred).
+            1 if len == 52 && !has_hash => {
                 let h = convert_bits(f, 5, 8, false).unwrap_or_default();
                 p.references.reference = Some(hex(&h));
                 has_hash = true;
             }
             13 => {
                 let d = convert_bits(f, 5, 8, false).unwrap_or_default();
-                p.references.message = Some(String::from_utf8_lossy(&d).into_owned());
+                if descriptions == 0 || p.references.message.is_none() {
+                    p.references.message = Some(String::from_utf8_lossy(&d).into_owned());
+                }
+                descriptions += 1;
+            }
+            // h: hashed description.
+            23 if len == 52 => descriptions += 1,
+            // s: payment secret.
+            16 if len == 52 => has_secret = true,
+            // 9: feature bits, big-endian over the 5-bit groups; an unknown even (required) bit fails.
+            5 => {
+                for (j, &g) in f.iter().enumerate() {
+                    for k in 0..5 {
+                        let bit = (len - 1 - j) * 5 + k;
+                        if (g >> k) & 1 == 1 && bit % 2 == 0 && !KNOWN_EVEN_FEATURES.contains(&bit) && unknown_even.is_none() {
+                            unknown_even = Some(bit);
+                        }
+                    }
+                }
             }
             19 if len == 53 => node = convert_bits(f, 5, 8, false),
             6 => expiry = be(f),
@@ -445,11 +465,27 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     let sig = convert_bits(&data[sig_start..], 5, 8, true).unwrap_or_default();
     let mut msg = hrp.as_bytes().to_vec();
     msg.extend(convert_bits(&data[..sig_start], 5, 8, true).unwrap_or_default());
-    let recovered = recover(&msg, &sig).ok_or_else(|| err(ErrorCode::BadSignature, base + hrp.len() + 1 + sig_start, "signature", "signature is missing or invalid"))?;
-    if let Some(n) = &node {
-        if *n != recovered {
-            return Err(err(ErrorCode::BadSignature, base + hrp.len() + 1 + sig_start, "signature", "signature does not match the payee node key (n)"));
+    let sig_pos = base + hrp.len() + 1 + sig_start;
+    let payee = match &node {
+        // With n, the signature is checked against n, and must be low-S (BOLT11).
+        Some(n) => {
+            verify(&msg, &sig, n).map_err(|why| err(ErrorCode::BadSignature, sig_pos, "signature", why))?;
+            n.clone()
         }
+        // Without n, the payee is the key recovered from the signature, high-S or low-S alike.
+        None => recover(&msg, &sig).ok_or_else(|| err(ErrorCode::BadSignature, sig_pos, "signature", "signature is missing or invalid"))?,
+    };
+    let recovered = payee;
+    let fields = base + hrp.len() + 1;
+    if let Some(bit) = unknown_even {
+        return Err(err(ErrorCode::UnknownFeature, fields, "9", format!("the invoice requires feature bit {bit}, which this reader does not know (BOLT11: fail the payment)")));
+    }
+    if !has_secret {
+        return Err(err(ErrorCode::MissingTag, fields, "s", "invoice without a payment secret (s): BOLT11 readers must refuse it (wallets cannot pay it safely)"));
+    }
+    if descriptions != 1 {
+        let why = if descriptions == 0 { "invoice without a description (d) or a description hash (h)" } else { "invoice with more than one description (d / h): BOLT11 allows exactly one" };
+        return Err(err(if descriptions == 0 { ErrorCode::MissingTag } else { ErrorCode::DuplicateTag }, fields, "d", why));
     }
     p.payee.accounts.insert(0, Account { scheme: "lightning".into(), kind: "node_id".into(), value: hex(&recovered) });
     let exp = timestamp.saturating_add(expiry);
@@ -462,6 +498,13 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     Ok(p)
 }
 
+/// Even feature bits a BOLT11 reader knows (BOLT 9, context 9): var_onion_optin 8, payment_secret 14,
+/// basic_mpp 16, option_route_blinding 24, option_attribution_data 36, option_payment_metadata 48.
+const KNOWN_EVEN_FEATURES: &[usize] = &[8, 14, 16, 24, 36, 48];
+
+/// Public-key recovery, accepting high-S signatures as BOLT11 requires: k256 verifies low-S only, so a
+/// high-S signature (r, s) is read as its low-S twin (r, n - s) with the same recovery flag, which is how
+/// BOLT11's own high-S example is made (same r and flag as the low-S one) and recovers the signer's key.
 fn recover(msg: &[u8], sig: &[u8]) -> Option<Vec<u8>> {
     use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
     if sig.len() < 65 {
@@ -469,9 +512,25 @@ fn recover(msg: &[u8], sig: &[u8]) -> Option<Vec<u8>> {
     }
     let s = Signature::from_slice(&sig[..64]).ok()?;
     let rid = RecoveryId::from_byte(sig[64])?;
+    let (s, rid) = match s.normalize_s() {
+        Some(low) => (low, RecoveryId::new(rid.is_y_odd(), rid.is_x_reduced())),
+        None => (s, rid),
+    };
     let digest = Sha256::digest(msg);
     let vk = VerifyingKey::recover_from_prehash(&digest, &s, rid).ok()?;
     Some(vk.to_encoded_point(true).as_bytes().to_vec())
+}
+
+/// Check the signature against the node key of the n field; BOLT11 then requires low-S.
+fn verify(msg: &[u8], sig: &[u8], node: &[u8]) -> Result<(), &'static str> {
+    use k256::ecdsa::signature::hazmat::PrehashVerifier;
+    use k256::ecdsa::{Signature, VerifyingKey};
+    let s = sig.get(..64).and_then(|b| Signature::from_slice(b).ok()).ok_or("signature is missing or invalid")?;
+    if s.normalize_s().is_some() {
+        return Err("high-S signature with a payee node key (n): BOLT11 requires low-S then");
+    }
+    let vk = VerifyingKey::from_sec1_bytes(node).map_err(|_| "the payee node key (n) is not a valid public key")?;
+    vk.verify_prehash(&Sha256::digest(msg), &s).map_err(|_| "signature does not match the payee node key (n)")
 }
 
 /// EIP-55 mixed-case checksum.
