@@ -209,6 +209,7 @@ impl Ctx<'_> {
             ("swiss-qr-bill", "billInformation") => p.references.bill_number.as_deref() == Some(s),
             ("swiss-qr-bill", "alternativeSchemes") => v.as_array().is_some_and(|a| a.iter().all(|x| has_account(p, "alternative_scheme", x.as_str().unwrap_or("")))),
             ("bip21", "address") => has_account(p, "address", s),
+            ("bip21", "offer") => has_account(p, "bolt12_offer", s) && p.schemes.iter().any(|x| x.id == "lightning"),
             ("bip21", "options") => self.sub("options", v, |k, x| {
                 Some(match k {
                     "amount" => amount_is(x),

@@ -262,7 +262,8 @@ pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErro
         None => rest,
     };
     let (addr, q) = rest.split_once('?').unwrap_or((rest, ""));
-    let mut lightning: Option<String> = None;
+    let mut lightning: Option<(usize, String)> = None;
+    let mut offer: Option<String> = None;
     let mut seen: Vec<String> = Vec::new();
     let mut off = base + addr.chars().count() + 1;
     for part in q.split('&') {
@@ -294,7 +295,14 @@ pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErro
                 check_url(&v, "r", &mut p.warnings);
                 p.references.url = Some(v);
             }
-            "lightning" => lightning = Some(v),
+            "lightning" => lightning = Some((here, v)),
+            // BIP321: a BOLT12 offer, a payment instruction of its own (the URI may then have no address).
+            "lno" => {
+                if !bolt12_offer_shaped(&v) {
+                    return Err(err(ErrorCode::BadFormat, here, "lno", format!("{v:?} is not a BOLT12 offer (lno1…)")));
+                }
+                offer = Some(v);
+            }
             "pj" => check_url(&v, "pj", &mut p.warnings),
             _ if kl.starts_with("req-") => {
                 return Err(err(ErrorCode::Unsupported, here, &kl, format!("required parameter {k} is not understood (BIP21: such a URI must be rejected)")));
@@ -302,30 +310,67 @@ pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErro
             _ => {}
         }
     }
-    if addr.is_empty() && lightning.is_none() {
-        return Err(err(ErrorCode::MissingTag, base, "address", "bitcoin: URI without an address"));
+    if addr.is_empty() && lightning.is_none() && offer.is_none() {
+        return Err(err(ErrorCode::MissingTag, base, "address", "bitcoin: URI without an address, a lightning invoice or a BOLT12 offer (lno)"));
     }
     if !addr.is_empty() {
         let net = btc_address_network(addr).ok_or_else(|| err(ErrorCode::BadAddress, base, "address", format!("{addr:?} is not a valid Bitcoin address (checksum)")))?;
         p.network = Some(net.into());
         p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind: "address".into(), value: addr.into() });
     }
-    if let Some(ln) = lightning {
+    if let Some((at, ln)) = lightning {
         let inv = parse_bolt11(&ln, now_ms).map_err(|mut e| {
             e.tag = Some(format!("lightning.{}", e.tag.unwrap_or_default()));
             e
         })?;
+        // The on-chain part and the invoice must ask for the same payment, or a wallet refuses the URI:
+        // say which part disagrees.
+        let conflict = |what: &str, msg: String| err(ErrorCode::PaymentConflict, at, &format!("lightning.{what}"), msg);
+        if let (Some(a), Some(b)) = (p.amount, inv.amount) {
+            if a.normalize() != b.normalize() {
+                return Err(conflict("amount", format!("the URI asks for {} BTC but its lightning invoice for {} BTC", a.normalize(), b.normalize())));
+            }
+        }
+        if let (Some(a), Some(b)) = (p.network.as_deref(), inv.network.as_deref()) {
+            let same = a == b || (matches!(a, "testnet" | "signet") && matches!(b, "testnet" | "signet"));
+            if !same {
+                return Err(conflict("network", format!("the address is on {a} but the lightning invoice on {b}")));
+            }
+        }
+        let fallbacks: Vec<&str> = inv.payee.accounts.iter().filter(|x| x.kind.starts_with("fallback")).map(|x| x.value.as_str()).collect();
+        if !addr.is_empty() && !fallbacks.is_empty() && !fallbacks.iter().any(|f| f.eq_ignore_ascii_case(addr)) {
+            return Err(conflict("f", format!("the URI pays {addr} but its lightning invoice falls back to {}", fallbacks.join(", "))));
+        }
         p.schemes.push(inv.schemes[0].clone());
         p.payee.accounts.extend(inv.payee.accounts);
         if p.amount.is_none() {
             p.amount = inv.amount;
         }
         p.references.reference = inv.references.reference;
+        if p.references.message.is_none() {
+            p.references.message = inv.references.message;
+        }
         if p.network.is_none() {
             p.network = inv.network;
         }
+        p.warnings.extend(inv.warnings);
+    }
+    if let Some(o) = offer {
+        if !p.schemes.iter().any(|s| s.id == "lightning") {
+            p.schemes.push(super::Scheme { id: "lightning".into(), name: "Lightning".into() });
+        }
+        p.payee.accounts.push(Account { scheme: "lightning".into(), kind: "bolt12_offer".into(), value: o });
     }
     Ok(p)
+}
+
+/// A BOLT12 offer string: `lno1` then bech32 characters (BOLT12 strings carry no checksum; `+` joins
+/// split parts), one case.
+fn bolt12_offer_shaped(v: &str) -> bool {
+    let joined: String = v.split('+').map(|x| x.trim()).collect();
+    let lower = joined.to_ascii_lowercase();
+    let one_case = joined == lower || joined == joined.to_ascii_uppercase();
+    one_case && lower.len() > 8 && lower.starts_with("lno1") && lower[4..].bytes().all(|b| CHARSET.contains(&b))
 }
 
 fn bolt_network(rest: &str) -> Option<(&'static str, &str)> {
