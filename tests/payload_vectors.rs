@@ -132,6 +132,7 @@ impl Ctx<'_> {
             (_, "warning") => warned(s, None),
             (_, "warnings") => v.as_array()?.iter().all(|w| warned(w["code"].as_str().unwrap_or("?"), w.get("tag").and_then(Value::as_str))),
             (_, "order") => p.references.order.as_deref() == Some(s),
+            (_, "accounts") => v.as_array()?.iter().all(|a| p.payee.accounts.iter().any(|x| Some(x.scheme.as_str()) == a["scheme"].as_str() && Some(x.kind.as_str()) == a["kind"].as_str() && Some(x.value.as_str()) == a["value"].as_str())),
             (_, "tip") => serde_json::to_value(&p.tip).ok().and_then(|t| t.get("rule").cloned()) == Some(Value::String(s.into())),
             (_, "kind") if s.contains("collection code") => p.payee.accounts.iter().any(|a| a.kind == "collection_code"),
             ("wechat-wxp", "host") => p.references.url.as_deref().is_some_and(|u| u.contains(s)),

@@ -158,6 +158,14 @@ fn max_len(f: &Field, max: usize, what: &str) -> Result<(), ParseError> {
     Ok(())
 }
 
+/// A display field (name, city) longer than EMVCo's limit: read, with a `too_long` warning.
+fn long_display(f: &Field, max: usize, what: &str, w: &mut Vec<Warning>) {
+    let n = f.value.chars().count();
+    if n > max {
+        warn(w, WarningCode::TooLong, Some(&f.path), format!("{what} is {n} characters; EMVCo allows {max} (read as written)"));
+    }
+}
+
 fn digits(f: &Field, n: usize, code: ErrorCode, what: &str) -> Result<(), ParseError> {
     if f.value.len() != n || !f.value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err(code, f.value_pos, &f.path, format!("{what} must be {n} digits, found {:?}", f.value)));
@@ -189,10 +197,11 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
         }
     };
 
-    // Merchant account information 02–51.
+    // Merchant account information 02–51: without any, the code names nobody to pay.
     let has_account = root.iter().any(|f| matches!(f.id.parse::<u32>(), Ok(2..=51)));
     if !has_account {
-        warn(warnings, WarningCode::MissingMerchantAccount, None, "no merchant account information (IDs 02-51)");
+        let pos = root.iter().find(|f| f.id != "00" && f.id != "01").map(|f| f.pos).unwrap_or(0);
+        return Err(err(ErrorCode::MissingMerchantAccount, pos, "", "no merchant account information (IDs 02-51): the code names nobody to pay"));
     }
     for f in root.iter().filter(|f| matches!(f.id.parse::<u32>(), Ok(26..=51))) {
         match f.child("00") {
@@ -290,14 +299,16 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
             Some(f.value.to_ascii_uppercase())
         }
         None => {
-            warn(warnings, WarningCode::MissingMandatoryTag, Some("58"), "no country code (ID 58), mandatory in EMVCo");
-            None
+            let pos = root.iter().find(|f| f.id.as_str() > "58").map(|f| f.pos).unwrap_or(0);
+            return Err(err(ErrorCode::MissingTag, pos, "58", "no country code (ID 58), mandatory in EMVCo: the scheme and currency rules need it"));
         }
     };
+    // Display fields: longer than EMVCo allows is a warning (real generators write 31-character names),
+    // not a refusal; a scheme that enforces the limit says so in its profile (KHQR).
     let mut text_field = |id: &str, max: usize, what: &str| -> Result<Option<String>, ParseError> {
         match get(id) {
             Some(f) => {
-                max_len(f, max, what)?;
+                long_display(f, max, what, warnings);
                 if f.value.chars().any(char::is_control) {
                     warn(warnings, WarningCode::ControlCharacters, Some(id), format!("{what} contains control characters"));
                 }
@@ -368,9 +379,9 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
             return Err(err(ErrorCode::BadLanguage, lang.value_pos, "64.00", format!("language must be ISO 639 two letters, found {:?}", lang.value)));
         }
         let n = f.child("01").ok_or_else(|| err(ErrorCode::MissingTag, f.value_pos, "64.01", "alternate-language template needs a merchant name (64.01)"))?;
-        max_len(n, 25, "alternate merchant name")?;
+        long_display(n, 25, "alternate merchant name", warnings);
         if let Some(c) = f.child("02") {
-            max_len(c, 15, "alternate merchant city")?;
+            long_display(c, 15, "alternate merchant city", warnings);
         }
         payee.language_alt = Some(lang.value.to_ascii_lowercase());
         payee.name_alt = Some(n.value.clone());

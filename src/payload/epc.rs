@@ -100,7 +100,7 @@ pub fn parse(text: &str) -> Result<Payment, ParseError> {
     if name.is_empty() {
         return Err(err(ErrorCode::MissingTag, pos(5), "name", "the beneficiary name is required"));
     }
-    for (i, max) in [(5usize, 70usize), (8, 4), (9, 35), (10, 140), (11, 70)] {
+    for (i, max) in [(5usize, 70usize), (9, 35), (10, 140), (11, 70)] {
         let n = line(i).chars().count();
         if n > max {
             return Err(err(ErrorCode::TooLong, pos(i), fname(i), format!("{} is {n} characters; at most {max}", fname(i))));
@@ -134,8 +134,12 @@ pub fn parse(text: &str) -> Result<Payment, ParseError> {
         p.amount = Some(a);
         p.initiation = Initiation::Dynamic;
     }
+    // AT-44 purpose: an ISO 20022 ExternalPurpose1Code, exactly 4 letters or digits (e.g. GDDS, CHAR).
     let purpose = line(8);
     if !purpose.is_empty() {
+        if purpose.chars().count() != 4 || !purpose.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(err(ErrorCode::BadSchemeField, pos(8), "purpose", format!("the purpose code must be 4 letters or digits (ISO 20022), found {purpose:?}")));
+        }
         p.references.purpose = Some(purpose.to_string());
     }
     let (sref, unstr) = (line(9), line(10));

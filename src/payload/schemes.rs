@@ -236,7 +236,9 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
             let kind = match t.value.as_str() {
                 "0" => "mobile",
                 "2" => "uen",
-                _ => return Err(scheme_err(t, format!("PayNow proxy type must be 0 (mobile) or 2 (UEN), found {:?}", t.value))),
+                // 3: a virtual payment address hosted by a participant, e.g. "201234567A#WISE".
+                "3" => "vpa",
+                _ => return Err(scheme_err(t, format!("PayNow proxy type must be 0 (mobile), 2 (UEN) or 3 (VPA), found {:?}", t.value))),
             };
             let v = f.child("02").ok_or_else(|| err(ErrorCode::BadSchemeField, f.value_pos, &format!("{}.02", f.path), "PayNow needs a proxy value (02)"))?;
             add_account(p, "paynow", kind, &v.value);
@@ -499,13 +501,14 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
     if key.is_none() && url.is_none() && rec.and_then(|r| r.child("25")).is_none() {
         return Err(err(ErrorCode::BadSchemeField, t.value_pos, &t.path, "PIX code without a key (26.01), a location URL (26.25) or a recurrence (80)"));
     }
-    // 62-05 txid: up to 25 letters/digits, or *** (none).
+    // 62-05 txid: up to 25 letters/digits, or *** (none). The central bank's own BR Code example writes
+    // RP12345678-2019, so other characters are read with a warning; the PSP checks the txid when paid.
     let txid = find(root, "62").and_then(|a| a.child("05"));
     match txid {
         Some(tx) => {
             let ok = tx.value == "***" || (tx.value.len() <= 25 && tx.value.bytes().all(|b| b.is_ascii_alphanumeric()));
             if !ok {
-                return Err(scheme_err(tx, format!("PIX txid must be up to 25 letters/digits or ***, found {:?}", tx.value)));
+                warn(w, WarningCode::BadSchemeField, Some(&tx.path), format!("PIX txid should be up to 25 letters/digits or ***, found {:?}", tx.value));
             }
             if url.is_some() && tx.value != "***" {
                 warn(w, WarningCode::BadSchemeField, Some(&tx.path), "PIX dynamic codes carry the txid in the location's payload; 62-05 should be ***");
@@ -518,7 +521,6 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
 }
 
 fn khqr_profile(f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Warning>, now_ms: Option<i64>) -> Result<(), ParseError> {
-    let _ = w;
     let acc = f.child("00").ok_or_else(|| err(ErrorCode::BadSchemeField, f.value_pos, &format!("{}.00", f.path), "KHQR needs a Bakong account ID (00)"))?;
     if acc.value.matches('@').count() != 1 || acc.value.starts_with('@') || acc.value.ends_with('@') || acc.value.chars().count() > 32 {
         return Err(scheme_err(acc, format!("Bakong account ID must look like name@bank, found {:?}", acc.value)));
@@ -536,11 +538,26 @@ fn khqr_profile(f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Warning>
     if dynamic && p.amount.is_none() {
         return Err(err(ErrorCode::MissingAmount, find(root, "01").map(|x| x.value_pos).unwrap_or(0), "54", "dynamic KHQR (01 = 12) must carry an amount"));
     }
+    // KHQR's own limits on the display fields (the Bakong apps refuse longer ones).
+    for (id, max, what) in [("59", 25, "merchant name"), ("60", 15, "merchant city")] {
+        if let Some(x) = find(root, id) {
+            let n = x.value.chars().count();
+            if n > max {
+                return Err(err(ErrorCode::TooLong, x.pos + 2, id, format!("KHQR {what} is {n} characters; at most {max}")));
+            }
+        }
+    }
+    // 99: timestamps in ms. A dynamic code needs them right (its expiry); a static code does not expire,
+    // and real static codes carry 99.00 in other lengths, so there it is a warning.
     let ts = find(root, "99");
     if let Some(t) = ts {
         for k in t.children.iter().flatten() {
             if k.value.len() != 13 || !all_digits(&k.value) {
-                return Err(err(ErrorCode::BadTimestamp, k.value_pos, &k.path, format!("KHQR timestamp must be 13 digits (milliseconds), found {:?}", k.value)));
+                let msg = format!("KHQR timestamp must be 13 digits (milliseconds), found {:?}", k.value);
+                if dynamic {
+                    return Err(err(ErrorCode::BadTimestamp, k.value_pos, &k.path, msg));
+                }
+                warn(w, WarningCode::BadTimestamp, Some(&k.path), msg);
             }
         }
     }
