@@ -20,6 +20,13 @@ pub fn vector_starting(prefix: &str) -> String {
     hits.into_iter().next().unwrap()
 }
 
+/// The payload of the vector whose payload contains `fragment` (exactly one must).
+pub fn vector_with(fragment: &str) -> String {
+    let hits: Vec<String> = vectors().iter().filter_map(|v| v["payload"].as_str()).filter(|p| p.contains(fragment)).map(str::to_string).collect();
+    assert_eq!(hits.len(), 1, "{} vectors contain {fragment:?}", hits.len());
+    hits.into_iter().next().unwrap()
+}
+
 /// `text` must parse as a payment (clock = now).
 pub fn pay(text: &str) -> Payment {
     match payload::parse(text) {
