@@ -25,6 +25,7 @@
 //! form (JSON, CLI, wasm events) is the stable snake_case name (`bad_crc`, `lookalike_domain` …, see
 //! `as_str`), each variant documented in `codes.rs`; `ErrorCode::ALL` / `WarningCode::ALL` list them.
 //! `position` is in characters; `tag` is a path like "54", "26.01", "99.01" or a field name like "am".
+//! Which rule is an error and which a warning, per scheme, and why: docs/payload-policy.md.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
