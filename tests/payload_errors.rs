@@ -160,7 +160,7 @@ fn payment_json_shape() {
 #[test]
 fn mutations_never_panic() {
     let seeds: Vec<Vec<char>> = common::vectors().iter().map(|v| v["payload"].as_str().unwrap().chars().collect()).collect();
-    let alphabet: Vec<char> = "0123456789ABCDEFabcdef.:/?&=@-_ \n\r\t%*+#最北ё\u{0}\u{301}😀é".chars().collect();
+    let alphabet: Vec<char> = "0123456789ABCDEFabcdef.:/?&=@-_ \n\r\t%*+#最北ё\u{0}\u{301}😀é\\[]ａа".chars().collect();
     let iterations: usize = std::env::var("PAYLOAD_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let mut rng = Rng(0x9E3779B97F4A7C15);
     let mut parsed = 0;
@@ -217,6 +217,7 @@ fn mutations_never_panic() {
         for f in ["emv_mpm", "epc", "swiss_qr", "bip21", "bolt11", "eip681", "upi"] {
             let _ = payload::parse_as(f, &t);
         }
+        let _ = payload::urls::lookalike(&t);
     }
     println!("{iterations} mutations, {parsed} still parsed as payments, no panic");
 }
