@@ -1,11 +1,14 @@
 //! Parse throughput over the vector set (tests/data/payment-vectors.jsonl): payloads per second,
-//! overall and per format family. `cargo bench --bench payload_parse`.
+//! overall and per format family. `cargo bench --bench payload_parse`. Set PAYLOAD_VECTORS=FILE to time
+//! another vector file (e.g. an older copy of the set, to compare figures before and after a change on the
+//! same inputs).
 
 use interpay::payload;
 use std::time::{Duration, Instant};
 
 fn main() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/payment-vectors.jsonl")).expect("vectors");
+    let path = std::env::var("PAYLOAD_VECTORS").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/payment-vectors.jsonl").to_string());
+    let text = std::fs::read_to_string(&path).expect("vectors");
     let vectors: Vec<(String, String)> = text
         .lines()
         .filter(|l| !l.trim().is_empty())

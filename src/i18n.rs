@@ -139,6 +139,11 @@ messages! {
     InvalidCurrency,
     InvalidExpired,
     InvalidRules,
+    InvalidNoPayee,
+    InvalidAccount,
+    InvalidConflict,
+    InvalidUnsupported,
+    TechnicalDetails,
     ConfirmTitle,
     PayTo,
     Amount,
@@ -222,6 +227,9 @@ messages! {
     WContractCall,
     WTokenUnits,
     WAmountEditable,
+    WWalletOnly,
+    WMissingDetails,
+    WNonStandard,
 }
 
 #[allow(clippy::too_many_lines)]
@@ -356,6 +364,31 @@ fn table(m: Msg) -> [&'static str; 4] {
             "付款码不符合其支付格式的规范。",
             "付款碼不符合其付款格式的規範。",
         ],
+        InvalidNoPayee => [
+            "The code does not say who is paid.",
+            "Le code n'indique pas qui est payé.",
+            "付款码没有注明收款方。",
+            "付款碼沒有註明收款方。",
+        ],
+        InvalidAccount => [
+            "The account or address in the code is not valid.",
+            "Le compte ou l'adresse du code n'est pas valide.",
+            "付款码中的账户或地址无效。",
+            "付款碼中的帳戶或地址無效。",
+        ],
+        InvalidConflict => [
+            "The code asks for two different payments: it is not safe to pay.",
+            "Le code demande deux paiements différents : il n'est pas sûr de le payer.",
+            "付款码包含两笔不一致的付款，付款不安全。",
+            "付款碼包含兩筆不一致的付款，付款不安全。",
+        ],
+        InvalidUnsupported => [
+            "This kind of payment code is not supported.",
+            "Ce type de code de paiement n'est pas pris en charge.",
+            "不支持此类付款码。",
+            "不支援此類付款碼。",
+        ],
+        TechnicalDetails => ["Technical details", "Détails techniques", "技术详情", "技術詳情"],
         ConfirmTitle => ["Confirm payment", "Confirmer le paiement", "确认付款", "確認付款"],
         PayTo => ["Pay to", "Payer à", "收款方", "收款方"],
         Amount => ["Amount", "Montant", "金额", "金額"],
@@ -538,6 +571,24 @@ fn table(m: Msg) -> [&'static str; 4] {
             "您可以在钱包中修改金额。",
             "您可以在錢包中修改金額。",
         ],
+        WWalletOnly => [
+            "Only the wallet's own app can pay this code.",
+            "Seule l'application du portefeuille peut payer ce code.",
+            "只有该钱包自己的应用可以支付此付款码。",
+            "只有該錢包自己的應用程式可以支付此付款碼。",
+        ],
+        WMissingDetails => [
+            "The code leaves out some details about the merchant: check whom you pay.",
+            "Le code omet des informations sur le commerçant : vérifiez qui vous payez.",
+            "付款码缺少部分商家信息，请确认收款方。",
+            "付款碼缺少部分商家資訊，請確認收款方。",
+        ],
+        WNonStandard => [
+            "The code does not follow its format exactly: check the payee and the amount before you pay.",
+            "Le code ne respecte pas exactement son format : vérifiez le bénéficiaire et le montant avant de payer.",
+            "付款码不完全符合其格式：付款前请核对收款方和金额。",
+            "付款碼不完全符合其格式：付款前請核對收款方和金額。",
+        ],
         Recommended => ["Recommended", "Recommandé", "推荐", "推薦"],
     }
 }
@@ -654,35 +705,71 @@ pub fn result_title(r: crate::checkout::ResultScreen) -> Msg {
     }
 }
 
-/// The plain-language headline for a [`crate::payload::ParseError::code`].
-pub fn invalid_msg(code: &str) -> Msg {
+/// The plain-language headline for a [`crate::payload::ParseError`] code.
+pub fn invalid_msg(code: crate::payload::ErrorCode) -> Msg {
+    use crate::payload::ErrorCode as E;
     match code {
-        "bad_crc" | "missing_crc" | "bad_signature" | "missing_signature" | "bad_trailer" => Msg::InvalidDamaged,
-        "truncated" | "too_short" | "too_long" | "bad_length" => Msg::InvalidIncomplete,
-        "non_numeric_amount" | "bad_amount" | "negative_amount" | "missing_amount" | "bad_percentage" | "bad_tip_indicator" => {
+        E::BadCrc | E::MissingCrc | E::BadCrcLength | E::BadSignature | E::MissingSignature | E::BadTrailer | E::BadChecksum => {
+            Msg::InvalidDamaged
+        }
+        E::Truncated | E::TooShort | E::TooLong | E::BadLength | E::EmptyValue => Msg::InvalidIncomplete,
+        E::NonNumericAmount | E::BadAmount | E::NegativeAmount | E::MissingAmount | E::BadPercentage | E::BadTipIndicator => {
             Msg::BadCodeAmount
         }
-        "unknown_currency" => Msg::InvalidCurrency,
-        "expired" | "missing_expiration" => Msg::InvalidExpired,
-        _ => Msg::InvalidRules,
+        E::UnknownCurrency => Msg::InvalidCurrency,
+        E::Expired | E::MissingExpiration | E::BadTimestamp => Msg::InvalidExpired,
+        E::MissingMerchantAccount => Msg::InvalidNoPayee,
+        E::BadAddress | E::MixedCase | E::BadIban | E::BadReference => Msg::InvalidAccount,
+        E::PaymentConflict => Msg::InvalidConflict,
+        E::Unsupported | E::UnsupportedVersion | E::UnknownFeature | E::UnknownNetwork | E::WrongFormat => Msg::InvalidUnsupported,
+        E::BadHeader
+        | E::BadTag
+        | E::DuplicateTag
+        | E::BadOrder
+        | E::BadFormatIndicator
+        | E::BadPointOfInitiation
+        | E::BadMcc
+        | E::MissingTag
+        | E::BadCountry
+        | E::BadLanguage
+        | E::BadSchemeField
+        | E::BadCharset
+        | E::BadCharacter
+        | E::BadFormat => Msg::InvalidRules,
     }
 }
 
-/// A shopper-facing sentence for a [`crate::payload::Warning::code`] (technical codes: `None`, the
-/// engine's own message is shown).
-pub fn warning_msg(code: &str) -> Option<Msg> {
-    Some(match code {
-        "lookalike_domain" => Msg::WLookalike,
-        "insecure_url" => Msg::WInsecureUrl,
-        "expired" => Msg::WExpired,
-        "country_currency_mismatch" => Msg::WCountryCurrency,
-        "country_scheme_mismatch" => Msg::WCountryScheme,
-        "amount_zero" | "amount_zero_dynamic" | "dynamic_without_amount" => Msg::WAmountZero,
-        "contract_call" => Msg::WContractCall,
-        "token_units" => Msg::WTokenUnits,
-        "amount_editable" => Msg::WAmountEditable,
-        _ => return None,
-    })
+/// The shopper's sentence for a [`crate::payload::Warning`] code.
+pub fn warning_msg(code: crate::payload::WarningCode) -> Msg {
+    use crate::payload::WarningCode as W;
+    match code {
+        W::LookalikeDomain => Msg::WLookalike,
+        W::InsecureUrl => Msg::WInsecureUrl,
+        W::Expired => Msg::WExpired,
+        W::CountryCurrencyMismatch => Msg::WCountryCurrency,
+        W::CountrySchemeMismatch => Msg::WCountryScheme,
+        W::AmountZero | W::AmountZeroDynamic | W::DynamicWithoutAmount => Msg::WAmountZero,
+        W::ContractCall => Msg::WContractCall,
+        W::TokenUnits => Msg::WTokenUnits,
+        W::AmountEditable => Msg::WAmountEditable,
+        W::WalletOnly => Msg::WWalletOnly,
+        W::MissingMandatoryTag | W::MissingMerchantAccount | W::UnknownCountry => Msg::WMissingDetails,
+        W::MissingGuid
+        | W::FormatIndicator
+        | W::LengthCountsBytes
+        | W::CrcLowercase
+        | W::AmountPrecision
+        | W::TooLong
+        | W::BadConsumerDataRequest
+        | W::BadSchemeField
+        | W::ControlCharacters
+        | W::OrphanFee
+        | W::NonCompliant
+        | W::UnknownPrefix
+        | W::UnknownParameter
+        | W::BadReference
+        | W::BadTimestamp => Msg::WNonStandard,
+    }
 }
 
 #[cfg(test)]
@@ -740,6 +827,15 @@ mod tests {
         assert_eq!(notice_text(Locale::En, &Notice::Paid), "");
         assert!(notice_text(Locale::ZhHans, &Notice::OrderRefused { detail: "amount_mismatch".into() }).contains("amount_mismatch"));
         assert_eq!(reason_msg(crate::wallet::Reason::OpenInWechat), Msg::ROpenInWechat);
+        assert_eq!(invalid_msg(crate::payload::ErrorCode::BadCrc), Msg::InvalidDamaged);
+        assert_eq!(warning_msg(crate::payload::WarningCode::LookalikeDomain), Msg::WLookalike);
+        // Every payload code has words (the maps are exhaustive; this runs them all).
+        for c in crate::payload::ErrorCode::ALL {
+            assert!(!Locale::Fr.t(invalid_msg(*c)).is_empty());
+        }
+        for c in crate::payload::WarningCode::ALL {
+            assert!(!Locale::ZhHant.t(warning_msg(*c)).is_empty());
+        }
     }
 
     #[test]

@@ -1,18 +1,13 @@
 //! Scheme profiles: every wallet family a code can be paid with, and the accounts each names.
 
-use interpay::payload::{self, Code, Payment};
+mod common;
 
+use common::pay;
+use interpay::payload::{self, Code, ErrorCode, Payment};
+
+/// The payload of vector line `i + 1`.
 fn vector(i: usize) -> String {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/payment-vectors.jsonl")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(text.lines().nth(i).unwrap()).unwrap();
-    v["payload"].as_str().unwrap().to_string()
-}
-
-fn pay(text: &str) -> Payment {
-    match payload::parse(text) {
-        Ok(Code::Payment(p)) => p,
-        other => panic!("{text:?}: {other:?}"),
-    }
+    common::vectors()[i]["payload"].as_str().unwrap().to_string()
 }
 
 fn ids(p: &Payment) -> Vec<&str> {
@@ -73,11 +68,7 @@ fn pix_static_dynamic_and_recurrence() {
 #[test]
 fn unionpay_recognised() {
     // Primitive tag 15 (EMVCo UnionPay merchant account) and the UnionPay AID in a template.
-    let with = |body: &str| {
-        let b = format!("{body}6304");
-        let c = payload::crc::crc16_hex(&b);
-        b + &c
-    };
+    let with = common::with_crc;
     let p = pay(&with("000201010211151662201234567890125204581253031565802CN5904SHOP6008SHANGHAI"));
     assert_eq!(ids(&p), ["unionpay", "emvco"]);
     assert_eq!(account(&p, "unionpay", "merchant_id"), Some("6220123456789012"));
@@ -96,9 +87,9 @@ fn khqr_rules() {
     assert_eq!(ids(&p)[0], "khqr");
     assert_eq!(account(&p, "khqr", "bakong_account"), Some("john_smith@devb"));
     assert_eq!(p.payee.name_alt.as_deref(), Some("ចន ស្មីន"));
-    assert_eq!(k(38).unwrap_err().code, "missing_amount");
-    assert_eq!(k(40).unwrap_err().code, "missing_expiration");
-    assert_eq!(k(41).unwrap_err().code, "bad_timestamp");
+    assert_eq!(k(38).unwrap_err().code, ErrorCode::MissingAmount);
+    assert_eq!(k(40).unwrap_err().code, ErrorCode::MissingExpiration);
+    assert_eq!(k(41).unwrap_err().code, ErrorCode::BadTimestamp);
     assert_eq!(k(43).unwrap_err().tag.as_deref(), Some("30.00"));
     assert_eq!(k(44).unwrap_err().tag.as_deref(), Some("53"));
 }

@@ -23,4 +23,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = payload::parse_as(f, &text);
     }
     let _ = payload::cpm::parse(&text);
+    // Hosts and links: IDNA, skeletons and the WHATWG parser on arbitrary text.
+    let _ = payload::urls::lookalike(&text);
+    let _ = payload::urls::url_host(&text);
 });

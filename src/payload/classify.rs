@@ -1,6 +1,7 @@
 //! Which kind of code a scanned text is: dispatch to the format parsers, or name a non-payment kind.
 
 use super::error::err;
+use super::ErrorCode;
 use super::{crypto, emv, epc, swiss, urls, Code, NotPayment, ParseError, Payment};
 
 fn first_line(text: &str) -> &str {
@@ -61,15 +62,15 @@ pub fn parse_as(expected: &str, text: &str, now_ms: Option<i64>) -> Result<Payme
         "eip681" | "ethereum" => crypto::parse_eip681(text)?,
         "upi" if !emv::looks_like_emv(text) => match urls::parse_upi(text) {
             Some(r) => r?,
-            None => return Err(err("wrong_format", 0, "", "not a upi:// link")),
+            None => return Err(err(ErrorCode::WrongFormat, 0, "", "not a upi:// link")),
         },
         _ => match parse(text, now_ms)? {
             Code::Payment(p) => p,
-            Code::NotPayment(n) => return Err(err("wrong_format", 0, "", format!("not a {expected} code (looks like {})", n.what))),
+            Code::NotPayment(n) => return Err(err(ErrorCode::WrongFormat, 0, "", format!("not a {expected} code (looks like {})", n.what))),
         },
     };
     if p.format != expected && !p.schemes.iter().any(|s| s.id == expected) && !matches!(expected, "emv" | "sepa" | "bitcoin" | "lightning" | "ethereum") {
-        return Err(err("wrong_format", 0, "", format!("not a {expected} code (format {}, schemes {})", p.format, p.schemes.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(","))));
+        return Err(err(ErrorCode::WrongFormat, 0, "", format!("not a {expected} code (format {}, schemes {})", p.format, p.schemes.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(","))));
     }
     Ok(p)
 }

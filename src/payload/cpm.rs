@@ -3,7 +3,7 @@
 //! `NotPayment { what: "emv_cpm" }`; this module exposes its tree for developers.
 
 use super::error::err;
-use super::{ParseError, Tlv};
+use super::{ErrorCode, ParseError, Tlv};
 
 fn b64_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
@@ -49,11 +49,11 @@ fn ber(data: &[u8], base: usize, depth: usize) -> Result<Vec<Tlv>, ParseError> {
             i += 1;
         }
         if i > data.len() {
-            return Err(err("truncated", base + start, "", "truncated BER tag"));
+            return Err(err(ErrorCode::Truncated, base + start, "", "truncated BER tag"));
         }
         let tag: String = data[start..i].iter().map(|b| format!("{b:02X}")).collect();
         let Some(&l0) = data.get(i) else {
-            return Err(err("truncated", base + i, &tag, "missing length"));
+            return Err(err(ErrorCode::Truncated, base + i, &tag, "missing length"));
         };
         i += 1;
         let len = if l0 & 0x80 == 0 {
@@ -61,14 +61,14 @@ fn ber(data: &[u8], base: usize, depth: usize) -> Result<Vec<Tlv>, ParseError> {
         } else {
             let n = (l0 & 0x7f) as usize;
             if n == 0 || n > 3 || i + n > data.len() {
-                return Err(err("bad_length", base + i - 1, &tag, "bad BER length"));
+                return Err(err(ErrorCode::BadLength, base + i - 1, &tag, "bad BER length"));
             }
             let v = data[i..i + n].iter().fold(0usize, |a, &b| (a << 8) | b as usize);
             i += n;
             v
         };
         if i + len > data.len() {
-            return Err(err("truncated", base + i, &tag, format!("length {len} runs past the end")));
+            return Err(err(ErrorCode::Truncated, base + i, &tag, format!("length {len} runs past the end")));
         }
         let val = &data[i..i + len];
         let constructed = first & 0x20 != 0;
@@ -83,16 +83,22 @@ fn ber(data: &[u8], base: usize, depth: usize) -> Result<Vec<Tlv>, ParseError> {
     Ok(out)
 }
 
+/// The BER-TLV tree of a base64 payload, without the CPM rules (for inspecting a code that breaks them).
+pub fn parse_tree(text: &str) -> Result<Vec<Tlv>, ParseError> {
+    let data = b64_decode(text).ok_or_else(|| err(ErrorCode::BadFormat, 0, "", "CPM payloads are base64"))?;
+    ber(&data, 0, 0)
+}
+
 /// Decode a CPM payload into its BER-TLV tree (positions are byte offsets in the decoded data).
 pub fn parse(text: &str) -> Result<Vec<Tlv>, ParseError> {
-    let data = b64_decode(text).ok_or_else(|| err("bad_format", 0, "", "CPM payloads are base64"))?;
+    let data = b64_decode(text).ok_or_else(|| err(ErrorCode::BadFormat, 0, "", "CPM payloads are base64"))?;
     let tree = ber(&data, 0, 0)?;
     match tree.first() {
         Some(t) if t.tag == "85" && t.value.starts_with("CPV") => {}
-        _ => return Err(err("bad_header", 0, "85", "a CPM payload starts with the payload format indicator 85 (CPV01)")),
+        _ => return Err(err(ErrorCode::BadHeader, 0, "85", "a CPM payload starts with the payload format indicator 85 (CPV01)")),
     }
     if !tree.iter().any(|t| t.tag == "61") {
-        return Err(err("missing_tag", data.len(), "61", "a CPM payload needs at least one application template (61)"));
+        return Err(err(ErrorCode::MissingTag, data.len(), "61", "a CPM payload needs at least one application template (61)"));
     }
     Ok(tree)
 }

@@ -4,7 +4,7 @@
 use super::emv::warn;
 use super::error::err;
 use super::urls::{check_url, pct_decode, base_payment};
-use super::{currency, Account, Initiation, ParseError, Payment};
+use super::{currency, Account, ErrorCode, Initiation, ParseError, Payment, WarningCode};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
@@ -33,36 +33,119 @@ pub enum Bech32Variant {
 
 /// Decode bech32/bech32m (no length limit): (lowercase hrp, 5-bit data without checksum, variant).
 /// A bech32 failure: (byte position, error code, message).
-pub type Bech32Error = (usize, &'static str, String);
+pub type Bech32Error = (usize, ErrorCode, String);
 
 pub fn bech32_decode(s: &str) -> Result<(String, Vec<u8>, Bech32Variant), Bech32Error> {
     if s.bytes().any(|b| b.is_ascii_lowercase()) && s.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err((0, "mixed_case", "bech32 strings must be all lowercase or all uppercase".into()));
+        return Err((0, ErrorCode::MixedCase, "bech32 strings must be all lowercase or all uppercase".into()));
     }
     if !s.is_ascii() {
-        return Err((0, "bad_character", "bech32 strings are ASCII".into()));
+        return Err((0, ErrorCode::BadCharacter, "bech32 strings are ASCII".into()));
     }
     let s = s.to_ascii_lowercase();
-    let sep = s.rfind('1').ok_or((0, "bad_format", "no separator '1'".to_string()))?;
+    let sep = s.rfind('1').ok_or((0, ErrorCode::BadFormat, "no separator '1'".to_string()))?;
     if sep == 0 || sep + 7 > s.len() {
-        return Err((sep, "truncated", "human-readable part or checksum missing".into()));
+        return Err((sep, ErrorCode::Truncated, "human-readable part or checksum missing".into()));
     }
     let hrp = &s[..sep];
     let mut data = Vec::with_capacity(s.len() - sep - 1);
     for (i, c) in s[sep + 1..].bytes().enumerate() {
         match CHARSET.iter().position(|&x| x == c) {
             Some(v) => data.push(v as u8),
-            None => return Err((sep + 1 + i, "bad_character", format!("{:?} is not a bech32 character", c as char))),
+            None => return Err((sep + 1 + i, ErrorCode::BadCharacter, format!("{:?} is not a bech32 character", c as char))),
         }
     }
     let expanded = hrp.bytes().map(|b| b >> 5).chain(std::iter::once(0)).chain(hrp.bytes().map(|b| b & 31)).chain(data.iter().copied());
     let variant = match polymod(expanded) {
         1 => Bech32Variant::Bech32,
         0x2bc830a3 => Bech32Variant::Bech32m,
-        _ => return Err((s.len() - 6, "bad_checksum", "bech32 checksum does not match".into())),
+        _ => return Err((s.len() - 6, ErrorCode::BadChecksum, "bech32 checksum does not match".into())),
     };
     data.truncate(data.len() - 6);
     Ok((hrp.to_string(), data, variant))
+}
+
+/// bech32 / bech32m string of `hrp` and 5-bit `data` (checksum appended).
+pub fn bech32_encode(hrp: &str, data: &[u8], variant: Bech32Variant) -> String {
+    let konst = match variant {
+        Bech32Variant::Bech32 => 1,
+        Bech32Variant::Bech32m => 0x2bc830a3,
+    };
+    let expanded = hrp.bytes().map(|b| b >> 5).chain(std::iter::once(0)).chain(hrp.bytes().map(|b| b & 31)).chain(data.iter().copied()).chain([0u8; 6]);
+    let pm = polymod(expanded) ^ konst;
+    let mut out = String::with_capacity(hrp.len() + 1 + data.len() + 6);
+    out.push_str(hrp);
+    out.push('1');
+    for &d in data {
+        out.push(CHARSET[(d & 31) as usize] as char);
+    }
+    for i in 0..6 {
+        out.push(CHARSET[((pm >> (5 * (5 - i))) & 31) as usize] as char);
+    }
+    out
+}
+
+/// Base58Check string of `body` (version byte included).
+pub fn base58check_encode(body: &[u8]) -> String {
+    const A: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut v = body.to_vec();
+    let h = Sha256::digest(Sha256::digest(body));
+    v.extend_from_slice(&h[..4]);
+    let mut digits: Vec<u8> = Vec::new();
+    for &b in &v {
+        let mut carry = b as u32;
+        for d in digits.iter_mut() {
+            carry += (*d as u32) << 8;
+            *d = (carry % 58) as u8;
+            carry /= 58;
+        }
+        while carry > 0 {
+            digits.push((carry % 58) as u8);
+            carry /= 58;
+        }
+    }
+    let zeros = v.iter().take_while(|&&b| b == 0).count();
+    std::iter::repeat_n('1', zeros).chain(digits.iter().rev().map(|&d| A[d as usize] as char)).collect()
+}
+
+/// The on-chain address of a BOLT11 `f` field (5-bit version, then 5-bit data) on `network`:
+/// (account kind, address), or None for an unknown version or a malformed program.
+pub fn fallback_address(network: &str, version: u8, data: &[u8]) -> Option<(&'static str, String)> {
+    let (hrp, p2pkh, p2sh) = match network {
+        "bitcoin" => ("bc", 0x00, 0x05),
+        "testnet" | "signet" => ("tb", 0x6f, 0xc4),
+        "regtest" => ("bcrt", 0x6f, 0xc4),
+        _ => return None,
+    };
+    match version {
+        17 | 18 => {
+            let hash = convert_bits(data, 5, 8, false)?;
+            if hash.len() != 20 {
+                return None;
+            }
+            let mut body = vec![if version == 17 { p2pkh } else { p2sh }];
+            body.extend(hash);
+            Some((if version == 17 { "fallback_p2pkh" } else { "fallback_p2sh" }, base58check_encode(&body)))
+        }
+        0..=16 => {
+            let prog = convert_bits(data, 5, 8, false)?;
+            let ok = if version == 0 { prog.len() == 20 || prog.len() == 32 } else { (2..=40).contains(&prog.len()) };
+            if !ok {
+                return None;
+            }
+            let variant = if version == 0 { Bech32Variant::Bech32 } else { Bech32Variant::Bech32m };
+            let mut d = vec![version];
+            d.extend_from_slice(data);
+            let kind = match (version, prog.len()) {
+                (0, 20) => "fallback_p2wpkh",
+                (0, _) => "fallback_p2wsh",
+                (1, 32) => "fallback_p2tr",
+                _ => "fallback_segwit",
+            };
+            Some((kind, bech32_encode(hrp, &d, variant)))
+        }
+        _ => None,
+    }
 }
 
 /// Regroup bits (5 → 8 or 8 → 5).
@@ -153,9 +236,9 @@ pub fn btc_address_network(a: &str) -> Option<&'static str> {
 }
 
 fn crypto_amount(v: &str, pos: usize, tag: &str, max_scale: u32) -> Result<Decimal, ParseError> {
-    let a = super::emv::parse_decimal(v).ok_or_else(|| err("non_numeric_amount", pos, tag, format!("amount must be a plain non-negative decimal, found {v:?}")))?;
+    let a = super::emv::parse_decimal(v).ok_or_else(|| err(ErrorCode::NonNumericAmount, pos, tag, format!("amount must be a plain non-negative decimal, found {v:?}")))?;
     if a.normalize().scale() > max_scale {
-        return Err(err("non_numeric_amount", pos, tag, format!("amount {v} has more than {max_scale} decimals")));
+        return Err(err(ErrorCode::NonNumericAmount, pos, tag, format!("amount {v} has more than {max_scale} decimals")));
     }
     Ok(a)
 }
@@ -163,23 +246,24 @@ fn crypto_amount(v: &str, pos: usize, tag: &str, max_scale: u32) -> Result<Decim
 /// `bitcoin:ADDRESS?amount=…&label=…&message=…` (scheme case-insensitive).
 pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseError> {
     let t = text.trim();
-    let (scheme, rest) = t.split_once(':').ok_or_else(|| err("bad_format", 0, "scheme", "not a bitcoin: URI"))?;
+    let (scheme, rest) = t.split_once(':').ok_or_else(|| err(ErrorCode::BadFormat, 0, "scheme", "not a bitcoin: URI"))?;
     if !scheme.eq_ignore_ascii_case("bitcoin") {
-        return Err(err("bad_format", 0, "scheme", format!("BIP21 URIs use the bitcoin: scheme, found {scheme:?}")));
+        return Err(err(ErrorCode::BadFormat, 0, "scheme", format!("BIP21 URIs use the bitcoin: scheme, found {scheme:?}")));
     }
     let mut p = base_payment("bip21", ("bitcoin", "Bitcoin"));
     p.currency = Some(currency::crypto("BTC", 8));
     let mut base = scheme.len() + 1;
     let rest = match rest.strip_prefix("//") {
         Some(r) => {
-            warn(&mut p.warnings, "non_compliant", Some("scheme"), "bitcoin:// is not BIP21 (use bitcoin:ADDRESS)");
+            warn(&mut p.warnings, WarningCode::NonCompliant, Some("scheme"), "bitcoin:// is not BIP21 (use bitcoin:ADDRESS)");
             base += 2;
             r
         }
         None => rest,
     };
     let (addr, q) = rest.split_once('?').unwrap_or((rest, ""));
-    let mut lightning: Option<String> = None;
+    let mut lightning: Option<(usize, String)> = None;
+    let mut offer: Option<String> = None;
     let mut seen: Vec<String> = Vec::new();
     let mut off = base + addr.chars().count() + 1;
     for part in q.split('&') {
@@ -193,14 +277,14 @@ pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErro
         let v = pct_decode(v, false);
         let kl = k.to_ascii_lowercase();
         if seen.contains(&kl) {
-            return Err(err("duplicate_tag", here, &kl, format!("parameter {k} appears twice")));
+            return Err(err(ErrorCode::DuplicateTag, here, &kl, format!("parameter {k} appears twice")));
         }
         seen.push(kl.clone());
         match kl.as_str() {
             "amount" => {
                 let a = crypto_amount(&v, here + 7, "amount", 8)?;
                 if a.is_zero() {
-                    warn(&mut p.warnings, "amount_zero", Some("amount"), "amount 0");
+                    warn(&mut p.warnings, WarningCode::AmountZero, Some("amount"), "amount 0");
                 }
                 p.amount = Some(a);
                 p.initiation = Initiation::Dynamic;
@@ -211,38 +295,82 @@ pub fn parse_bip21(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErro
                 check_url(&v, "r", &mut p.warnings);
                 p.references.url = Some(v);
             }
-            "lightning" => lightning = Some(v),
+            "lightning" => lightning = Some((here, v)),
+            // BIP321: a BOLT12 offer, a payment instruction of its own (the URI may then have no address).
+            "lno" => {
+                if !bolt12_offer_shaped(&v) {
+                    return Err(err(ErrorCode::BadFormat, here, "lno", format!("{v:?} is not a BOLT12 offer (lno1…)")));
+                }
+                offer = Some(v);
+            }
             "pj" => check_url(&v, "pj", &mut p.warnings),
             _ if kl.starts_with("req-") => {
-                return Err(err("unsupported", here, &kl, format!("required parameter {k} is not understood (BIP21: such a URI must be rejected)")));
+                return Err(err(ErrorCode::Unsupported, here, &kl, format!("required parameter {k} is not understood (BIP21: such a URI must be rejected)")));
             }
             _ => {}
         }
     }
-    if addr.is_empty() && lightning.is_none() {
-        return Err(err("missing_tag", base, "address", "bitcoin: URI without an address"));
+    if addr.is_empty() && lightning.is_none() && offer.is_none() {
+        return Err(err(ErrorCode::MissingTag, base, "address", "bitcoin: URI without an address, a lightning invoice or a BOLT12 offer (lno)"));
     }
     if !addr.is_empty() {
-        let net = btc_address_network(addr).ok_or_else(|| err("bad_address", base, "address", format!("{addr:?} is not a valid Bitcoin address (checksum)")))?;
+        let net = btc_address_network(addr).ok_or_else(|| err(ErrorCode::BadAddress, base, "address", format!("{addr:?} is not a valid Bitcoin address (checksum)")))?;
         p.network = Some(net.into());
         p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind: "address".into(), value: addr.into() });
     }
-    if let Some(ln) = lightning {
+    if let Some((at, ln)) = lightning {
         let inv = parse_bolt11(&ln, now_ms).map_err(|mut e| {
             e.tag = Some(format!("lightning.{}", e.tag.unwrap_or_default()));
             e
         })?;
+        // The on-chain part and the invoice must ask for the same payment, or a wallet refuses the URI:
+        // say which part disagrees.
+        let conflict = |what: &str, msg: String| err(ErrorCode::PaymentConflict, at, &format!("lightning.{what}"), msg);
+        if let (Some(a), Some(b)) = (p.amount, inv.amount) {
+            if a.normalize() != b.normalize() {
+                return Err(conflict("amount", format!("the URI asks for {} BTC but its lightning invoice for {} BTC", a.normalize(), b.normalize())));
+            }
+        }
+        if let (Some(a), Some(b)) = (p.network.as_deref(), inv.network.as_deref()) {
+            let same = a == b || (matches!(a, "testnet" | "signet") && matches!(b, "testnet" | "signet"));
+            if !same {
+                return Err(conflict("network", format!("the address is on {a} but the lightning invoice on {b}")));
+            }
+        }
+        let fallbacks: Vec<&str> = inv.payee.accounts.iter().filter(|x| x.kind.starts_with("fallback")).map(|x| x.value.as_str()).collect();
+        if !addr.is_empty() && !fallbacks.is_empty() && !fallbacks.iter().any(|f| f.eq_ignore_ascii_case(addr)) {
+            return Err(conflict("f", format!("the URI pays {addr} but its lightning invoice falls back to {}", fallbacks.join(", "))));
+        }
         p.schemes.push(inv.schemes[0].clone());
         p.payee.accounts.extend(inv.payee.accounts);
         if p.amount.is_none() {
             p.amount = inv.amount;
         }
         p.references.reference = inv.references.reference;
+        if p.references.message.is_none() {
+            p.references.message = inv.references.message;
+        }
         if p.network.is_none() {
             p.network = inv.network;
         }
+        p.warnings.extend(inv.warnings);
+    }
+    if let Some(o) = offer {
+        if !p.schemes.iter().any(|s| s.id == "lightning") {
+            p.schemes.push(super::Scheme { id: "lightning".into(), name: "Lightning".into() });
+        }
+        p.payee.accounts.push(Account { scheme: "lightning".into(), kind: "bolt12_offer".into(), value: o });
     }
     Ok(p)
+}
+
+/// A BOLT12 offer string: `lno1` then bech32 characters (BOLT12 strings carry no checksum; `+` joins
+/// split parts), one case.
+fn bolt12_offer_shaped(v: &str) -> bool {
+    let joined: String = v.split('+').map(|x| x.trim()).collect();
+    let lower = joined.to_ascii_lowercase();
+    let one_case = joined == lower || joined == joined.to_ascii_uppercase();
+    one_case && lower.len() > 8 && lower.starts_with("lno1") && lower[4..].bytes().all(|b| CHARSET.contains(&b))
 }
 
 fn bolt_network(rest: &str) -> Option<(&'static str, &str)> {
@@ -280,9 +408,9 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     };
     let (hrp, data, _) = bech32_decode(t).map_err(|(pos, code, msg)| err(code, base + pos, "bolt11", msg))?;
     let Some(rest) = hrp.strip_prefix("ln") else {
-        return Err(err("bad_format", base, "hrp", "Lightning invoices start with ln"));
+        return Err(err(ErrorCode::BadFormat, base, "hrp", "Lightning invoices start with ln"));
     };
-    let (network, amount_s) = bolt_network(rest).ok_or_else(|| err("unknown_network", base + 2, "hrp", format!("unknown currency prefix in {hrp:?}")))?;
+    let (network, amount_s) = bolt_network(rest).ok_or_else(|| err(ErrorCode::UnknownNetwork, base + 2, "hrp", format!("unknown currency prefix in {hrp:?}")))?;
     let mut p = base_payment("bolt11", ("lightning", "Lightning"));
     p.network = Some(network.into());
     p.currency = Some(currency::crypto("BTC", 8));
@@ -292,9 +420,9 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
             _ => (amount_s, None),
         };
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || num.len() > 20 || (num.len() > 1 && num.starts_with('0')) {
-            return Err(err("non_numeric_amount", base + 2, "hrp", format!("bad amount {amount_s:?} in the human-readable part")));
+            return Err(err(ErrorCode::NonNumericAmount, base + 2, "hrp", format!("bad amount {amount_s:?} in the human-readable part")));
         }
-        let n: i128 = num.parse().map_err(|_| err("non_numeric_amount", base + 2, "hrp", "amount too large"))?;
+        let n: i128 = num.parse().map_err(|_| err(ErrorCode::NonNumericAmount, base + 2, "hrp", "amount too large"))?;
         let scale = match mult {
             None => 0,
             Some(b'm') => 3,
@@ -302,17 +430,17 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
             Some(b'n') => 9,
             _ => {
                 if n % 10 != 0 {
-                    return Err(err("non_numeric_amount", base + 2, "hrp", "a pico-bitcoin amount must be a multiple of 10 (millisatoshi)"));
+                    return Err(err(ErrorCode::NonNumericAmount, base + 2, "hrp", "a pico-bitcoin amount must be a multiple of 10 (millisatoshi)"));
                 }
                 12
             }
         };
-        let a = Decimal::try_from_i128_with_scale(n, scale).map_err(|_| err("non_numeric_amount", base + 2, "hrp", "amount too large"))?;
+        let a = Decimal::try_from_i128_with_scale(n, scale).map_err(|_| err(ErrorCode::NonNumericAmount, base + 2, "hrp", "amount too large"))?;
         p.amount = Some(a.normalize());
         p.initiation = Initiation::Dynamic;
     }
     if data.len() < 7 + 104 {
-        return Err(err("missing_signature", base + hrp.len() + 1, "signature", "invoice too short: timestamp and signature missing"));
+        return Err(err(ErrorCode::MissingSignature, base + hrp.len() + 1, "signature", "invoice too short: timestamp and signature missing"));
     }
     let sig_start = data.len() - 104;
     let timestamp = be(&data[..7]);
@@ -320,39 +448,55 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
     let mut node: Option<Vec<u8>> = None;
     let mut expiry: u64 = 3600;
     let mut has_hash = false;
+    let (mut has_secret, mut descriptions, mut unknown_even): (bool, usize, Option<usize>) = (false, 0, None);
     while i < sig_start {
         if i + 3 > sig_start {
-            return Err(err("truncated", base + hrp.len() + 1 + i, "bolt11", "truncated tagged field"));
+            return Err(err(ErrorCode::Truncated, base + hrp.len() + 1 + i, "bolt11", "truncated tagged field"));
         }
         let typ = data[i];
         let len = (data[i + 1] as usize) * 32 + data[i + 2] as usize;
         let fstart = i + 3;
         let fend = fstart + len;
         if fend > sig_start {
-            return Err(err("truncated", base + hrp.len() + 1 + i, "bolt11", "tagged field runs into the signature"));
+            return Err(err(ErrorCode::Truncated, base + hrp.len() + 1 + i, "bolt11", "tagged field runs into the signature"));
         }
         let f = &data[fstart..fend];
         match typ {
-            1 if len == 52 => {
+            // p: the first payment hash of the right length is the one (BOLT11: later ones are less preferred).
+            1 if len == 52 && !has_hash => {
                 let h = convert_bits(f, 5, 8, false).unwrap_or_default();
                 p.references.reference = Some(hex(&h));
                 has_hash = true;
             }
             13 => {
                 let d = convert_bits(f, 5, 8, false).unwrap_or_default();
-                p.references.message = Some(String::from_utf8_lossy(&d).into_owned());
+                if descriptions == 0 || p.references.message.is_none() {
+                    p.references.message = Some(String::from_utf8_lossy(&d).into_owned());
+                }
+                descriptions += 1;
+            }
+            // h: hashed description.
+            23 if len == 52 => descriptions += 1,
+            // s: payment secret.
+            16 if len == 52 => has_secret = true,
+            // 9: feature bits, big-endian over the 5-bit groups; an unknown even (required) bit fails.
+            5 => {
+                for (j, &g) in f.iter().enumerate() {
+                    for k in 0..5 {
+                        let bit = (len - 1 - j) * 5 + k;
+                        if (g >> k) & 1 == 1 && bit % 2 == 0 && !KNOWN_EVEN_FEATURES.contains(&bit) && unknown_even.is_none() {
+                            unknown_even = Some(bit);
+                        }
+                    }
+                }
             }
             19 if len == 53 => node = convert_bits(f, 5, 8, false),
             6 => expiry = be(f),
             9 if len > 1 => {
-                // Fallback on-chain address: 5-bit version (17 P2PKH, 18 P2SH, 0-16 segwit), then the hash/program.
-                if let Some(prog) = convert_bits(&f[1..], 5, 8, false) {
-                    let kind = match f[0] {
-                        17 => "fallback_p2pkh".to_string(),
-                        18 => "fallback_p2sh".to_string(),
-                        v => format!("fallback_segwit_v{v}"),
-                    };
-                    p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind, value: hex(&prog) });
+                // Fallback on-chain address: 5-bit version (17 P2PKH, 18 P2SH, 0-16 segwit), then the hash or
+                // witness program; reported as the address a wallet would pay. Unknown versions are skipped.
+                if let Some((kind, addr)) = fallback_address(network, f[0], &f[1..]) {
+                    p.payee.accounts.push(Account { scheme: "bitcoin".into(), kind: kind.into(), value: addr });
                 }
             }
             _ => {}
@@ -360,29 +504,52 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
         i = fend;
     }
     if !has_hash {
-        return Err(err("missing_tag", base + hrp.len() + 1, "p", "invoice without a payment hash (p)"));
+        return Err(err(ErrorCode::MissingTag, base + hrp.len() + 1, "p", "invoice without a payment hash (p)"));
     }
     // Signature: 64 bytes + recovery id, over sha256(hrp bytes || data bits padded to bytes).
     let sig = convert_bits(&data[sig_start..], 5, 8, true).unwrap_or_default();
     let mut msg = hrp.as_bytes().to_vec();
     msg.extend(convert_bits(&data[..sig_start], 5, 8, true).unwrap_or_default());
-    let recovered = recover(&msg, &sig).ok_or_else(|| err("bad_signature", base + hrp.len() + 1 + sig_start, "signature", "signature is missing or invalid"))?;
-    if let Some(n) = &node {
-        if *n != recovered {
-            return Err(err("bad_signature", base + hrp.len() + 1 + sig_start, "signature", "signature does not match the payee node key (n)"));
+    let sig_pos = base + hrp.len() + 1 + sig_start;
+    let payee = match &node {
+        // With n, the signature is checked against n, and must be low-S (BOLT11).
+        Some(n) => {
+            verify(&msg, &sig, n).map_err(|why| err(ErrorCode::BadSignature, sig_pos, "signature", why))?;
+            n.clone()
         }
+        // Without n, the payee is the key recovered from the signature, high-S or low-S alike.
+        None => recover(&msg, &sig).ok_or_else(|| err(ErrorCode::BadSignature, sig_pos, "signature", "signature is missing or invalid"))?,
+    };
+    let recovered = payee;
+    let fields = base + hrp.len() + 1;
+    if let Some(bit) = unknown_even {
+        return Err(err(ErrorCode::UnknownFeature, fields, "9", format!("the invoice requires feature bit {bit}, which this reader does not know (BOLT11: fail the payment)")));
+    }
+    if !has_secret {
+        return Err(err(ErrorCode::MissingTag, fields, "s", "invoice without a payment secret (s): BOLT11 readers must refuse it (wallets cannot pay it safely)"));
+    }
+    if descriptions != 1 {
+        let why = if descriptions == 0 { "invoice without a description (d) or a description hash (h)" } else { "invoice with more than one description (d / h): BOLT11 allows exactly one" };
+        return Err(err(if descriptions == 0 { ErrorCode::MissingTag } else { ErrorCode::DuplicateTag }, fields, "d", why));
     }
     p.payee.accounts.insert(0, Account { scheme: "lightning".into(), kind: "node_id".into(), value: hex(&recovered) });
     let exp = timestamp.saturating_add(expiry);
     p.references.expires = Some(exp.to_string());
     if let Some(now) = now_ms {
         if (exp as i128) * 1000 < now as i128 {
-            warn(&mut p.warnings, "expired", Some("x"), "this invoice has expired; the wallet will refuse it");
+            warn(&mut p.warnings, WarningCode::Expired, Some("x"), "this invoice has expired; the wallet will refuse it");
         }
     }
     Ok(p)
 }
 
+/// Even feature bits a BOLT11 reader knows (BOLT 9, context 9): var_onion_optin 8, payment_secret 14,
+/// basic_mpp 16, option_route_blinding 24, option_attribution_data 36, option_payment_metadata 48.
+const KNOWN_EVEN_FEATURES: &[usize] = &[8, 14, 16, 24, 36, 48];
+
+/// Public-key recovery, accepting high-S signatures as BOLT11 requires: k256 verifies low-S only, so a
+/// high-S signature (r, s) is read as its low-S twin (r, n - s) with the same recovery flag, which is how
+/// BOLT11's own high-S example is made (same r and flag as the low-S one) and recovers the signer's key.
 fn recover(msg: &[u8], sig: &[u8]) -> Option<Vec<u8>> {
     use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
     if sig.len() < 65 {
@@ -390,9 +557,25 @@ fn recover(msg: &[u8], sig: &[u8]) -> Option<Vec<u8>> {
     }
     let s = Signature::from_slice(&sig[..64]).ok()?;
     let rid = RecoveryId::from_byte(sig[64])?;
+    let (s, rid) = match s.normalize_s() {
+        Some(low) => (low, RecoveryId::new(rid.is_y_odd(), rid.is_x_reduced())),
+        None => (s, rid),
+    };
     let digest = Sha256::digest(msg);
     let vk = VerifyingKey::recover_from_prehash(&digest, &s, rid).ok()?;
     Some(vk.to_encoded_point(true).as_bytes().to_vec())
+}
+
+/// Check the signature against the node key of the n field; BOLT11 then requires low-S.
+fn verify(msg: &[u8], sig: &[u8], node: &[u8]) -> Result<(), &'static str> {
+    use k256::ecdsa::signature::hazmat::PrehashVerifier;
+    use k256::ecdsa::{Signature, VerifyingKey};
+    let s = sig.get(..64).and_then(|b| Signature::from_slice(b).ok()).ok_or("signature is missing or invalid")?;
+    if s.normalize_s().is_some() {
+        return Err("high-S signature with a payee node key (n): BOLT11 requires low-S then");
+    }
+    let vk = VerifyingKey::from_sec1_bytes(node).map_err(|_| "the payee node key (n) is not a valid public key")?;
+    vk.verify_prehash(&Sha256::digest(msg), &s).map_err(|_| "signature does not match the payee node key (n)")
 }
 
 /// EIP-55 mixed-case checksum.
@@ -414,7 +597,7 @@ fn eip55_ok(addr: &str) -> bool {
 fn eth_target(s: &str, pos: usize, tag: &str) -> Result<&'static str, ParseError> {
     if s.len() == 42 && (s.starts_with("0x") || s.starts_with("0X")) && s[2..].bytes().all(|b| b.is_ascii_hexdigit()) {
         if !eip55_ok(s) {
-            return Err(err("bad_checksum", pos, tag, format!("{s} fails its EIP-55 mixed-case checksum")));
+            return Err(err(ErrorCode::BadChecksum, pos, tag, format!("{s} fails its EIP-55 mixed-case checksum")));
         }
         return Ok("address");
     }
@@ -422,7 +605,7 @@ fn eth_target(s: &str, pos: usize, tag: &str) -> Result<&'static str, ParseError
     if ens {
         return Ok("ens_name");
     }
-    Err(err("bad_address", pos, tag, format!("{s:?} is neither a 0x address nor an ENS name")))
+    Err(err(ErrorCode::BadAddress, pos, tag, format!("{s:?} is neither a 0x address nor an ENS name")))
 }
 
 /// Exact number with optional exponent ("2.014e18") → integer Decimal.
@@ -444,9 +627,9 @@ fn eth_number(v: &str) -> Option<Decimal> {
 /// `ethereum:[pay-]TARGET[@CHAIN][/FUNCTION][?PARAMS]`
 pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
     let t = text.trim();
-    let (scheme, rest) = t.split_once(':').ok_or_else(|| err("bad_format", 0, "scheme", "not an ethereum: URI"))?;
+    let (scheme, rest) = t.split_once(':').ok_or_else(|| err(ErrorCode::BadFormat, 0, "scheme", "not an ethereum: URI"))?;
     if !scheme.eq_ignore_ascii_case("ethereum") {
-        return Err(err("bad_format", 0, "scheme", "EIP-681 URIs use the ethereum: scheme"));
+        return Err(err(ErrorCode::BadFormat, 0, "scheme", "EIP-681 URIs use the ethereum: scheme"));
     }
     let base = scheme.len() + 1;
     let mut p = base_payment("eip681", ("ethereum", "Ethereum"));
@@ -464,13 +647,13 @@ pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
     let tpos = base + prefix.map(|x| x.len() + 1).unwrap_or(0);
     if let Some(pre) = prefix {
         if pre != "pay" {
-            warn(&mut p.warnings, "unknown_prefix", Some("prefix"), format!("prefix {pre:?} (EIP-681 defines pay-)"));
+            warn(&mut p.warnings, WarningCode::UnknownPrefix, Some("prefix"), format!("prefix {pre:?} (EIP-681 defines pay-)"));
         }
     }
     let kind = eth_target(target, tpos, "target_address")?;
     let chain_id = match chain {
         Some(c) if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) && c.len() <= 20 => c.to_string(),
-        Some(c) => return Err(err("bad_scheme_field", tpos + target.len() + 1, "chain_id", format!("chain id must be a number, found {c:?}"))),
+        Some(c) => return Err(err(ErrorCode::BadSchemeField, tpos + target.len() + 1, "chain_id", format!("chain id must be a number, found {c:?}"))),
         None => "1".into(),
     };
     p.network = Some(format!("ethereum:{chain_id}"));
@@ -483,12 +666,12 @@ pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
     let qpos = base + head.len() + function.map(|f| f.len() + 1).unwrap_or(0) + 1;
     for (k, v) in &params {
         if params.iter().filter(|(x, _)| x == k).count() > 1 {
-            return Err(err("duplicate_tag", qpos, k, format!("parameter {k} appears twice")));
+            return Err(err(ErrorCode::DuplicateTag, qpos, k, format!("parameter {k} appears twice")));
         }
         if k == "value" {
-            let w = eth_number(v).ok_or_else(|| err("non_numeric_amount", qpos, "value", format!("value must be a number of wei, found {v:?}")))?;
+            let w = eth_number(v).ok_or_else(|| err(ErrorCode::NonNumericAmount, qpos, "value", format!("value must be a number of wei, found {v:?}")))?;
             if w.scale() != 0 {
-                return Err(err("non_numeric_amount", qpos, "value", format!("value {v} is not a whole number of wei")));
+                return Err(err(ErrorCode::NonNumericAmount, qpos, "value", format!("value {v} is not a whole number of wei")));
             }
             wei = Some(w);
         }
@@ -514,18 +697,18 @@ pub fn parse_eip681(text: &str) -> Result<Payment, ParseError> {
                     let kind = eth_target(&a, qpos, "address").unwrap_or("address");
                     p.payee.accounts.insert(0, Account { scheme: "ethereum".into(), kind: kind.into(), value: a });
                 }
-                None => return Err(err("missing_tag", qpos, "address", "ERC-20 transfer without a recipient (address=)")),
+                None => return Err(err(ErrorCode::MissingTag, qpos, "address", "ERC-20 transfer without a recipient (address=)")),
             }
             if let Some((_, u)) = params.iter().find(|(k, _)| k == "uint256") {
-                let units = eth_number(u).ok_or_else(|| err("non_numeric_amount", qpos, "uint256", format!("token amount must be a number, found {u:?}")))?;
+                let units = eth_number(u).ok_or_else(|| err(ErrorCode::NonNumericAmount, qpos, "uint256", format!("token amount must be a number, found {u:?}")))?;
                 p.references.message = Some(format!("ERC-20 transfer of {units} base units (token decimals unknown)"));
                 p.initiation = Initiation::Dynamic;
-                warn(&mut p.warnings, "token_units", Some("uint256"), "token amount is in the token's base units; the wallet shows the real amount");
+                warn(&mut p.warnings, WarningCode::TokenUnits, Some("uint256"), "token amount is in the token's base units; the wallet shows the real amount");
             }
         }
         Some(f) => {
             p.payee.accounts.push(Account { scheme: "ethereum".into(), kind: "contract".into(), value: target.into() });
-            warn(&mut p.warnings, "contract_call", Some("function_name"), format!("calls contract function {f}: check in the wallet what it does"));
+            warn(&mut p.warnings, WarningCode::ContractCall, Some("function_name"), format!("calls contract function {f}: check in the wallet what it does"));
             p.references.purpose = Some(f.to_string());
         }
     }
@@ -541,6 +724,21 @@ mod tests {
         assert_eq!(super::btc_address_network("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"), Some("bitcoin"));
         assert_eq!(super::btc_address_network("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297"), Some("bitcoin"));
         assert_eq!(super::btc_address_network("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"), Some("testnet"));
+    }
+
+    #[test]
+    fn encoders_invert_the_decoders() {
+        use super::*;
+        let (hrp, data, v) = bech32_decode("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4").unwrap();
+        assert_eq!(bech32_encode(&hrp, &data, v), "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+        let (hrp, data, v) = bech32_decode("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297").unwrap();
+        assert_eq!(v, Bech32Variant::Bech32m);
+        assert_eq!(bech32_encode(&hrp, &data, v), "bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297");
+        let body = base58check("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH").unwrap();
+        assert_eq!(base58check_encode(&body), "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH");
+        assert_eq!(base58check_encode(&[0u8; 21]).chars().take(1).collect::<String>(), "1");
+        // Unknown fallback versions (19-31) are skipped, as BOLT11 requires.
+        assert_eq!(fallback_address("bitcoin", 19, &[0; 32]), None);
     }
 
     #[test]

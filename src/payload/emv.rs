@@ -5,7 +5,7 @@ use super::crc::crc16_hex;
 use super::currency;
 use super::error::err;
 use super::tlv::{find, parse_children, parse_level, Field, LengthUnit};
-use super::{Initiation, ParseError, Payee, Payment, References, TipRule, Warning};
+use super::{ErrorCode, Initiation, ParseError, Payee, Payment, References, TipRule, Warning, WarningCode};
 use rust_decimal::Decimal;
 
 /// Cheap test: does this text claim to be an EMVCo MPM payload?
@@ -20,8 +20,8 @@ pub fn looks_like_emv(text: &str) -> bool {
     b.len() >= 16 && b[..4].iter().all(u8::is_ascii_digit) && t.len() >= 8 && t.get(t.len() - 8..t.len() - 4) == Some("6304")
 }
 
-pub(crate) fn warn(w: &mut Vec<Warning>, code: &str, tag: Option<&str>, message: impl Into<String>) {
-    w.push(Warning { code: code.to_string(), message: message.into(), tag: tag.map(str::to_string) });
+pub(crate) fn warn(w: &mut Vec<Warning>, code: WarningCode, tag: Option<&str>, message: impl Into<String>) {
+    w.push(Warning { code, message: message.into(), tag: tag.map(str::to_string) });
 }
 
 /// Exact decimal from "23.72" / "100" / "100." (EMVCo numeric with optional '.').
@@ -84,10 +84,10 @@ fn structure(chars: &[char], unit: LengthUnit) -> Result<Vec<Field>, ParseError>
 pub fn parse_structure(text: &str, warnings: &mut Vec<Warning>) -> Result<Parsed, ParseError> {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() < 14 {
-        return Err(err("too_short", chars.len(), "", format!("{} characters: an EMVCo payload needs at least ID 00 and the CRC (14)", chars.len())));
+        return Err(err(ErrorCode::TooShort, chars.len(), "", format!("{} characters: an EMVCo payload needs at least ID 00 and the CRC (14)", chars.len())));
     }
     if !text.starts_with("00") {
-        return Err(err("bad_header", 0, "00", "an EMVCo payload must start with the payload format indicator (ID 00)"));
+        return Err(err(ErrorCode::BadHeader, 0, "00", "an EMVCo payload must start with the payload format indicator (ID 00)"));
     }
     let (root, unit) = match structure(&chars, LengthUnit::Chars) {
         Ok(r) => (r, LengthUnit::Chars),
@@ -97,9 +97,7 @@ pub fn parse_structure(text: &str, warnings: &mut Vec<Warning>) -> Result<Parsed
             }
             match structure(&chars, LengthUnit::Bytes) {
                 Ok(r) if check_crc(text, &r).is_ok() => {
-                    warn(
-                        warnings,
-                        "length_counts_bytes",
+                    warn(warnings, WarningCode::LengthCountsBytes,
                         None,
                         "TLV lengths count UTF-8 bytes, not characters as EMVCo requires; read leniently because the CRC confirms this reading",
                     );
@@ -113,41 +111,41 @@ pub fn parse_structure(text: &str, warnings: &mut Vec<Warning>) -> Result<Parsed
     check_crc(text, &root)?;
     if let Some(crc) = find(&root, "63") {
         if crc.value.bytes().any(|b| b.is_ascii_lowercase()) {
-            warn(warnings, "crc_lowercase", Some("63"), "CRC written in lowercase hex; EMVCo requires uppercase");
+            warn(warnings, WarningCode::CrcLowercase, Some("63"), "CRC written in lowercase hex; EMVCo requires uppercase");
         }
     }
     Ok(Parsed { root, unit })
 }
 
 fn check_order(root: &[Field]) -> Result<(), ParseError> {
-    let first = root.first().ok_or_else(|| err("too_short", 0, "", "empty payload"))?;
+    let first = root.first().ok_or_else(|| err(ErrorCode::TooShort, 0, "", "empty payload"))?;
     if first.id != "00" {
-        return Err(err("bad_order", first.pos, &first.id, "the payload format indicator (ID 00) must come first"));
+        return Err(err(ErrorCode::BadOrder, first.pos, &first.id, "the payload format indicator (ID 00) must come first"));
     }
     match root.iter().position(|f| f.id == "63") {
-        None => Err(err("missing_crc", root.last().map(|f| f.pos).unwrap_or(0), "63", "no CRC (ID 63): it must be the last data object")),
+        None => Err(err(ErrorCode::MissingCrc, root.last().map(|f| f.pos).unwrap_or(0), "63", "no CRC (ID 63): it must be the last data object")),
         Some(i) if i + 1 != root.len() => {
             let f = &root[i];
-            Err(err("bad_order", f.pos, "63", "the CRC (ID 63) must be the last data object"))
+            Err(err(ErrorCode::BadOrder, f.pos, "63", "the CRC (ID 63) must be the last data object"))
         }
         Some(_) => Ok(()),
     }
 }
 
 fn check_crc(text: &str, root: &[Field]) -> Result<(), ParseError> {
-    let f = find(root, "63").ok_or_else(|| err("missing_crc", 0, "63", "no CRC (ID 63)"))?;
+    let f = find(root, "63").ok_or_else(|| err(ErrorCode::MissingCrc, 0, "63", "no CRC (ID 63)"))?;
     if f.len != 4 || f.value.chars().count() != 4 {
-        return Err(err("bad_crc_length", f.pos + 2, "63", format!("the CRC must have length 04, found {:02}", f.len)));
+        return Err(err(ErrorCode::BadCrcLength, f.pos + 2, "63", format!("the CRC must have length 04, found {:02}", f.len)));
     }
     let found = f.value.clone();
     // 63 is last and its value is 4 characters: cut them off by characters.
     let cut = text.char_indices().rev().nth(3).map(|(i, _)| i).unwrap_or(0);
     let expected = crc16_hex(&text[..cut]);
     if !found.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(err("bad_crc", f.value_pos, "63", format!("CRC {found:?} is not 4 hex digits (expected {expected})")));
+        return Err(err(ErrorCode::BadCrc, f.value_pos, "63", format!("CRC {found:?} is not 4 hex digits (expected {expected})")));
     }
     if !found.eq_ignore_ascii_case(&expected) {
-        return Err(err("bad_crc", f.value_pos, "63", format!("CRC mismatch: expected {expected}, found {found}")));
+        return Err(err(ErrorCode::BadCrc, f.value_pos, "63", format!("CRC mismatch: expected {expected}, found {found}")));
     }
     Ok(())
 }
@@ -155,12 +153,20 @@ fn check_crc(text: &str, root: &[Field]) -> Result<(), ParseError> {
 fn max_len(f: &Field, max: usize, what: &str) -> Result<(), ParseError> {
     let n = f.value.chars().count();
     if n > max {
-        return Err(err("too_long", f.pos + 2, &f.path, format!("{what} is {n} characters; at most {max} allowed")));
+        return Err(err(ErrorCode::TooLong, f.pos + 2, &f.path, format!("{what} is {n} characters; at most {max} allowed")));
     }
     Ok(())
 }
 
-fn digits(f: &Field, n: usize, code: &str, what: &str) -> Result<(), ParseError> {
+/// A display field (name, city) longer than EMVCo's limit: read, with a `too_long` warning.
+fn long_display(f: &Field, max: usize, what: &str, w: &mut Vec<Warning>) {
+    let n = f.value.chars().count();
+    if n > max {
+        warn(w, WarningCode::TooLong, Some(&f.path), format!("{what} is {n} characters; EMVCo allows {max} (read as written)"));
+    }
+}
+
+fn digits(f: &Field, n: usize, code: ErrorCode, what: &str) -> Result<(), ParseError> {
     if f.value.len() != n || !f.value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err(code, f.value_pos, &f.path, format!("{what} must be {n} digits, found {:?}", f.value)));
     }
@@ -173,12 +179,12 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
     let get = |id: &str| find(root, id);
 
     // 00 payload format indicator.
-    let pfi = get("00").ok_or_else(|| err("bad_header", 0, "00", "missing payload format indicator"))?;
+    let pfi = get("00").ok_or_else(|| err(ErrorCode::BadHeader, 0, "00", "missing payload format indicator"))?;
     if pfi.len != 2 || !pfi.value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(err("bad_format_indicator", pfi.pos + 2, "00", format!("payload format indicator must be \"01\" (length 02), found length {:02} {:?}", pfi.len, pfi.value)));
+        return Err(err(ErrorCode::BadFormatIndicator, pfi.pos + 2, "00", format!("payload format indicator must be \"01\" (length 02), found length {:02} {:?}", pfi.len, pfi.value)));
     }
     if pfi.value != "01" {
-        warn(warnings, "format_indicator", Some("00"), format!("payload format indicator {:?}; EMVCo defines only \"01\" (seen in DuitNow codes), read as 01", pfi.value));
+        warn(warnings, WarningCode::FormatIndicator, Some("00"), format!("payload format indicator {:?}; EMVCo defines only \"01\" (seen in DuitNow codes), read as 01", pfi.value));
     }
 
     // 01 point of initiation.
@@ -187,18 +193,19 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
         Some(f) if f.value == "11" => Some(Initiation::Static),
         Some(f) if f.value == "12" => Some(Initiation::Dynamic),
         Some(f) => {
-            return Err(err("bad_point_of_initiation", f.value_pos, "01", format!("point of initiation must be 11 (static) or 12 (dynamic), found {:?}", f.value)));
+            return Err(err(ErrorCode::BadPointOfInitiation, f.value_pos, "01", format!("point of initiation must be 11 (static) or 12 (dynamic), found {:?}", f.value)));
         }
     };
 
-    // Merchant account information 02–51.
+    // Merchant account information 02–51: without any, the code names nobody to pay.
     let has_account = root.iter().any(|f| matches!(f.id.parse::<u32>(), Ok(2..=51)));
     if !has_account {
-        warn(warnings, "missing_merchant_account", None, "no merchant account information (IDs 02-51)");
+        let pos = root.iter().find(|f| f.id != "00" && f.id != "01").map(|f| f.pos).unwrap_or(0);
+        return Err(err(ErrorCode::MissingMerchantAccount, pos, "", "no merchant account information (IDs 02-51): the code names nobody to pay"));
     }
     for f in root.iter().filter(|f| matches!(f.id.parse::<u32>(), Ok(26..=51))) {
         match f.child("00") {
-            None => warn(warnings, "missing_guid", Some(&f.path), format!("template {} has no globally unique identifier (sub-ID 00)", f.id)),
+            None => warn(warnings, WarningCode::MissingGuid, Some(&f.path), format!("template {} has no globally unique identifier (sub-ID 00)", f.id)),
             Some(g) => max_len(g, 32, "globally unique identifier")?,
         }
     }
@@ -206,19 +213,19 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
     // 52 MCC.
     let mcc = match get("52") {
         Some(f) => {
-            digits(f, 4, "bad_mcc", "merchant category code")?;
+            digits(f, 4, ErrorCode::BadMcc, "merchant category code")?;
             Some(f.value.clone())
         }
         None => {
-            warn(warnings, "missing_mandatory_tag", Some("52"), "no merchant category code (ID 52), mandatory in EMVCo");
+            warn(warnings, WarningCode::MissingMandatoryTag, Some("52"), "no merchant category code (ID 52), mandatory in EMVCo");
             None
         }
     };
 
     // 53 currency.
-    let cur_field = get("53").ok_or_else(|| err("missing_tag", root.last().map(|f| f.pos).unwrap_or(0), "53", "no transaction currency (ID 53)"))?;
+    let cur_field = get("53").ok_or_else(|| err(ErrorCode::MissingTag, root.last().map(|f| f.pos).unwrap_or(0), "53", "no transaction currency (ID 53)"))?;
     let cur = currency::from_numeric(&cur_field.value)
-        .ok_or_else(|| err("unknown_currency", cur_field.value_pos, "53", format!("{:?} is not an ISO 4217 numeric currency code", cur_field.value)))?;
+        .ok_or_else(|| err(ErrorCode::UnknownCurrency, cur_field.value_pos, "53", format!("{:?} is not an ISO 4217 numeric currency code", cur_field.value)))?;
 
     // 54 amount.
     let amount = match get("54") {
@@ -226,9 +233,9 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
         Some(f) => {
             max_len(f, 13, "transaction amount")?;
             let a = parse_decimal(&f.value)
-                .ok_or_else(|| err("non_numeric_amount", f.value_pos, "54", format!("amount must be digits with an optional '.', found {:?}", f.value)))?;
+                .ok_or_else(|| err(ErrorCode::NonNumericAmount, f.value_pos, "54", format!("amount must be digits with an optional '.', found {:?}", f.value)))?;
             if a.scale() > cur.minor_units as u32 && a.normalize().scale() > cur.minor_units as u32 {
-                warn(warnings, "amount_precision", Some("54"), format!("amount {} has more decimals than {} allows ({})", f.value, cur.code, cur.minor_units));
+                warn(warnings, WarningCode::AmountPrecision, Some("54"), format!("amount {} has more decimals than {} allows ({})", f.value, cur.code, cur.minor_units));
             }
             Some(a)
         }
@@ -240,13 +247,13 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
             let dynamic = initiation == Initiation::Dynamic;
             warn(
                 warnings,
-                if dynamic { "amount_zero_dynamic" } else { "amount_zero" },
+                if dynamic { WarningCode::AmountZeroDynamic } else { WarningCode::AmountZero },
                 Some("54"),
                 if dynamic { "dynamic code with amount 0: the merchant probably forgot the amount" } else { "amount 0: EMVCo requires a non-zero amount when present" },
             );
         }
     } else if initiation == Initiation::Dynamic {
-        warn(warnings, "dynamic_without_amount", Some("01"), "dynamic code (01 = 12) without an amount: the shopper types it");
+        warn(warnings, WarningCode::DynamicWithoutAmount, Some("01"), "dynamic code (01 = 12) without an amount: the shopper types it");
     }
 
     // 55-57 tip or convenience fee.
@@ -254,7 +261,7 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
         None => {
             for id in ["56", "57"] {
                 if get(id).is_some() {
-                    warn(warnings, "orphan_fee", Some(id), format!("ID {id} without tip indicator 55 is ignored"));
+                    warn(warnings, WarningCode::OrphanFee, Some(id), format!("ID {id} without tip indicator 55 is ignored"));
                 }
             }
             None
@@ -262,21 +269,21 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
         Some(f) => match f.value.as_str() {
             "01" => Some(TipRule::Prompt),
             "02" => {
-                let v = get("56").ok_or_else(|| err("missing_tag", f.pos, "56", "tip indicator 02 (fixed fee) requires ID 56"))?;
+                let v = get("56").ok_or_else(|| err(ErrorCode::MissingTag, f.pos, "56", "tip indicator 02 (fixed fee) requires ID 56"))?;
                 max_len(v, 13, "convenience fee")?;
-                let a = parse_decimal(&v.value).ok_or_else(|| err("non_numeric_amount", v.value_pos, "56", format!("fixed fee must be numeric, found {:?}", v.value)))?;
+                let a = parse_decimal(&v.value).ok_or_else(|| err(ErrorCode::NonNumericAmount, v.value_pos, "56", format!("fixed fee must be numeric, found {:?}", v.value)))?;
                 Some(TipRule::Fixed { amount: a })
             }
             "03" => {
-                let v = get("57").ok_or_else(|| err("missing_tag", f.pos, "57", "tip indicator 03 (percentage fee) requires ID 57"))?;
+                let v = get("57").ok_or_else(|| err(ErrorCode::MissingTag, f.pos, "57", "tip indicator 03 (percentage fee) requires ID 57"))?;
                 max_len(v, 5, "convenience fee percentage")?;
-                let p = parse_decimal(&v.value).ok_or_else(|| err("non_numeric_amount", v.value_pos, "57", format!("percentage must be numeric, found {:?}", v.value)))?;
+                let p = parse_decimal(&v.value).ok_or_else(|| err(ErrorCode::NonNumericAmount, v.value_pos, "57", format!("percentage must be numeric, found {:?}", v.value)))?;
                 if p <= Decimal::ZERO || p >= Decimal::ONE_HUNDRED {
-                    return Err(err("bad_percentage", v.value_pos, "57", format!("percentage must be between 00.01 and 99.99, found {}", v.value)));
+                    return Err(err(ErrorCode::BadPercentage, v.value_pos, "57", format!("percentage must be between 00.01 and 99.99, found {}", v.value)));
                 }
                 Some(TipRule::Percentage { percent: p })
             }
-            other => return Err(err("bad_tip_indicator", f.value_pos, "55", format!("tip indicator must be 01, 02 or 03, found {other:?}"))),
+            other => return Err(err(ErrorCode::BadTipIndicator, f.value_pos, "55", format!("tip indicator must be 01, 02 or 03, found {other:?}"))),
         },
     };
 
@@ -284,30 +291,32 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
     let country = match get("58") {
         Some(f) => {
             if f.value.len() != 2 || !f.value.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(err("bad_country", f.value_pos, "58", format!("country must be ISO 3166-1 alpha-2, found {:?}", f.value)));
+                return Err(err(ErrorCode::BadCountry, f.value_pos, "58", format!("country must be ISO 3166-1 alpha-2, found {:?}", f.value)));
             }
             if !currency::is_country(&f.value.to_ascii_uppercase()) {
-                warn(warnings, "unknown_country", Some("58"), format!("{:?} is not an ISO 3166-1 country", f.value));
+                warn(warnings, WarningCode::UnknownCountry, Some("58"), format!("{:?} is not an ISO 3166-1 country", f.value));
             }
             Some(f.value.to_ascii_uppercase())
         }
         None => {
-            warn(warnings, "missing_mandatory_tag", Some("58"), "no country code (ID 58), mandatory in EMVCo");
-            None
+            let pos = root.iter().find(|f| f.id.as_str() > "58").map(|f| f.pos).unwrap_or(0);
+            return Err(err(ErrorCode::MissingTag, pos, "58", "no country code (ID 58), mandatory in EMVCo: the scheme and currency rules need it"));
         }
     };
+    // Display fields: longer than EMVCo allows is a warning (real generators write 31-character names),
+    // not a refusal; a scheme that enforces the limit says so in its profile (KHQR).
     let mut text_field = |id: &str, max: usize, what: &str| -> Result<Option<String>, ParseError> {
         match get(id) {
             Some(f) => {
-                max_len(f, max, what)?;
+                long_display(f, max, what, warnings);
                 if f.value.chars().any(char::is_control) {
-                    warn(warnings, "control_characters", Some(id), format!("{what} contains control characters"));
+                    warn(warnings, WarningCode::ControlCharacters, Some(id), format!("{what} contains control characters"));
                 }
                 Ok(Some(f.value.clone()))
             }
             None => {
                 if id != "61" {
-                    warn(warnings, "missing_mandatory_tag", Some(id), format!("no {what} (ID {id}), mandatory in EMVCo"));
+                    warn(warnings, WarningCode::MissingMandatoryTag, Some(id), format!("no {what} (ID {id}), mandatory in EMVCo"));
                 }
                 Ok(None)
             }
@@ -320,7 +329,7 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
     if let (Some(c), Some(n)) = (&country, &cur.numeric) {
         let _ = n;
         if currency::country_uses(c, &cur.code) == Some(false) {
-            warn(warnings, "country_currency_mismatch", Some("53"), format!("country {c} does not use {} ({})", cur.code, cur_field.value));
+            warn(warnings, WarningCode::CountryCurrencyMismatch, Some("53"), format!("country {c} does not use {} ({})", cur.code, cur_field.value));
         }
     }
 
@@ -337,7 +346,7 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
                 _ => 99,
             };
             if k.value.chars().count() > maxl {
-                warn(warnings, "too_long", Some(&k.path), format!("{} is longer than the {maxl} characters EMVCo allows", k.path));
+                warn(warnings, WarningCode::TooLong, Some(&k.path), format!("{} is longer than the {maxl} characters EMVCo allows", k.path));
             }
             let v = Some(k.value.clone());
             match kid {
@@ -351,7 +360,7 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
                 8 => refs.purpose = v,
                 9 => {
                     if !k.value.chars().all(|c| matches!(c, 'A' | 'M' | 'E')) {
-                        warn(warnings, "bad_consumer_data_request", Some(&k.path), format!("consumer data request must be letters A, M, E; found {:?}", k.value));
+                        warn(warnings, WarningCode::BadConsumerDataRequest, Some(&k.path), format!("consumer data request must be letters A, M, E; found {:?}", k.value));
                     }
                     refs.consumer_data_request = v;
                 }
@@ -365,14 +374,14 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
     // 64 merchant information, alternate language.
     let mut payee = Payee { name, city, country, postal_code: postal, mcc, ..Default::default() };
     if let Some(f) = get("64") {
-        let lang = f.child("00").ok_or_else(|| err("missing_tag", f.value_pos, "64.00", "alternate-language template needs a language (64.00)"))?;
+        let lang = f.child("00").ok_or_else(|| err(ErrorCode::MissingTag, f.value_pos, "64.00", "alternate-language template needs a language (64.00)"))?;
         if lang.value.chars().count() != 2 || !lang.value.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(err("bad_language", lang.value_pos, "64.00", format!("language must be ISO 639 two letters, found {:?}", lang.value)));
+            return Err(err(ErrorCode::BadLanguage, lang.value_pos, "64.00", format!("language must be ISO 639 two letters, found {:?}", lang.value)));
         }
-        let n = f.child("01").ok_or_else(|| err("missing_tag", f.value_pos, "64.01", "alternate-language template needs a merchant name (64.01)"))?;
-        max_len(n, 25, "alternate merchant name")?;
+        let n = f.child("01").ok_or_else(|| err(ErrorCode::MissingTag, f.value_pos, "64.01", "alternate-language template needs a merchant name (64.01)"))?;
+        long_display(n, 25, "alternate merchant name", warnings);
         if let Some(c) = f.child("02") {
-            max_len(c, 15, "alternate merchant city")?;
+            long_display(c, 15, "alternate merchant city", warnings);
         }
         payee.language_alt = Some(lang.value.to_ascii_lowercase());
         payee.name_alt = Some(n.value.clone());
@@ -380,7 +389,7 @@ pub fn interpret(parsed: &Parsed, warnings: &mut Vec<Warning>) -> Result<Payment
     }
 
     if text_len(root) > 512 {
-        warn(warnings, "too_long", None, "payload longer than the 512 characters EMVCo allows");
+        warn(warnings, WarningCode::TooLong, None, "payload longer than the 512 characters EMVCo allows");
     }
 
     Ok(Payment {

@@ -3,7 +3,7 @@
 use super::emv::{parse_decimal, warn};
 use super::error::err;
 use super::urls::base_payment;
-use super::{currency, Account, Initiation, ParseError, Payment};
+use super::{currency, Account, ErrorCode, Initiation, ParseError, Payment, WarningCode};
 
 /// ISO 13616 IBAN: 2 letters, 2 check digits, up to 30 alphanumerics, mod 97 == 1.
 pub fn iban_valid(iban: &str) -> bool {
@@ -70,46 +70,46 @@ pub fn parse(text: &str) -> Result<Payment, ParseError> {
     let names = ["service tag", "version", "character set", "identification", "BIC", "name", "IBAN", "amount", "purpose", "structured reference", "unstructured remittance", "information"];
     let fname = |i: usize| names.get(i).copied().unwrap_or("line");
     if line(0) != "BCD" {
-        return Err(err("bad_header", 0, "service tag", "EPC QR codes start with BCD"));
+        return Err(err(ErrorCode::BadHeader, 0, "service tag", "EPC QR codes start with BCD"));
     }
     if ls.len() > 12 {
-        return Err(err("too_long", pos(12), "lines", format!("{} lines; EPC069-12 has at most 12", ls.len())));
+        return Err(err(ErrorCode::TooLong, pos(12), "lines", format!("{} lines; EPC069-12 has at most 12", ls.len())));
     }
     if text.len() > 331 {
-        return Err(err("too_long", 0, "", format!("{} bytes; EPC069-12 allows 331", text.len())));
+        return Err(err(ErrorCode::TooLong, 0, "", format!("{} bytes; EPC069-12 allows 331", text.len())));
     }
     let version = line(1);
     if version != "001" && version != "002" {
-        return Err(err("unsupported_version", pos(1), "version", format!("version must be 001 or 002, found {version:?}")));
+        return Err(err(ErrorCode::UnsupportedVersion, pos(1), "version", format!("version must be 001 or 002, found {version:?}")));
     }
     let cs = line(2);
     if !matches!(cs, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8") {
-        return Err(err("bad_charset", pos(2), "character set", format!("character set must be 1-8, found {cs:?}")));
+        return Err(err(ErrorCode::BadCharset, pos(2), "character set", format!("character set must be 1-8, found {cs:?}")));
     }
     if line(3) != "SCT" {
-        return Err(err("bad_scheme_field", pos(3), "identification", format!("identification must be SCT, found {:?}", line(3))));
+        return Err(err(ErrorCode::BadSchemeField, pos(3), "identification", format!("identification must be SCT, found {:?}", line(3))));
     }
     let bic = line(4);
     if bic.is_empty() && version == "001" {
-        return Err(err("missing_tag", pos(4), "BIC", "version 001 requires a BIC"));
+        return Err(err(ErrorCode::MissingTag, pos(4), "BIC", "version 001 requires a BIC"));
     }
     if !bic.is_empty() && !bic_valid(bic) {
-        return Err(err("bad_scheme_field", pos(4), "BIC", format!("{bic:?} is not a BIC (8 or 11 characters)")));
+        return Err(err(ErrorCode::BadSchemeField, pos(4), "BIC", format!("{bic:?} is not a BIC (8 or 11 characters)")));
     }
     let name = line(5);
     if name.is_empty() {
-        return Err(err("missing_tag", pos(5), "name", "the beneficiary name is required"));
+        return Err(err(ErrorCode::MissingTag, pos(5), "name", "the beneficiary name is required"));
     }
-    for (i, max) in [(5usize, 70usize), (8, 4), (9, 35), (10, 140), (11, 70)] {
+    for (i, max) in [(5usize, 70usize), (9, 35), (10, 140), (11, 70)] {
         let n = line(i).chars().count();
         if n > max {
-            return Err(err("too_long", pos(i), fname(i), format!("{} is {n} characters; at most {max}", fname(i))));
+            return Err(err(ErrorCode::TooLong, pos(i), fname(i), format!("{} is {n} characters; at most {max}", fname(i))));
         }
     }
     let iban_raw = line(6);
     let iban: String = iban_raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
     if !iban_valid(&iban) {
-        return Err(err("bad_iban", pos(6), "IBAN", format!("{iban_raw:?} is not a valid IBAN (checksum)")));
+        return Err(err(ErrorCode::BadIban, pos(6), "IBAN", format!("{iban_raw:?} is not a valid IBAN (checksum)")));
     }
     let mut p = base_payment("epc", ("sepa", "SEPA Credit Transfer"));
     p.payee.name = Some(name.to_string());
@@ -122,30 +122,34 @@ pub fn parse(text: &str) -> Result<Payment, ParseError> {
     let am = line(7);
     if !am.is_empty() {
         let Some(v) = am.strip_prefix("EUR") else {
-            return Err(err("unknown_currency", pos(7), "amount", format!("amount must be EUR followed by the value, found {am:?}")));
+            return Err(err(ErrorCode::UnknownCurrency, pos(7), "amount", format!("amount must be EUR followed by the value, found {am:?}")));
         };
-        let a = parse_decimal(v).ok_or_else(|| err("non_numeric_amount", pos(7) + 3, "amount", format!("amount {v:?} is not a decimal")))?;
+        let a = parse_decimal(v).ok_or_else(|| err(ErrorCode::NonNumericAmount, pos(7) + 3, "amount", format!("amount {v:?} is not a decimal")))?;
         if a.scale() > 2 && a.normalize().scale() > 2 {
-            return Err(err("non_numeric_amount", pos(7) + 3, "amount", "at most 2 decimals"));
+            return Err(err(ErrorCode::NonNumericAmount, pos(7) + 3, "amount", "at most 2 decimals"));
         }
         if a < rust_decimal::Decimal::new(1, 2) || a > rust_decimal::Decimal::new(99_999_999_999, 2) {
-            return Err(err("bad_amount", pos(7) + 3, "amount", format!("amount must be EUR 0.01 to 999999999.99, found {v}")));
+            return Err(err(ErrorCode::BadAmount, pos(7) + 3, "amount", format!("amount must be EUR 0.01 to 999999999.99, found {v}")));
         }
         p.amount = Some(a);
         p.initiation = Initiation::Dynamic;
     }
+    // AT-44 purpose: an ISO 20022 ExternalPurpose1Code, exactly 4 letters or digits (e.g. GDDS, CHAR).
     let purpose = line(8);
     if !purpose.is_empty() {
+        if purpose.chars().count() != 4 || !purpose.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(err(ErrorCode::BadSchemeField, pos(8), "purpose", format!("the purpose code must be 4 letters or digits (ISO 20022), found {purpose:?}")));
+        }
         p.references.purpose = Some(purpose.to_string());
     }
     let (sref, unstr) = (line(9), line(10));
     if !sref.is_empty() && !unstr.is_empty() {
-        return Err(err("bad_scheme_field", pos(10), "unstructured remittance", "a structured reference and an unstructured remittance cannot both be present"));
+        return Err(err(ErrorCode::BadSchemeField, pos(10), "unstructured remittance", "a structured reference and an unstructured remittance cannot both be present"));
     }
     if !sref.is_empty() {
         p.references.reference = Some(sref.to_string());
         if sref.starts_with("RF") && !super::swiss::rf_valid(sref) {
-            warn(&mut p.warnings, "bad_reference", Some("structured reference"), format!("{sref} fails the ISO 11649 check"));
+            warn(&mut p.warnings, WarningCode::BadReference, Some("structured reference"), format!("{sref} fails the ISO 11649 check"));
         }
     }
     if !unstr.is_empty() {

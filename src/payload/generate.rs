@@ -8,13 +8,13 @@
 
 use super::crc::crc16_hex;
 use super::error::err;
-use super::{currency, Account, Initiation, ParseError, Payment, TipRule, Tlv};
+use super::{currency, Account, ErrorCode, Initiation, ParseError, Payment, TipRule, Tlv};
 use rust_decimal::Decimal;
 
 fn obj(id: &str, value: &str) -> Result<String, ParseError> {
     let n = value.chars().count();
     if n == 0 || n > 99 {
-        return Err(err("bad_length", 0, id, format!("value of {id} must be 1-99 characters, is {n}")));
+        return Err(err(ErrorCode::BadLength, 0, id, format!("value of {id} must be 1-99 characters, is {n}")));
     }
     Ok(format!("{id}{n:02}{value}"))
 }
@@ -38,7 +38,7 @@ pub fn encode_level(items: &[Tlv]) -> Result<String, ParseError> {
             _ => t.value.clone(),
         };
         if t.tag.len() != 2 || !t.tag.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err("bad_tag", 0, &t.tag, format!("tag must be two digits, found {:?}", t.tag)));
+            return Err(err(ErrorCode::BadTag, 0, &t.tag, format!("tag must be two digits, found {:?}", t.tag)));
         }
         s.push_str(&obj(&t.tag, &v)?);
     }
@@ -61,11 +61,11 @@ fn remove(items: &mut Vec<Tlv>, tag: &str) {
 
 fn fmt_amount(a: &Decimal, id: &str) -> Result<String, ParseError> {
     if a.is_sign_negative() {
-        return Err(err("negative_amount", 0, id, "amount must not be negative"));
+        return Err(err(ErrorCode::NegativeAmount, 0, id, "amount must not be negative"));
     }
     let s = a.to_string();
     if s.chars().count() > 13 {
-        return Err(err("too_long", 0, id, format!("amount {s} is longer than 13 characters")));
+        return Err(err(ErrorCode::TooLong, 0, id, format!("amount {s} is longer than 13 characters")));
     }
     Ok(s)
 }
@@ -132,15 +132,15 @@ fn account_templates(accounts: &[Account], items: &mut Vec<Tlv>) -> Result<(), P
                 node(&free(items, 26), k)?
             }
             "vietqr" => {
-                let bin = by("vietqr", "bank_bin").ok_or_else(|| err("bad_scheme_field", 0, "38.01.00", "VietQR needs a bank_bin account"))?;
+                let bin = by("vietqr", "bank_bin").ok_or_else(|| err(ErrorCode::BadSchemeField, 0, "38.01.00", "VietQR needs a bank_bin account"))?;
                 let (acct, svc) = match by("vietqr", "card") {
                     Some(c) => (c, "QRIBFTTC"),
-                    None => (by("vietqr", "account").ok_or_else(|| err("bad_scheme_field", 0, "38.01.01", "VietQR needs an account"))?, "QRIBFTTA"),
+                    None => (by("vietqr", "account").ok_or_else(|| err(ErrorCode::BadSchemeField, 0, "38.01.01", "VietQR needs an account"))?, "QRIBFTTA"),
                 };
                 node(&free(items, 38), vec![leaf("00", "A000000727"), node("01", vec![leaf("00", bin), leaf("01", acct)])?, leaf("02", svc)])?
             }
             "khqr" => {
-                let acc = by("khqr", "bakong_account").ok_or_else(|| err("bad_scheme_field", 0, "29.00", "KHQR needs a bakong_account"))?;
+                let acc = by("khqr", "bakong_account").ok_or_else(|| err(ErrorCode::BadSchemeField, 0, "29.00", "KHQR needs a bakong_account"))?;
                 let mut k = vec![leaf("00", acc)];
                 let merchant = by("khqr", "merchant_id");
                 if let Some(v) = merchant.clone().or_else(|| by("khqr", "account_information")) {
@@ -224,12 +224,12 @@ pub fn generate(p: &Payment) -> Result<String, ParseError> {
         None => remove(items, id),
     };
     opt(&mut items, "52", &y.mcc);
-    let cur = p.currency.as_ref().ok_or_else(|| err("missing_tag", 0, "53", "a currency is required"))?;
+    let cur = p.currency.as_ref().ok_or_else(|| err(ErrorCode::MissingTag, 0, "53", "a currency is required"))?;
     let numeric = cur
         .numeric
         .clone()
         .or_else(|| currency::from_alpha(&cur.code).and_then(|c| c.numeric))
-        .ok_or_else(|| err("unknown_currency", 0, "53", format!("{} has no ISO 4217 numeric code", cur.code)))?;
+        .ok_or_else(|| err(ErrorCode::UnknownCurrency, 0, "53", format!("{} has no ISO 4217 numeric code", cur.code)))?;
     set(&mut items, leaf("53", numeric));
     match &p.amount {
         Some(a) => set(&mut items, leaf("54", fmt_amount(a, "54")?)),

@@ -20,29 +20,20 @@
 //! `epc` (SEPA "BCD"), `swiss` ("SPC"), `crypto` (bip21, bolt11, eip681). `classify` dispatches and names
 //! non-payment kinds: url, contact, event, wifi, email, phone, sms, geo, uri, text, empty, emv_cpm.
 //!
-//! # Error codes (stable, snake_case; `position` in characters; `tag` like "54", "26.01", "99.01", "am")
-//! too_short, bad_header, bad_tag, bad_length, truncated, empty_value, duplicate_tag, bad_order, missing_crc,
-//! bad_crc_length, bad_crc (message names expected and found), bad_format_indicator, bad_point_of_initiation,
-//! bad_mcc, missing_tag, unknown_currency, non_numeric_amount, too_long, bad_tip_indicator, bad_percentage,
-//! bad_country, bad_language, bad_scheme_field (a scheme profile's rule), missing_amount, missing_expiration,
-//! bad_timestamp, expired (KHQR), bad_iban, bad_reference, bad_amount, bad_charset, unsupported_version,
-//! bad_trailer, bad_address, bad_checksum, mixed_case, bad_character, unknown_network, missing_signature,
-//! bad_signature, unsupported, bad_format, wrong_format (parse_as only), negative_amount (generate only).
-//!
-//! # Warning codes (the code parses but looks wrong)
-//! amount_zero, amount_zero_dynamic, dynamic_without_amount, country_currency_mismatch,
-//! country_scheme_mismatch, lookalike_domain (also on `NotPayment` URLs), insecure_url,
-//! missing_mandatory_tag (52/58/59/60 omitted by real generators), missing_merchant_account, missing_guid,
-//! format_indicator (PFI "02" seen in DuitNow), length_counts_bytes (VietQR generators counting UTF-8
-//! bytes; accepted only when the CRC confirms that reading), crc_lowercase, amount_precision, too_long
-//! (62 sub-fields, > 512 characters), bad_consumer_data_request, bad_scheme_field (advisory profile rules),
-//! unknown_country, control_characters, orphan_fee, expired (PayNow, BOLT11), amount_editable, wallet_only, non_compliant, unknown_prefix,
-//! unknown_parameter, token_units, contract_call.
+//! # Error and warning codes
+//! [`ParseError::code`] is an [`ErrorCode`], [`Warning::code`] a [`WarningCode`]: typed enums whose serde
+//! form (JSON, CLI, wasm events) is the stable snake_case name (`bad_crc`, `lookalike_domain` …, see
+//! `as_str`), each variant documented in `codes.rs`; `ErrorCode::ALL` / `WarningCode::ALL` list them.
+//! `position` is in characters; `tag` is a path like "54", "26.01", "99.01" or a field name like "am".
+//! Which rule is an error and which a warning, per scheme, and why: docs/payload-policy.md.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use codes::{ErrorCode, WarningCode};
+
 mod classify;
+mod codes;
 pub mod crypto;
 pub mod epc;
 pub mod swiss;
@@ -211,8 +202,9 @@ pub enum TipRule {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Warning {
-    /// Stable code, e.g. "amount_zero_dynamic", "country_currency_mismatch", "lookalike_domain".
-    pub code: String,
+    /// Stable code, e.g. `amount_zero_dynamic`, `country_currency_mismatch`, `lookalike_domain` (serialised
+    /// as that snake_case string).
+    pub code: WarningCode,
     pub message: String,
     /// The EMVCo tag path or field the warning is about, when there is one.
     #[serde(default)]
@@ -242,8 +234,9 @@ pub struct NotPayment {
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[error("{message} (at position {position}{})", tag.as_ref().map(|t| format!(", tag {t}")).unwrap_or_default())]
 pub struct ParseError {
-    /// Stable machine code: "bad_crc", "truncated", "non_numeric_amount", "unknown_currency", "duplicate_tag" …
-    pub code: String,
+    /// Stable machine code: `bad_crc`, `truncated`, `non_numeric_amount`, `unknown_currency`, `duplicate_tag` …
+    /// (serialised as that snake_case string).
+    pub code: ErrorCode,
     /// Character position in the payload where the rule is broken.
     pub position: usize,
     /// The EMVCo tag path (e.g. "54", "26.01") or field name, when there is one.

@@ -9,7 +9,7 @@
 use super::emv::{parse_decimal, warn};
 use super::error::err;
 use super::tlv::{find, Field};
-use super::{Account, Initiation, ParseError, Payment, Scheme, Warning};
+use super::{Account, ErrorCode, Initiation, ParseError, Payment, Scheme, Warning, WarningCode};
 
 fn add_scheme(p: &mut Payment, id: &str, name: &str) {
     if !p.schemes.iter().any(|s| s.id == id) {
@@ -68,7 +68,7 @@ fn primitive_scheme(id: u32, country: Option<&str>) -> Option<(&'static str, &'s
 }
 
 fn scheme_err(f: &Field, msg: impl Into<String>) -> ParseError {
-    err("bad_scheme_field", f.value_pos, &f.path, msg)
+    err(ErrorCode::BadSchemeField, f.value_pos, &f.path, msg)
 }
 
 fn need_currency(p: &Payment, root: &[Field], allowed: &[&str], scheme: &str) -> Result<(), ParseError> {
@@ -76,7 +76,7 @@ fn need_currency(p: &Payment, root: &[Field], allowed: &[&str], scheme: &str) ->
     let num = p.currency.as_ref().and_then(|c| c.numeric.clone()).unwrap_or_default();
     if !allowed.contains(&num.as_str()) {
         let (pos, path) = c.map(|f| (f.value_pos, f.path.as_str())).unwrap_or((0, "53"));
-        return Err(err("bad_scheme_field", pos, path, format!("{scheme} requires currency {}, found {num}", allowed.join(" or "))));
+        return Err(err(ErrorCode::BadSchemeField, pos, path, format!("{scheme} requires currency {}, found {num}", allowed.join(" or "))));
     }
     Ok(())
 }
@@ -84,7 +84,7 @@ fn need_currency(p: &Payment, root: &[Field], allowed: &[&str], scheme: &str) ->
 fn want_country(p: &Payment, w: &mut Vec<Warning>, cc: &str, scheme: &str) {
     if let Some(c) = &p.payee.country {
         if c != cc {
-            warn(w, "country_scheme_mismatch", Some("58"), format!("{scheme} code with country {c} (expected {cc})"));
+            warn(w, WarningCode::CountrySchemeMismatch, Some("58"), format!("{scheme} code with country {c} (expected {cc})"));
         }
     }
 }
@@ -198,7 +198,7 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
                             return Err(scheme_err(c, format!("PromptPay {kind} must be {n} digits, found {:?}", c.value)));
                         }
                         if sub == "01" && !c.value.starts_with("0066") {
-                            warn(w, "bad_scheme_field", Some(&c.path), "PromptPay phone IDs are 0066 followed by the number without its leading 0");
+                            warn(w, WarningCode::BadSchemeField, Some(&c.path), "PromptPay phone IDs are 0066 followed by the number without its leading 0");
                         }
                         let v = if sub == "01" {
                             // 0066 + number without its leading 0.
@@ -215,11 +215,11 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
                     found = true;
                 }
                 if !found {
-                    return Err(err("bad_scheme_field", f.value_pos, &f.path, "PromptPay credit transfer needs a phone (01), national ID (02), e-wallet ID (03) or account (04)"));
+                    return Err(err(ErrorCode::BadSchemeField, f.value_pos, &f.path, "PromptPay credit transfer needs a phone (01), national ID (02), e-wallet ID (03) or account (04)"));
                 }
             } else {
                 // Bill payment: 01 biller ID, 02 reference 1, 03 reference 2.
-                let b = f.child("01").ok_or_else(|| err("bad_scheme_field", f.value_pos, &format!("{}.01", f.path), "PromptPay bill payment needs a biller ID (01)"))?;
+                let b = f.child("01").ok_or_else(|| err(ErrorCode::BadSchemeField, f.value_pos, &format!("{}.01", f.path), "PromptPay bill payment needs a biller ID (01)"))?;
                 add_account(p, "promptpay", "biller_id", &b.value);
                 if let Some(r) = f.child_value("02") {
                     add_account(p, "promptpay", "reference_1", r);
@@ -232,20 +232,22 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
         "paynow" => {
             need_currency(p, root, &["702"], "PayNow")?;
             want_country(p, w, "SG", "PayNow");
-            let t = f.child("01").ok_or_else(|| err("bad_scheme_field", f.value_pos, &format!("{}.01", f.path), "PayNow needs a proxy type (01)"))?;
+            let t = f.child("01").ok_or_else(|| err(ErrorCode::BadSchemeField, f.value_pos, &format!("{}.01", f.path), "PayNow needs a proxy type (01)"))?;
             let kind = match t.value.as_str() {
                 "0" => "mobile",
                 "2" => "uen",
-                _ => return Err(scheme_err(t, format!("PayNow proxy type must be 0 (mobile) or 2 (UEN), found {:?}", t.value))),
+                // 3: a virtual payment address hosted by a participant, e.g. "201234567A#WISE".
+                "3" => "vpa",
+                _ => return Err(scheme_err(t, format!("PayNow proxy type must be 0 (mobile), 2 (UEN) or 3 (VPA), found {:?}", t.value))),
             };
-            let v = f.child("02").ok_or_else(|| err("bad_scheme_field", f.value_pos, &format!("{}.02", f.path), "PayNow needs a proxy value (02)"))?;
+            let v = f.child("02").ok_or_else(|| err(ErrorCode::BadSchemeField, f.value_pos, &format!("{}.02", f.path), "PayNow needs a proxy value (02)"))?;
             add_account(p, "paynow", kind, &v.value);
             if let Some(e) = f.child("03") {
                 match e.value.as_str() {
                     "0" => {}
                     "1" => {
                         if p.amount.is_some() {
-                            warn(w, "amount_editable", Some(&e.path), "PayNow: the payer may edit the amount");
+                            warn(w, WarningCode::AmountEditable, Some(&e.path), "PayNow: the payer may edit the amount");
                         }
                     }
                     _ => return Err(scheme_err(e, format!("PayNow amount-editable flag must be 0 or 1, found {:?}", e.value))),
@@ -258,7 +260,7 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
                 p.references.expires = Some(x.value.clone());
                 if let Some(now) = now_ms {
                     if x.value.as_str() < yyyymmdd(now).as_str() {
-                        warn(w, "expired", Some(&x.path), format!("PayNow code expired on {}", x.value));
+                        warn(w, WarningCode::Expired, Some(&x.path), format!("PayNow code expired on {}", x.value));
                     }
                 }
             }
@@ -284,7 +286,7 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
             }
             if let Some(c) = f.child("03") {
                 if !["UMI", "UKE", "UME", "UBE", "URE"].contains(&c.value.as_str()) {
-                    warn(w, "bad_scheme_field", Some(&c.path), format!("QRIS merchant criteria {:?} is not UMI/UKE/UME/UBE/URE", c.value));
+                    warn(w, WarningCode::BadSchemeField, Some(&c.path), format!("QRIS merchant criteria {:?} is not UMI/UKE/UME/UBE/URE", c.value));
                 }
             }
         }
@@ -299,17 +301,17 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
         "vietqr" => {
             need_currency(p, root, &["704"], "VietQR")?;
             want_country(p, w, "VN", "VietQR");
-            let b = f.child("01").ok_or_else(|| err("bad_scheme_field", f.value_pos, &format!("{}.01", f.path), "VietQR needs beneficiary organisation data (01)"))?;
-            let bin = b.child("00").ok_or_else(|| err("bad_scheme_field", b.value_pos, &format!("{}.00", b.path), "VietQR needs the acquirer BIN (01.00)"))?;
+            let b = f.child("01").ok_or_else(|| err(ErrorCode::BadSchemeField, f.value_pos, &format!("{}.01", f.path), "VietQR needs beneficiary organisation data (01)"))?;
+            let bin = b.child("00").ok_or_else(|| err(ErrorCode::BadSchemeField, b.value_pos, &format!("{}.00", b.path), "VietQR needs the acquirer BIN (01.00)"))?;
             if bin.value.len() != 6 || !all_digits(&bin.value) {
                 return Err(scheme_err(bin, format!("VietQR bank BIN must be 6 digits, found {:?}", bin.value)));
             }
-            let acct = b.child("01").ok_or_else(|| err("bad_scheme_field", b.value_pos, &format!("{}.01", b.path), "VietQR needs the account or card number (01.01)"))?;
+            let acct = b.child("01").ok_or_else(|| err(ErrorCode::BadSchemeField, b.value_pos, &format!("{}.01", b.path), "VietQR needs the account or card number (01.01)"))?;
             // Some generators nest the service code inside 38.01; NAPAS puts it in 38.02.
             let service = match (f.child("02"), b.child("02")) {
                 (Some(s), _) => Some(s),
                 (None, Some(s)) => {
-                    warn(w, "bad_scheme_field", Some(&s.path), format!("VietQR service code {:?} is inside 38.01; NAPAS puts it in 38.02", s.value));
+                    warn(w, WarningCode::BadSchemeField, Some(&s.path), format!("VietQR service code {:?} is inside 38.01; NAPAS puts it in 38.02", s.value));
                     Some(s)
                 }
                 (None, None) => None,
@@ -354,14 +356,14 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
                 }
             }
             if !found {
-                return Err(err("bad_scheme_field", f.value_pos, &f.path, "FPS needs an FPS ID (02), mobile (03) or email (04)"));
+                return Err(err(ErrorCode::BadSchemeField, f.value_pos, &f.path, "FPS needs an FPS ID (02), mobile (03) or email (04)"));
             }
         }
         "jpqr" => {
             need_currency(p, root, &["392"], "JPQR")?;
             if p.payee.country.as_deref() != Some("JP") {
                 let c = find(root, "58");
-                return Err(err("bad_scheme_field", c.map(|c| c.value_pos).unwrap_or(0), "58", "JPQR codes must have country JP"));
+                return Err(err(ErrorCode::BadSchemeField, c.map(|c| c.value_pos).unwrap_or(0), "58", "JPQR codes must have country JP"));
             }
             add_account(p, "jpqr", "merchant_id", &merchant_ref(f));
         }
@@ -377,7 +379,7 @@ fn profile(sid: &str, f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Wa
             }
             if let Some(m) = f.child("02") {
                 if parse_decimal(&m.value).is_none() {
-                    warn(w, "bad_scheme_field", Some(&m.path), format!("UPI minimum amount {:?} is not numeric", m.value));
+                    warn(w, WarningCode::BadSchemeField, Some(&m.path), format!("UPI minimum amount {:?} is not numeric", m.value));
                 }
             }
         }
@@ -446,7 +448,7 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
     need_currency(p, root, &["986"], "PIX")?;
     want_country(p, w, "BR", "PIX");
     if p.payee.mcc.as_deref().is_some_and(|m| m != "0000") {
-        warn(w, "bad_scheme_field", Some("52"), "PIX codes use merchant category 0000");
+        warn(w, WarningCode::BadSchemeField, Some("52"), "PIX codes use merchant category 0000");
     }
     let key = t.child("01");
     let url = t.child("25");
@@ -466,12 +468,12 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
                     _ => true,
                 };
                 if !ok {
-                    warn(w, "bad_scheme_field", Some(&k.path), format!("PIX {kind} key {:?} fails its check (digits or +55 format)", k.value));
+                    warn(w, WarningCode::BadSchemeField, Some(&k.path), format!("PIX {kind} key {:?} fails its check (digits or +55 format)", k.value));
                 }
                 add_account(p, "pix", &format!("pix_key_{kind}"), &k.value)
             }
             None => {
-                warn(w, "bad_scheme_field", Some(&k.path), format!("PIX key {:?} is not an e-mail, +phone, CPF, CNPJ or random (EVP) key", k.value));
+                warn(w, WarningCode::BadSchemeField, Some(&k.path), format!("PIX key {:?} is not an e-mail, +phone, CPF, CNPJ or random (EVP) key", k.value));
                 add_account(p, "pix", "pix_key", &k.value);
             }
         }
@@ -484,12 +486,12 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
     }
     if let Some(u) = url {
         if u.value.to_ascii_lowercase().starts_with("http") {
-            warn(w, "bad_scheme_field", Some(&u.path), "PIX location URL must not include the scheme (https://)");
+            warn(w, WarningCode::BadSchemeField, Some(&u.path), "PIX location URL must not include the scheme (https://)");
         }
         p.references.url = Some(format!("https://{}", u.value.trim_start_matches("https://")));
         p.initiation = Initiation::Dynamic;
         // The amount of a dynamic PIX code lives in the payload behind the URL.
-        w.retain(|x| x.code != "dynamic_without_amount");
+        w.retain(|x| x.code != WarningCode::DynamicWithoutAmount);
     }
     if let Some(r) = rec {
         if let Some(u) = r.child("25") {
@@ -497,29 +499,29 @@ fn pix_profile(t: &Field, rec: Option<&Field>, root: &[Field], p: &mut Payment, 
         }
     }
     if key.is_none() && url.is_none() && rec.and_then(|r| r.child("25")).is_none() {
-        return Err(err("bad_scheme_field", t.value_pos, &t.path, "PIX code without a key (26.01), a location URL (26.25) or a recurrence (80)"));
+        return Err(err(ErrorCode::BadSchemeField, t.value_pos, &t.path, "PIX code without a key (26.01), a location URL (26.25) or a recurrence (80)"));
     }
-    // 62-05 txid: up to 25 letters/digits, or *** (none).
+    // 62-05 txid: up to 25 letters/digits, or *** (none). The central bank's own BR Code example writes
+    // RP12345678-2019, so other characters are read with a warning; the PSP checks the txid when paid.
     let txid = find(root, "62").and_then(|a| a.child("05"));
     match txid {
         Some(tx) => {
             let ok = tx.value == "***" || (tx.value.len() <= 25 && tx.value.bytes().all(|b| b.is_ascii_alphanumeric()));
             if !ok {
-                return Err(scheme_err(tx, format!("PIX txid must be up to 25 letters/digits or ***, found {:?}", tx.value)));
+                warn(w, WarningCode::BadSchemeField, Some(&tx.path), format!("PIX txid should be up to 25 letters/digits or ***, found {:?}", tx.value));
             }
             if url.is_some() && tx.value != "***" {
-                warn(w, "bad_scheme_field", Some(&tx.path), "PIX dynamic codes carry the txid in the location's payload; 62-05 should be ***");
+                warn(w, WarningCode::BadSchemeField, Some(&tx.path), "PIX dynamic codes carry the txid in the location's payload; 62-05 should be ***");
             }
             p.references.txid = Some(tx.value.clone());
         }
-        None => warn(w, "missing_mandatory_tag", Some("62.05"), "PIX codes carry a txid in 62-05 (*** when none)"),
+        None => warn(w, WarningCode::MissingMandatoryTag, Some("62.05"), "PIX codes carry a txid in 62-05 (*** when none)"),
     }
     Ok(())
 }
 
 fn khqr_profile(f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Warning>, now_ms: Option<i64>) -> Result<(), ParseError> {
-    let _ = w;
-    let acc = f.child("00").ok_or_else(|| err("bad_scheme_field", f.value_pos, &format!("{}.00", f.path), "KHQR needs a Bakong account ID (00)"))?;
+    let acc = f.child("00").ok_or_else(|| err(ErrorCode::BadSchemeField, f.value_pos, &format!("{}.00", f.path), "KHQR needs a Bakong account ID (00)"))?;
     if acc.value.matches('@').count() != 1 || acc.value.starts_with('@') || acc.value.ends_with('@') || acc.value.chars().count() > 32 {
         return Err(scheme_err(acc, format!("Bakong account ID must look like name@bank, found {:?}", acc.value)));
     }
@@ -534,24 +536,39 @@ fn khqr_profile(f: &Field, root: &[Field], p: &mut Payment, w: &mut Vec<Warning>
     }
     let dynamic = find(root, "01").map(|x| x.value.as_str()) == Some("12");
     if dynamic && p.amount.is_none() {
-        return Err(err("missing_amount", find(root, "01").map(|x| x.value_pos).unwrap_or(0), "54", "dynamic KHQR (01 = 12) must carry an amount"));
+        return Err(err(ErrorCode::MissingAmount, find(root, "01").map(|x| x.value_pos).unwrap_or(0), "54", "dynamic KHQR (01 = 12) must carry an amount"));
     }
+    // KHQR's own limits on the display fields (the Bakong apps refuse longer ones).
+    for (id, max, what) in [("59", 25, "merchant name"), ("60", 15, "merchant city")] {
+        if let Some(x) = find(root, id) {
+            let n = x.value.chars().count();
+            if n > max {
+                return Err(err(ErrorCode::TooLong, x.pos + 2, id, format!("KHQR {what} is {n} characters; at most {max}")));
+            }
+        }
+    }
+    // 99: timestamps in ms. A dynamic code needs them right (its expiry); a static code does not expire,
+    // and real static codes carry 99.00 in other lengths, so there it is a warning.
     let ts = find(root, "99");
     if let Some(t) = ts {
         for k in t.children.iter().flatten() {
             if k.value.len() != 13 || !all_digits(&k.value) {
-                return Err(err("bad_timestamp", k.value_pos, &k.path, format!("KHQR timestamp must be 13 digits (milliseconds), found {:?}", k.value)));
+                let msg = format!("KHQR timestamp must be 13 digits (milliseconds), found {:?}", k.value);
+                if dynamic {
+                    return Err(err(ErrorCode::BadTimestamp, k.value_pos, &k.path, msg));
+                }
+                warn(w, WarningCode::BadTimestamp, Some(&k.path), msg);
             }
         }
     }
     if dynamic {
         let exp = ts.and_then(|t| t.child("01")).ok_or_else(|| {
-            err("missing_expiration", ts.map(|t| t.pos).unwrap_or(0), "99.01", "dynamic KHQR must carry an expiration timestamp (99.01)")
+            err(ErrorCode::MissingExpiration, ts.map(|t| t.pos).unwrap_or(0), "99.01", "dynamic KHQR must carry an expiration timestamp (99.01)")
         })?;
         p.references.expires = Some(exp.value.clone());
         if let (Some(now), Ok(e)) = (now_ms, exp.value.parse::<i64>()) {
             if e < now {
-                return Err(err("expired", exp.value_pos, &exp.path, format!("this KHQR expired at {} ms since epoch", exp.value)));
+                return Err(err(ErrorCode::Expired, exp.value_pos, &exp.path, format!("this KHQR expired at {} ms since epoch", exp.value)));
             }
         }
     }

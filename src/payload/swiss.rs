@@ -4,7 +4,7 @@ use super::emv::{parse_decimal, warn};
 use super::epc::{iban_valid, lines};
 use super::error::err;
 use super::urls::base_payment;
-use super::{currency, Account, Initiation, ParseError, Payment};
+use super::{currency, Account, ErrorCode, Initiation, ParseError, Payment, WarningCode};
 
 /// ISO 11649 creditor reference: "RF" + 2 check digits + up to 21 alphanumerics, mod 97 == 1.
 pub fn rf_valid(r: &str) -> bool {
@@ -48,40 +48,40 @@ pub fn parse(text: &str) -> Result<Payment, ParseError> {
     let line = |i: usize| ls.get(i).map(|l| l.1).unwrap_or("");
     let pos = |i: usize| ls.get(i).map(|l| l.0).unwrap_or(end);
     if line(0) != "SPC" {
-        return Err(err("bad_header", 0, "QRType", "Swiss QR-bills start with SPC"));
+        return Err(err(ErrorCode::BadHeader, 0, "QRType", "Swiss QR-bills start with SPC"));
     }
     let v = line(1);
     if v.len() != 4 || !v.starts_with("02") || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(err("unsupported_version", pos(1), "Version", format!("version must be 02xx (0200), found {v:?}")));
+        return Err(err(ErrorCode::UnsupportedVersion, pos(1), "Version", format!("version must be 02xx (0200), found {v:?}")));
     }
     if line(2) != "1" {
-        return Err(err("bad_charset", pos(2), "Coding", format!("coding type must be 1 (UTF-8, Latin subset), found {:?}", line(2))));
+        return Err(err(ErrorCode::BadCharset, pos(2), "Coding", format!("coding type must be 1 (UTF-8, Latin subset), found {:?}", line(2))));
     }
     if ls.len() < 31 {
-        return Err(err("truncated", end, "", format!("{} lines; a QR-bill has at least 31 (up to the EPD trailer)", ls.len())));
+        return Err(err(ErrorCode::Truncated, end, "", format!("{} lines; a QR-bill has at least 31 (up to the EPD trailer)", ls.len())));
     }
     if ls.len() > 34 {
-        return Err(err("too_long", pos(34), "", format!("{} lines; at most 34", ls.len())));
+        return Err(err(ErrorCode::TooLong, pos(34), "", format!("{} lines; at most 34", ls.len())));
     }
     if line(30) != "EPD" {
-        return Err(err("bad_trailer", pos(30), "Trailer", format!("line 31 must be the trailer EPD, found {:?}", line(30))));
+        return Err(err(ErrorCode::BadTrailer, pos(30), "Trailer", format!("line 31 must be the trailer EPD, found {:?}", line(30))));
     }
     let iban = line(3);
     if !iban_valid(iban) || !(iban.starts_with("CH") || iban.starts_with("LI")) || iban.len() != 21 {
-        return Err(err("bad_iban", pos(3), "IBAN", format!("{iban:?} is not a valid CH/LI IBAN")));
+        return Err(err(ErrorCode::BadIban, pos(3), "IBAN", format!("{iban:?} is not a valid CH/LI IBAN")));
     }
     // Creditor: address type, name, street/line 1, number/line 2, postcode, town, country.
     let atype = line(4);
     if atype != "S" && atype != "K" {
-        return Err(err("bad_scheme_field", pos(4), "Cdtr.AdrTp", format!("address type must be S or K, found {atype:?}")));
+        return Err(err(ErrorCode::BadSchemeField, pos(4), "Cdtr.AdrTp", format!("address type must be S or K, found {atype:?}")));
     }
     let name = line(5);
     if name.is_empty() || name.chars().count() > 70 {
-        return Err(err("bad_scheme_field", pos(5), "Cdtr.Name", "creditor name is required (at most 70 characters)"));
+        return Err(err(ErrorCode::BadSchemeField, pos(5), "Cdtr.Name", "creditor name is required (at most 70 characters)"));
     }
     let ctry = line(10);
     if ctry.len() != 2 || !ctry.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(err("bad_country", pos(10), "Cdtr.Ctry", format!("creditor country must be ISO 3166 alpha-2, found {ctry:?}")));
+        return Err(err(ErrorCode::BadCountry, pos(10), "Cdtr.Ctry", format!("creditor country must be ISO 3166 alpha-2, found {ctry:?}")));
     }
     let mut p = base_payment("swiss_qr", ("swiss_qr", "Swiss QR-bill"));
     p.payee.name = Some(name.to_string());
@@ -95,28 +95,28 @@ pub fn parse(text: &str) -> Result<Payment, ParseError> {
     p.payee.accounts.push(Account { scheme: "swiss_qr".into(), kind: if is_qr_iban(iban) { "qr_iban" } else { "iban" }.into(), value: iban.into() });
     // Lines 11-17: ultimate creditor, must be empty (reserved).
     if (11..18).any(|i| !line(i).is_empty()) {
-        warn(&mut p.warnings, "bad_scheme_field", Some("UltmtCdtr"), "ultimate creditor fields are reserved and should be empty");
+        warn(&mut p.warnings, WarningCode::BadSchemeField, Some("UltmtCdtr"), "ultimate creditor fields are reserved and should be empty");
     }
     let am = line(18);
     if !am.is_empty() {
-        let a = parse_decimal(am).ok_or_else(|| err("non_numeric_amount", pos(18), "Amt", format!("amount {am:?} is not a decimal")))?;
+        let a = parse_decimal(am).ok_or_else(|| err(ErrorCode::NonNumericAmount, pos(18), "Amt", format!("amount {am:?} is not a decimal")))?;
         if a > rust_decimal::Decimal::new(99_999_999_999, 2) || (a.scale() > 2 && a.normalize().scale() > 2) || am.len() > 12 {
-            return Err(err("bad_amount", pos(18), "Amt", format!("amount must be 0.01 to 999999999.99 with 2 decimals, found {am}")));
+            return Err(err(ErrorCode::BadAmount, pos(18), "Amt", format!("amount must be 0.01 to 999999999.99 with 2 decimals, found {am}")));
         }
         if a.is_zero() {
-            warn(&mut p.warnings, "amount_zero", Some("Amt"), "amount 0.00 (a notification-only bill)");
+            warn(&mut p.warnings, WarningCode::AmountZero, Some("Amt"), "amount 0.00 (a notification-only bill)");
         }
         p.amount = Some(a);
         p.initiation = Initiation::Dynamic;
     }
     let cur = line(19);
     if cur != "CHF" && cur != "EUR" {
-        return Err(err("unknown_currency", pos(19), "Ccy", format!("currency must be CHF or EUR, found {cur:?}")));
+        return Err(err(ErrorCode::UnknownCurrency, pos(19), "Ccy", format!("currency must be CHF or EUR, found {cur:?}")));
     }
     p.currency = currency::from_alpha(cur);
     let dtype = line(20);
     if !dtype.is_empty() && dtype != "S" && dtype != "K" {
-        return Err(err("bad_scheme_field", pos(20), "UltmtDbtr.AdrTp", format!("debtor address type must be S, K or empty, found {dtype:?}")));
+        return Err(err(ErrorCode::BadSchemeField, pos(20), "UltmtDbtr.AdrTp", format!("debtor address type must be S, K or empty, found {dtype:?}")));
     }
     if !line(21).is_empty() {
         p.references.customer = Some(line(21).to_string());
@@ -126,36 +126,36 @@ pub fn parse(text: &str) -> Result<Payment, ParseError> {
     match rtype {
         "QRR" => {
             if !is_qr_iban(iban) {
-                return Err(err("bad_scheme_field", pos(27), "RmtInf.Tp", "QRR references require a QR-IBAN (IID 30000-31999)"));
+                return Err(err(ErrorCode::BadSchemeField, pos(27), "RmtInf.Tp", "QRR references require a QR-IBAN (IID 30000-31999)"));
             }
             if !qrr_valid(reference) {
-                return Err(err("bad_reference", pos(28), "RmtInf.Ref", format!("{reference:?} is not a 27-digit QR reference with a valid check digit")));
+                return Err(err(ErrorCode::BadReference, pos(28), "RmtInf.Ref", format!("{reference:?} is not a 27-digit QR reference with a valid check digit")));
             }
         }
         "SCOR" => {
             if is_qr_iban(iban) {
-                return Err(err("bad_scheme_field", pos(27), "RmtInf.Tp", "a QR-IBAN requires a QRR reference"));
+                return Err(err(ErrorCode::BadSchemeField, pos(27), "RmtInf.Tp", "a QR-IBAN requires a QRR reference"));
             }
             if !rf_valid(reference) {
-                return Err(err("bad_reference", pos(28), "RmtInf.Ref", format!("{reference:?} is not an ISO 11649 creditor reference")));
+                return Err(err(ErrorCode::BadReference, pos(28), "RmtInf.Ref", format!("{reference:?} is not an ISO 11649 creditor reference")));
             }
         }
         "NON" => {
             if is_qr_iban(iban) {
-                return Err(err("bad_scheme_field", pos(27), "RmtInf.Tp", "a QR-IBAN requires a QRR reference"));
+                return Err(err(ErrorCode::BadSchemeField, pos(27), "RmtInf.Tp", "a QR-IBAN requires a QRR reference"));
             }
             if !reference.is_empty() {
-                return Err(err("bad_reference", pos(28), "RmtInf.Ref", "reference type NON must have an empty reference"));
+                return Err(err(ErrorCode::BadReference, pos(28), "RmtInf.Ref", "reference type NON must have an empty reference"));
             }
         }
-        _ => return Err(err("bad_scheme_field", pos(27), "RmtInf.Tp", format!("reference type must be QRR, SCOR or NON, found {rtype:?}"))),
+        _ => return Err(err(ErrorCode::BadSchemeField, pos(27), "RmtInf.Tp", format!("reference type must be QRR, SCOR or NON, found {rtype:?}"))),
     }
     if !reference.is_empty() {
         p.references.reference = Some(reference.to_string());
     }
     let msg = line(29);
     if msg.chars().count() > 140 {
-        return Err(err("too_long", pos(29), "RmtInf.Ustrd", "unstructured message longer than 140 characters"));
+        return Err(err(ErrorCode::TooLong, pos(29), "RmtInf.Ustrd", "unstructured message longer than 140 characters"));
     }
     if !msg.is_empty() {
         p.references.message = Some(msg.to_string());

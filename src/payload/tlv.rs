@@ -2,7 +2,7 @@
 //! values), positions are character offsets from the start of the payload. Never panics.
 
 use super::error::err;
-use super::{ParseError, Tlv};
+use super::{ErrorCode, ParseError, Tlv};
 
 /// One data object with its place in the payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +69,7 @@ pub fn parse_level(chars: &[char], base: usize, parent: &str, unit: LengthUnit) 
         if rest < 4 {
             let tail: String = chars[i..].iter().collect();
             return Err(err(
-                "truncated",
+                ErrorCode::Truncated,
                 pos,
                 parent,
                 format!("truncated data object: {rest} character(s) {tail:?} left where an ID and a length (4 digits) are needed"),
@@ -77,15 +77,15 @@ pub fn parse_level(chars: &[char], base: usize, parent: &str, unit: LengthUnit) 
         }
         let id_s: String = chars[i..i + 2].iter().collect();
         if two_digits(chars[i], chars[i + 1]).is_none() {
-            return Err(err("bad_tag", pos, parent, format!("data object ID must be two digits, found {id_s:?}")));
+            return Err(err(ErrorCode::BadTag, pos, parent, format!("data object ID must be two digits, found {id_s:?}")));
         }
         let path = if parent.is_empty() { id_s.clone() } else { format!("{parent}.{id_s}") };
         let Some(len) = two_digits(chars[i + 2], chars[i + 3]) else {
             let l: String = chars[i + 2..i + 4].iter().collect();
-            return Err(err("bad_length", pos + 2, &path, format!("length must be two digits, found {l:?}")));
+            return Err(err(ErrorCode::BadLength, pos + 2, &path, format!("length must be two digits, found {l:?}")));
         };
         if len == 0 {
-            return Err(err("empty_value", pos + 2, &path, "length 00: a present data object must have a value (01-99)"));
+            return Err(err(ErrorCode::EmptyValue, pos + 2, &path, "length 00: a present data object must have a value (01-99)"));
         }
         let vstart = i + 4;
         let vend = match unit {
@@ -98,21 +98,21 @@ pub fn parse_level(chars: &[char], base: usize, parent: &str, unit: LengthUnit) 
                     j += 1;
                 }
                 if bytes != len && j < chars.len() {
-                    return Err(err("bad_length", pos + 2, &path, format!("length {len} ends inside a multi-byte character")));
+                    return Err(err(ErrorCode::BadLength, pos + 2, &path, format!("length {len} ends inside a multi-byte character")));
                 }
                 if bytes < len { chars.len() + 1 } else { j }
             }
         };
         if vend > chars.len() {
             return Err(err(
-                "truncated",
+                ErrorCode::Truncated,
                 pos + 2,
                 &path,
                 format!("length {len} runs past the end of the data ({} character(s) left)", chars.len() - vstart.min(chars.len())),
             ));
         }
         if out.iter().any(|f| f.id == id_s) {
-            return Err(err("duplicate_tag", pos, &path, format!("ID {id_s} appears twice at the same level")));
+            return Err(err(ErrorCode::DuplicateTag, pos, &path, format!("ID {id_s} appears twice at the same level")));
         }
         out.push(Field {
             id: id_s,
@@ -154,15 +154,15 @@ mod tests {
     fn errors_are_typed() {
         let c: Vec<char> = "0102ab03".chars().collect();
         let e = parse_level(&c, 10, "", LengthUnit::Chars).unwrap_err();
-        assert_eq!((e.code.as_str(), e.position), ("truncated", 16));
+        assert_eq!((e.code, e.position), (ErrorCode::Truncated, 16));
         let c: Vec<char> = "0102ab0102cd".chars().collect();
         let e = parse_level(&c, 0, "", LengthUnit::Chars).unwrap_err();
-        assert_eq!((e.code.as_str(), e.position, e.tag.as_deref()), ("duplicate_tag", 6, Some("01")));
+        assert_eq!((e.code, e.position, e.tag.as_deref()), (ErrorCode::DuplicateTag, 6, Some("01")));
         let c: Vec<char> = "01x2ab".chars().collect();
-        assert_eq!(parse_level(&c, 0, "", LengthUnit::Chars).unwrap_err().code, "bad_length");
+        assert_eq!(parse_level(&c, 0, "", LengthUnit::Chars).unwrap_err().code, ErrorCode::BadLength);
         let c: Vec<char> = "0105ab".chars().collect();
-        assert_eq!(parse_level(&c, 0, "", LengthUnit::Chars).unwrap_err().code, "truncated");
+        assert_eq!(parse_level(&c, 0, "", LengthUnit::Chars).unwrap_err().code, ErrorCode::Truncated);
         let c: Vec<char> = "０102ab".chars().collect();
-        assert_eq!(parse_level(&c, 0, "", LengthUnit::Chars).unwrap_err().code, "bad_tag");
+        assert_eq!(parse_level(&c, 0, "", LengthUnit::Chars).unwrap_err().code, ErrorCode::BadTag);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::emv::{parse_decimal, warn};
 use super::error::err;
-use super::{currency, Account, Initiation, ParseError, Payment, Scheme, Warning};
+use super::{currency, Account, ErrorCode, Initiation, ParseError, Payment, Scheme, Warning, WarningCode};
 
 /// Percent-decoding (and '+' as space in queries). Invalid escapes are kept as written.
 pub fn pct_decode(s: &str, plus_space: bool) -> String {
@@ -49,27 +49,47 @@ pub fn query_params(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Host of an http(s) URL, lowercased, without port and credentials.
+/// An http(s) link as a browser reads it (WHATWG URL Standard, the `url` crate): `\` counts as `/`,
+/// credentials end at the last `@` of the authority, hosts are IDNA-mapped to lowercase ASCII (punycode).
+/// A text starting with "www." is read as https://. `None` for other schemes and unparsable links.
+pub fn web_url(text: &str) -> Option<url::Url> {
+    let t = text.trim();
+    let www = t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
+    let u = if www { url::Url::parse(&format!("https://{t}")) } else { url::Url::parse(t) }.ok()?;
+    matches!(u.scheme(), "http" | "https").then_some(u)
+}
+
+/// Host of an http(s) URL as the browser goes to it: lowercase ASCII (punycode for IDN), without port,
+/// credentials or trailing dot.
 pub fn url_host(url: &str) -> Option<String> {
-    let lower = url.to_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?;
-    let host = host.split(':').next()?;
-    Some(host.trim_end_matches('.').to_string())
+    host_of(&web_url(url)?)
+}
+
+fn host_of(u: &url::Url) -> Option<String> {
+    Some(match u.host()? {
+        url::Host::Domain(d) => d.trim_end_matches('.').to_string(),
+        other => other.to_string(),
+    })
 }
 
 pub(crate) fn base_payment(format: &str, scheme: (&str, &str)) -> Payment {
     Payment { schemes: vec![Scheme { id: scheme.0.into(), name: scheme.1.into() }], ..Payment::new(format) }
 }
 
-/// Registered domains of payment providers that phishing pages imitate.
+/// Registered domains of payment providers that phishing pages imitate. The brand is the first label of
+/// the registered domain; brands of 5+ letters are also caught inside a label ("loginpaypal"), brands of
+/// 4+ as a label or a hyphen-separated part of one ("paypal.login.com", "secure-paypal"), every domain
+/// as a label sequence of another host ("qr.alipay.com.evil.example").
 const PAY_DOMAINS: &[&str] = &[
-    "alipay.com", "alipay.hk", "alipayplus.com", "qq.com", "weixin.qq.com", "tenpay.com", "95516.com", "unionpay.com",
-    "10086.cn", "paypal.com", "paypal.me", "bcb.gov.br", "npci.org.in", "paytm.com", "phonepe.com", "grab.com", "gojek.com",
-    "shopee.co.id", "dana.id", "momo.vn", "gcash.com", "kakaopay.com", "paypay.ne.jp", "revolut.com", "wise.com", "bitpay.com",
-    "coinbase.com", "binance.com", "stripe.com", "adyen.com", "stripe.network", "bakong.nbc.gov.kh", "nbc.gov.kh",
+    "alipay.com", "alipay.hk", "alipayplus.com", "alipayobjects.com", "qq.com", "weixin.qq.com", "tenpay.com", "95516.com",
+    "unionpay.com", "10086.cn", "paypal.com", "paypal.me", "paypalobjects.com", "bcb.gov.br", "npci.org.in", "paytm.com",
+    "phonepe.com", "grab.com", "gojek.com", "shopee.co.id", "dana.id", "momo.vn", "gcash.com", "kakaopay.com", "paypay.ne.jp",
+    "revolut.com", "wise.com", "bitpay.com", "coinbase.com", "binance.com", "stripe.com", "adyen.com", "stripe.network",
+    "bakong.nbc.gov.kh", "nbc.gov.kh",
 ];
+
+/// Brands that are also ordinary words or names (a host containing them is usually about something else).
+const ORDINARY_WORDS: &[&str] = &["stripe", "wise", "grab", "momo", "dana"];
 
 fn registered(host: &str) -> String {
     // Last two labels, or three for known second-level public suffixes.
@@ -80,11 +100,14 @@ fn registered(host: &str) -> String {
     labels[n.saturating_sub(k)..].join(".")
 }
 
+/// UTS 39 confusable skeleton (unicode-security), case-folded: strings that look alike get the same
+/// skeleton ("pаypal" with a Cyrillic а, "paypa1", "PAYPAL" → the skeleton of "paypal").
 fn skeleton(s: &str) -> String {
-    // Common homoglyph substitutions in ASCII.
-    s.replace("rn", "m").replace("vv", "w").replace('0', "o").replace(['1', '|'], "l").replace('5', "s").replace('-', "")
+    let lower: String = s.chars().flat_map(char::to_lowercase).collect();
+    unicode_security::skeleton(&lower).flat_map(char::to_lowercase).collect()
 }
 
+/// One inserted, deleted or transposed letter apart (a typo of the brand).
 fn edit1(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a == b {
@@ -99,8 +122,9 @@ fn edit1(a: &str, b: &str) -> bool {
         i += 1;
     }
     if la == lb {
-        // substitution or adjacent transposition
-        a[i + 1..] == b[i + 1..] || (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..])
+        // An adjacent transposition (alipya). A substitution is not counted: look-alike substitutions are
+        // the skeleton's business, other ones make ordinary words (finance / binance).
+        i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
     } else if la > lb {
         a[i + 1..] == b[i..]
     } else {
@@ -108,73 +132,105 @@ fn edit1(a: &str, b: &str) -> bool {
     }
 }
 
-/// If `host` imitates a payment provider's domain, which one.
+/// (domain, its brand, skeleton of the domain, skeleton of the brand), computed once.
+fn brands() -> &'static [(&'static str, &'static str, String, String)] {
+    static B: std::sync::OnceLock<Vec<(&'static str, &'static str, String, String)>> = std::sync::OnceLock::new();
+    B.get_or_init(|| {
+        PAY_DOMAINS
+            .iter()
+            .map(|d| {
+                let brand = d.split('.').next().unwrap_or(d);
+                let brand = if *d == "weixin.qq.com" { "weixin" } else if d.ends_with("nbc.gov.kh") { "bakong" } else { brand };
+                (*d, brand, skeleton(d), skeleton(brand))
+            })
+            .collect()
+    })
+}
+
+/// If `host` imitates a payment provider's domain, which one. `host` is a host as [`url_host`] gives it
+/// (punycode labels are decoded with IDNA first), or a Unicode host. The real domains and their
+/// subdomains are not lookalikes.
 pub fn lookalike(host: &str) -> Option<&'static str> {
-    let host = host.to_lowercase();
-    if host.is_empty() {
+    let host = host.trim_end_matches('.').to_lowercase();
+    if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
         return None;
     }
-    let reg = registered(&host);
+    // IDNA: decode xn-- labels (and map a Unicode host) to the Unicode the shopper sees.
+    let (unicode, _) = idna::domain_to_unicode(&host);
+    let ascii = idna::domain_to_ascii(&unicode).unwrap_or_else(|_| host.clone());
     for d in PAY_DOMAINS {
-        if host == *d || host.ends_with(&format!(".{d}")) {
+        if ascii == *d || ascii.ends_with(&format!(".{d}")) {
             return None; // the real thing (or a subdomain of it)
         }
     }
+    let sk_host = skeleton(&unicode);
+    let labels: Vec<String> = unicode.split('.').map(skeleton).collect();
+    let reg_label = {
+        let reg = registered(&unicode);
+        skeleton(reg.split('.').next().unwrap_or(""))
+    };
+    for (d, brand, sk_d, sk_brand) in brands() {
+        let digits = brand.bytes().all(|b| b.is_ascii_digit());
+        // Brands that are ordinary words are only matched as the registered name itself (stripe.co).
+        let word = ORDINARY_WORDS.contains(brand);
+        if word {
+            if brand.len() >= 4 && reg_label == *sk_brand {
+                return Some(d);
+            }
+        }
+        // A payment domain as a label sequence of another host (or the whole host, lookalike letters
+        // included): qr.alipay.com.evil.example, xn--pypal-4ve.com.
+        if sk_host == *sk_d || sk_host.starts_with(&format!("{sk_d}.")) || sk_host.contains(&format!(".{sk_d}.")) || sk_host.ends_with(&format!(".{sk_d}")) {
+            return Some(d);
+        }
+        for l in &labels {
+            // The brand as a label or a hyphen-separated part: paypal.login.com, alipay.cn.com, secure-paypal.com.evil.io.
+            if brand.len() >= 4 && !word && l.split('-').any(|part| part == sk_brand) {
+                return Some(d);
+            }
+            // The brand inside a label: loginpaypal.com, paypalsecure.net.
+            if brand.len() >= 5 && !digits && !word && l.replace('-', "").contains(sk_brand.as_str()) {
+                return Some(d);
+            }
+        }
+        // One typo away from the brand in the registered name: aliipay.com, alipya.com.
+        if brand.len() >= 5 && !digits && !word && edit1(&reg_label, sk_brand) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Why a link fools the eye: the host it goes to imitates a payment provider, or the link shows a payment
+/// provider's name where the browser does not go (credentials, a backslash, the path:
+/// `https://evil.com\@qr.alipay.com/…` goes to evil.com). `None` for honest links.
+pub fn deceptive(u: &url::Url) -> Option<String> {
+    let host = host_of(u)?;
+    if let Some(d) = lookalike(&host) {
+        let (shown, _) = idna::domain_to_unicode(&host);
+        return Some(format!("{shown} imitates {d}: do not trust this link"));
+    }
+    if PAY_DOMAINS.iter().any(|d| host == *d || host.ends_with(&format!(".{d}"))) {
+        return None;
+    }
+    // A provider's domain written where the browser does not go: user name, password or the start of the path.
+    let lower = |s: &str| s.to_ascii_lowercase();
+    let decoy = [lower(u.username()), lower(u.password().unwrap_or("")), lower(u.path().split('/').nth(1).unwrap_or(""))];
     for d in PAY_DOMAINS {
-        let dreg = registered(d);
-        // qr.alipay.com.evil.example, alipay.com-pay.example
-        if host.starts_with(&format!("{d}.")) || host.contains(&format!(".{d}.")) || host.contains(&format!("{d}-")) {
-            return Some(d);
-        }
-        if reg != dreg && (edit1(&reg, &dreg) || (skeleton(&reg) == skeleton(&dreg))) {
-            return Some(d);
-        }
-        let dname = dreg.split('.').next().unwrap_or("");
-        let rname = reg.split('.').next().unwrap_or("");
-        // Brand on another top-level domain, or the brand glued to another word: alipay.co, alipay-secure.com.
-        if dname.len() >= 5 && rname != dname && (rname.starts_with(&format!("{dname}-")) || rname.ends_with(&format!("-{dname}"))) {
-            return Some(d);
-        }
-        if dname.len() >= 5 && rname == dname && reg != dreg && !PAY_DOMAINS.iter().any(|x| registered(x) == reg) {
-            return Some(d);
-        }
-    }
-    if !host.is_ascii() {
-        // Cyrillic/Greek letters that look Latin: map them and compare with the real domains.
-        let mapped: String = host
-            .chars()
-            .map(|c| match c {
-                'а' | 'α' => 'a', 'е' | 'ε' => 'e', 'о' | 'ο' => 'o', 'р' | 'ρ' => 'p', 'с' => 'c', 'у' => 'y', 'х' => 'x',
-                'і' | 'ι' => 'i', 'ӏ' => 'l', 'ԛ' => 'q', 'ԝ' => 'w', 'ѕ' => 's', 'ј' => 'j', 'ν' => 'v', 'κ' => 'k', 'τ' => 't',
-                c => c,
-            })
-            .collect();
-        for d in PAY_DOMAINS {
-            if mapped == *d || mapped.ends_with(&format!(".{d}")) {
-                return Some(d);
-            }
-        }
-    }
-    if host.starts_with("xn--") || host.contains(".xn--") || !host.is_ascii() {
-        // Internationalised host: a classic way to imitate a brand.
-        let ascii: String = host.chars().filter(char::is_ascii).collect();
-        for d in PAY_DOMAINS {
-            let dname = registered(d).split('.').next().unwrap_or("").to_string();
-            if dname.len() >= 4 && ascii.contains(&dname[..dname.len() - 1]) {
-                return Some(d);
-            }
+        if decoy.iter().any(|x| x.contains(d)) {
+            return Some(format!("this link goes to {host}, not to {d} as its text suggests: do not trust it"));
         }
     }
     None
 }
 
 pub fn check_url(url: &str, field: &str, w: &mut Vec<Warning>) {
-    if let Some(h) = url_host(url) {
-        if let Some(d) = lookalike(&h) {
-            warn(w, "lookalike_domain", Some(field), format!("{h} imitates {d}: do not trust this link"));
+    if let Some(u) = web_url(url) {
+        if let Some(why) = deceptive(&u) {
+            warn(w, WarningCode::LookalikeDomain, Some(field), why);
         }
-        if url.to_ascii_lowercase().starts_with("http://") {
-            warn(w, "insecure_url", Some(field), format!("{url} is not HTTPS"));
+        if u.scheme() == "http" {
+            warn(w, WarningCode::InsecureUrl, Some(field), format!("{url} is not HTTPS"));
         }
     }
 }
@@ -191,11 +247,11 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         p.currency = currency::from_alpha("CNY");
         let code = &t[6..];
         if code.is_empty() {
-            return Some(Err(err("empty_value", 6, "code", "wxp:// without a code")));
+            return Some(Err(err(ErrorCode::EmptyValue, 6, "code", "wxp:// without a code")));
         }
         p.references.url = Some(t.to_string());
         p.payee.accounts.push(Account { scheme: "wechat_pay".into(), kind: "collection_code".into(), value: code.into() });
-        warn(&mut p.warnings, "wallet_only", None, "only the WeChat app can pay a wxp:// code (a web page cannot open it)");
+        warn(&mut p.warnings, WarningCode::WalletOnly, None, "only the WeChat app can pay a wxp:// code (a web page cannot open it)");
         return Some(Ok(p));
     }
     if lower.starts_with("weixin://wxpay/bizpayurl") {
@@ -210,15 +266,14 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
                 }
             }
         }
-        warn(&mut p.warnings, "wallet_only", None, "only the WeChat app can pay a weixin:// native-pay code");
+        warn(&mut p.warnings, WarningCode::WalletOnly, None, "only the WeChat app can pay a weixin:// native-pay code");
         return Some(Ok(p));
     }
-    let host = url_host(t)?;
-    let path = {
-        let after = t.split_once("://").map(|x| x.1).unwrap_or("");
-        after.find('/').map(|i| &after[i..]).unwrap_or("")
-    };
-    let segs: Vec<&str> = path.split(['?', '#']).next().unwrap_or("").split('/').filter(|s| !s.is_empty()).collect();
+    // The host the browser goes to (WHATWG): `https://evil.com\@qr.alipay.com/…` is evil.com, not Alipay.
+    let u = web_url(t)?;
+    let host = host_of(&u)?;
+    let segs: Vec<&str> = u.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let query = u.query().unwrap_or("");
     let mut p = match host.as_str() {
         "payapp.weixin.qq.com" | "wx.tenpay.com" => {
             let mut p = base_payment("wechat_pay", ("wechat_pay", "WeChat Pay"));
@@ -233,7 +288,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
             p.currency = currency::from_alpha("CNY");
             let code = segs.first().copied().unwrap_or("");
             if code.is_empty() {
-                return Some(Err(err("empty_value", t.len(), "code", "Alipay URL without a code")));
+                return Some(Err(err(ErrorCode::EmptyValue, t.len(), "code", "Alipay URL without a code")));
             }
             let cl = code.to_ascii_lowercase();
             // bax…: an order (pre-created, amount fixed); fkx…/tsx…: a personal or merchant collection code.
@@ -247,7 +302,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         "qr.95516.com" => {
             let mut p = base_payment("unionpay_url", ("unionpay", "UnionPay"));
             if segs.is_empty() {
-                return Some(Err(err("empty_value", t.len(), "path", "UnionPay QR URL without a merchant path")));
+                return Some(Err(err(ErrorCode::EmptyValue, t.len(), "path", "UnionPay QR URL without a merchant path")));
             }
             p.payee.accounts.push(Account { scheme: "unionpay".into(), kind: "qr_code_id".into(), value: segs.join("/") });
             p.currency = currency::from_alpha("CNY");
@@ -255,21 +310,20 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         }
         "p.10086.cn" => {
             let mut p = base_payment("hebao", ("hebao", "China Mobile Hebao"));
-            if let Some((_, q)) = t.split_once('?') {
-                for (k, v) in query_params(q) {
-                    if k == "p" {
-                        p.payee.accounts.push(Account { scheme: "hebao".into(), kind: "collection_code".into(), value: v });
-                    }
+            for (k, v) in query_params(query) {
+                if k == "p" {
+                    p.payee.accounts.push(Account { scheme: "hebao".into(), kind: "collection_code".into(), value: v });
                 }
             }
             p
         }
         _ => return None,
     };
-    if p.format != "hebao" && t.to_ascii_lowercase().starts_with("http://") {
-        warn(&mut p.warnings, "insecure_url", None, "payment URL is not HTTPS");
+    if p.format != "hebao" && u.scheme() == "http" {
+        warn(&mut p.warnings, WarningCode::InsecureUrl, None, "payment URL is not HTTPS");
     }
-    p.references.url = Some(t.to_string());
+    // The link as the browser serialises it (IDNA-mapped host, normalised path): what the widget would open.
+    p.references.url = Some(u.to_string());
     Some(Ok(p))
 }
 
@@ -288,7 +342,7 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
     let (verb, q) = rest.split_once('?').unwrap_or((rest, ""));
     let verb = verb.trim_end_matches('/').to_ascii_lowercase();
     if verb != "pay" {
-        return Err(err("unsupported", 6, "upi", format!("upi://{verb} is not a payment request (only upi://pay)")));
+        return Err(err(ErrorCode::Unsupported, 6, "upi", format!("upi://{verb} is not a payment request (only upi://pay)")));
     }
     let mut p = base_payment("upi", ("upi", "UPI"));
     p.currency = currency::from_alpha("INR");
@@ -305,34 +359,34 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
         let k = pct_decode(k, true).to_ascii_lowercase();
         let v = pct_decode(v, true);
         if seen.contains(&k) {
-            return Err(err("duplicate_tag", here, &k, format!("parameter {k} appears twice")));
+            return Err(err(ErrorCode::DuplicateTag, here, &k, format!("parameter {k} appears twice")));
         }
         seen.push(k.clone());
         match k.as_str() {
             "pa" => {
                 let ok = v.matches('@').count() == 1 && !v.starts_with('@') && !v.ends_with('@') && v.len() <= 255 && !v.contains(char::is_whitespace);
                 if !ok {
-                    return Err(err("bad_scheme_field", here, "pa", format!("payee address {v:?} is not a VPA (name@handle)")));
+                    return Err(err(ErrorCode::BadSchemeField, here, "pa", format!("payee address {v:?} is not a VPA (name@handle)")));
                 }
                 p.payee.accounts.push(Account { scheme: "upi".into(), kind: "vpa".into(), value: v });
             }
             "pn" => p.payee.name = Some(v),
             "am" => {
-                let a = parse_decimal(&v).ok_or_else(|| err("non_numeric_amount", here, "am", format!("amount must be a decimal, found {v:?}")))?;
+                let a = parse_decimal(&v).ok_or_else(|| err(ErrorCode::NonNumericAmount, here, "am", format!("amount must be a decimal, found {v:?}")))?;
                 if a.is_zero() {
-                    warn(&mut p.warnings, "amount_zero", Some("am"), "amount 0");
+                    warn(&mut p.warnings, WarningCode::AmountZero, Some("am"), "amount 0");
                 }
                 p.amount = Some(a);
                 p.initiation = Initiation::Dynamic;
             }
             "mam" => {
                 if parse_decimal(&v).is_none() {
-                    warn(&mut p.warnings, "bad_scheme_field", Some("mam"), format!("minimum amount {v:?} is not a number; ignored"));
+                    warn(&mut p.warnings, WarningCode::BadSchemeField, Some("mam"), format!("minimum amount {v:?} is not a number; ignored"));
                 }
             }
             "cu" => {
                 if !v.eq_ignore_ascii_case("INR") {
-                    return Err(err("unknown_currency", here, "cu", format!("UPI pays in INR only, found {v:?}")));
+                    return Err(err(ErrorCode::UnknownCurrency, here, "cu", format!("UPI pays in INR only, found {v:?}")));
                 }
             }
             "tn" => p.references.message = Some(v),
@@ -340,7 +394,7 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
             "tid" => p.references.txid = Some(v),
             "mc" => {
                 if v.len() != 4 || !v.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(err("bad_mcc", here, "mc", format!("merchant code must be 4 digits, found {v:?}")));
+                    return Err(err(ErrorCode::BadMcc, here, "mc", format!("merchant code must be 4 digits, found {v:?}")));
                 }
                 p.payee.mcc = Some(v);
             }
@@ -350,12 +404,58 @@ fn upi_inner(t: &str) -> Result<Payment, ParseError> {
             }
             "mid" => p.payee.accounts.push(Account { scheme: "upi".into(), kind: "merchant_id".into(), value: v }),
             "orgid" | "sign" | "mode" | "purpose" | "msid" | "mtid" | "qrmedium" | "invoiceno" | "invoicedate" | "gstin" | "ver" | "category" => {}
-            _ => warn(&mut p.warnings, "unknown_parameter", Some(&k), format!("unknown UPI parameter {k}")),
+            _ => warn(&mut p.warnings, WarningCode::UnknownParameter, Some(&k), format!("unknown UPI parameter {k}")),
         }
     }
     if !p.payee.accounts.iter().any(|a| a.kind == "vpa") {
-        return Err(err("missing_tag", t.len(), "pa", "UPI link without a payee address (pa)"));
+        return Err(err(ErrorCode::MissingTag, t.len(), "pa", "UPI link without a payee address (pa)"));
     }
     p.payee.country = Some("IN".into());
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookalikes_anywhere_in_the_host() {
+        for (host, of) in [
+            ("xn--pypal-4ve.com", "paypal.com"),
+            ("secure-paypal.com.evil.io", "paypal.com"),
+            ("loginpaypal.com", "paypal.com"),
+            ("paypal.login.com", "paypal.com"),
+            ("alipay.cn.com", "alipay.com"),
+            ("qr.alipay.com.evil.example", "alipay.com"),
+            ("qr.a1ipay.com", "alipay.com"),
+            ("qr.aliipay.com", "alipay.com"),
+            ("alipya.com", "alipay.com"),
+            ("PAYPAL.example", "paypal.com"),
+            ("qr.\u{430}lipay.com", "alipay.com"),
+            ("stripe.co", "stripe.com"),
+        ] {
+            assert_eq!(lookalike(host), Some(of), "{host}");
+        }
+        for good in ["qr.alipay.com", "www.paypal.com", "paypalobjects.com", "finance.example", "striped-shirts.example", "wiseowl.example", "example.com", "xn--mnchen-3ya.de", "127.0.0.1", "paypay.ne.jp"] {
+            assert_eq!(lookalike(good), None, "{good}");
+        }
+    }
+
+    #[test]
+    fn links_read_as_the_browser_does() {
+        // WHATWG: a backslash ends the authority in http(s) URLs, so this goes to evil.com.
+        assert_eq!(url_host("https://evil.com\\@qr.alipay.com/bax01234").as_deref(), Some("evil.com"));
+        assert_eq!(url_host("https://qr.alipay.com@evil.com/x").as_deref(), Some("evil.com"));
+        assert_eq!(url_host("HTTPS://QR.ALIPAY.COM./x").as_deref(), Some("qr.alipay.com"));
+        assert_eq!(url_host("https://ｑｒ.alipay.com/x").as_deref(), Some("qr.alipay.com"));
+        assert_eq!(url_host("www.example.com/menu").as_deref(), Some("www.example.com"));
+        assert_eq!(url_host("ftp://example.com"), None);
+        let mut w = Vec::new();
+        check_url("https://evil.com\\@qr.alipay.com/bax01234", "url", &mut w);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].code == WarningCode::LookalikeDomain && w[0].message.contains("evil.com"), "{w:?}");
+        let mut w = Vec::new();
+        check_url("https://qr.alipay.com/bax01234", "url", &mut w);
+        assert!(w.is_empty(), "{w:?}");
+    }
 }

@@ -1,6 +1,6 @@
 //! A payment code that breaks its format's rules: what is wrong in plain words, where, and what to do.
 
-use super::ScanAgain;
+use super::{ScanAgain, TechnicalDetail};
 use crate::i18n::{invalid_msg, Msg};
 use crate::payload::ParseError;
 use crate::web::widget::icons;
@@ -16,9 +16,9 @@ pub fn InvalidScreen(ui: Ui, error: ParseError) -> impl IntoView {
         <div class="ip-invalid" data-testid="invalid-code" data-code=code.clone()>
             <div class="ip-badge ip-badge-bad" aria-hidden="true">{icons::alert()}</div>
             <div class="ip-error" data-testid="error-message" role="alert">
-                <p class="ip-error-title">{ui.t(invalid_msg(&error.code))}</p>
+                <p class="ip-error-title">{ui.t(invalid_msg(error.code))}</p>
                 <p>{ui.t(Msg::InvalidBody)}</p>
-                <p class="ip-muted">{detail}</p>
+                <p><TechnicalDetail ui text=detail /></p>
                 <p class="ip-muted ip-mono">{tag}</p>
             </div>
             <div class="ip-actions">

@@ -14,7 +14,7 @@ pub use result::ResultScreen;
 
 use super::icons;
 use super::ui::Ui;
-use crate::i18n::{warning_msg, Msg};
+use crate::i18n::{warning_msg, Locale, Msg};
 use crate::payload::Warning;
 use leptos::prelude::*;
 
@@ -41,11 +41,11 @@ pub fn Warnings(ui: Ui, warnings: Vec<Warning>) -> impl IntoView {
                     {warnings
                         .into_iter()
                         .map(|w| {
-                            let lead = warning_msg(&w.code).map(|m| ui.t(m));
                             view! {
-                                <li data-code=w.code.clone()>
-                                    {lead.map(|l| view! { <span class="ip-warning-lead">{l}</span> " " })}
-                                    <span class="ip-warning-detail">{w.message}</span>
+                                <li data-code=w.code.as_str()>
+                                    <span class="ip-warning-lead">{ui.t(warning_msg(w.code))}</span>
+                                    " "
+                                    <TechnicalDetail ui text=w.message class="ip-warning-detail" />
                                 </li>
                             }
                         })
@@ -54,6 +54,23 @@ pub fn Warnings(ui: Ui, warnings: Vec<Warning>) -> impl IntoView {
             </div>
         }
     })
+}
+
+/// The payload engine's own (English) words about a code: beside the shopper's sentence in English,
+/// folded under "Technical details" in the other languages.
+#[component]
+pub fn TechnicalDetail(ui: Ui, text: String, #[prop(default = "ip-muted")] class: &'static str) -> impl IntoView {
+    if ui.loc == Locale::En {
+        view! { <span class=class>{text}</span> }.into_any()
+    } else {
+        view! {
+            <details class=format!("ip-tech {class}")>
+                <summary>{ui.t(Msg::TechnicalDetails)}</summary>
+                <span lang="en">{text}</span>
+            </details>
+        }
+        .into_any()
+    }
 }
 
 /// "Scan again" (primary, or a link under the main action).
