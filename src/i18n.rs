@@ -97,7 +97,6 @@ macro_rules! messages {
 
 messages! {
     ScanToPay,
-    Loading,
     DialogTitle,
     Close,
     PointCamera,
@@ -192,7 +191,6 @@ messages! {
     UnknownPayee,
     OrderNumber,
     PaidAt,
-    ScannerRestarted,
     NoOrderUrl,
     WalletSandbox,
     WalletWechatJsapi,
@@ -216,7 +214,6 @@ messages! {
     ROpenOnPhone,
     RNotSupportedForScheme,
     RSandboxNotLoaded,
-    Recommended,
     OtherWallets,
     WLookalike,
     WInsecureUrl,
@@ -237,7 +234,6 @@ fn table(m: Msg) -> [&'static str; 4] {
     use Msg::*;
     match m {
         ScanToPay => ["Scan to pay", "Scanner pour payer", "扫码支付", "掃碼付款"],
-        Loading => ["Loading…", "Chargement…", "加载中…", "載入中…"],
         DialogTitle => ["Scan a payment code", "Scanner un code de paiement", "扫描付款码", "掃描付款碼"],
         Close => ["Close", "Fermer", "关闭", "關閉"],
         PointCamera => [
@@ -487,12 +483,6 @@ fn table(m: Msg) -> [&'static str; 4] {
         UnknownPayee => ["Unnamed merchant", "Commerçant sans nom", "未具名商家", "未具名商家"],
         OrderNumber => ["Order {id}", "Commande {id}", "订单 {id}", "訂單 {id}"],
         PaidAt => ["Paid on {date}", "Payé le {date}", "支付时间：{date}", "付款時間：{date}"],
-        ScannerRestarted => [
-            "The scanner restarted after a problem.",
-            "Le scanner a redémarré après un problème.",
-            "扫描器出现问题，已自动重启。",
-            "掃描器發生問題，已自動重新啟動。",
-        ],
         NoOrderUrl => [
             "This checkout is not set up (no order-url). Payment is not possible.",
             "Ce paiement n'est pas configuré (pas d'order-url). Impossible de payer.",
@@ -589,7 +579,6 @@ fn table(m: Msg) -> [&'static str; 4] {
             "付款码不完全符合其格式：付款前请核对收款方和金额。",
             "付款碼不完全符合其格式：付款前請核對收款方和金額。",
         ],
-        Recommended => ["Recommended", "Recommandé", "推荐", "推薦"],
     }
 }
 
