@@ -100,12 +100,15 @@ pub fn fee(rule: &TipRule, base: Decimal, typed_tip: Option<Decimal>, minor_unit
 }
 
 /// What the shopper is about to pay.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Total {
     /// The amount of the code (dynamic) or typed (static).
     pub base: Decimal,
-    /// Tip / convenience fee included in `total`.
+    /// The shopper's tip, for a code that prompts for one (zero when none was typed).
+    pub tip: Option<Decimal>,
+    /// The code's convenience fee (fixed or percentage; zero when the code has none).
     pub fee: Decimal,
+    /// `base + tip + fee`.
     pub total: Decimal,
     pub currency: String,
     pub minor_units: u8,
@@ -115,6 +118,21 @@ impl Total {
     /// The `amount` string of the order request.
     pub fn amount_string(&self) -> String {
         amount_string(self.total, self.minor_units)
+    }
+
+    /// `base_amount` of the order request.
+    pub fn base_string(&self) -> String {
+        amount_string(self.base, self.minor_units)
+    }
+
+    /// `tip` of the order request (only for a code that prompts for one).
+    pub fn tip_string(&self) -> Option<String> {
+        self.tip.map(|t| amount_string(t, self.minor_units))
+    }
+
+    /// `fee` of the order request (only for a code with a convenience fee).
+    pub fn fee_string(&self, rule: Option<&TipRule>) -> Option<String> {
+        matches!(rule, Some(TipRule::Fixed { .. } | TipRule::Percentage { .. })).then(|| amount_string(self.fee, self.minor_units))
     }
 }
 
@@ -141,13 +159,17 @@ pub fn checkout_total(payment: &Payment, typed_amount: &str, typed_tip: &str) ->
         }
         _ => parse_amount(typed_amount, mu).map_err(TotalError::Amount)?,
     };
-    let tip = match (&payment.tip, typed_tip.trim().is_empty()) {
-        (Some(TipRule::Prompt), false) => Some(parse_amount(typed_tip, mu).map_err(TotalError::Tip)?),
-        _ => None,
+    let (tip, fee) = match &payment.tip {
+        Some(TipRule::Prompt) if typed_tip.trim().is_empty() => (Some(Decimal::ZERO), Decimal::ZERO),
+        Some(TipRule::Prompt) => (Some(parse_amount(typed_tip, mu).map_err(TotalError::Tip)?), Decimal::ZERO),
+        Some(rule) => (None, fee(rule, base, None, mu)),
+        None => (None, Decimal::ZERO),
     };
-    let fee = payment.tip.as_ref().map(|r| fee(r, base, tip, mu)).unwrap_or_default();
-    let total = base.checked_add(fee).ok_or(TotalError::Amount(AmountError::TooLarge))?;
-    Ok(Total { base, fee, total, currency: currency.code.clone(), minor_units: mu })
+    let total = base
+        .checked_add(fee)
+        .and_then(|t| t.checked_add(tip.unwrap_or_default()))
+        .ok_or(TotalError::Amount(AmountError::TooLarge))?;
+    Ok(Total { base, tip, fee, total, currency: currency.code.clone(), minor_units: mu })
 }
 
 /// Whether the amount is typed by the shopper (static code without an amount).
@@ -219,10 +241,12 @@ mod tests {
         assert!(needs_typed_amount(&stat));
         assert_eq!(checkout_total(&stat, "", ""), Err(TotalError::Amount(AmountError::Empty)));
         let t = checkout_total(&stat, "20", "").unwrap();
-        assert_eq!((t.base, t.fee, t.amount_string()), (d("20"), d("2"), "22.00".to_string()));
+        assert_eq!((t.base, t.tip, t.fee, t.amount_string()), (d("20"), None, d("2"), "22.00".to_string()));
+        assert_eq!((t.base_string(), t.tip_string(), t.fee_string(stat.tip.as_ref())), ("20.00".into(), None, Some("2.00".into())));
 
         let prompt = crate::checkout::test_payment(None, Some(TipRule::Prompt), 2);
-        assert_eq!(checkout_total(&prompt, "20", "3").unwrap().amount_string(), "23.00");
+        let t = checkout_total(&prompt, "20", "3").unwrap();
+        assert_eq!((t.amount_string(), t.tip_string(), t.fee_string(prompt.tip.as_ref())), ("23.00".into(), Some("3.00".into()), None));
         assert_eq!(checkout_total(&prompt, "20", "").unwrap().amount_string(), "20.00");
         assert_eq!(checkout_total(&prompt, "20", "x"), Err(TotalError::Tip(AmountError::NotANumber)));
 

@@ -1,9 +1,12 @@
 //! The merchant contract as the widget speaks it (docs/merchant-contract.md): the order request,
-//! the order and status answers, and the error body.
+//! the order and status answers, the error body, and which answers the widget believes.
 
+use super::phase::Attempt;
 use crate::payload::Payment;
 use crate::wallet::WalletId;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
+use std::str::FromStr;
 
 /// `POST {order-url}` body.
 #[derive(Debug, Clone, Serialize)]
@@ -11,8 +14,51 @@ pub struct OrderRequest<'a> {
     pub payload: &'a str,
     pub payment: &'a Payment,
     pub wallet: WalletId,
+    /// The total the shopper pays: `base_amount + tip + fee`.
     pub amount: String,
     pub currency: String,
+    /// The amount before tip and fee (the code's, or the typed one).
+    pub base_amount: String,
+    /// The shopper's tip (codes that prompt for one only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tip: Option<String>,
+    /// The code's convenience fee as the widget computed it (the server recomputes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee: Option<String>,
+    /// The order this attempt replaces (Retry): the server voids it if still open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<&'a str>,
+}
+
+impl<'a> OrderRequest<'a> {
+    pub fn for_attempt(attempt: &'a Attempt) -> OrderRequest<'a> {
+        let t = &attempt.total;
+        OrderRequest {
+            payload: &attempt.checkout.text,
+            payment: &attempt.checkout.payment,
+            wallet: attempt.wallet,
+            amount: t.amount_string(),
+            currency: t.currency.clone(),
+            base_amount: t.base_string(),
+            tip: t.tip_string(),
+            fee: t.fee_string(attempt.checkout.payment.tip.as_ref()),
+            replaces: attempt.replaces.as_deref(),
+        }
+    }
+}
+
+/// The payee as the merchant's server knows it (`payee` of the order and of `POST /api/resolve`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConfirmedPayee {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    /// `merchant` (the server's own account), `code` (the code's own name), `sandbox`…
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub verified: bool,
 }
 
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -37,6 +83,8 @@ pub struct Order {
     #[serde(default)]
     pub wallet_params: serde_json::Value,
     pub status_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payee: Option<ConfirmedPayee>,
 }
 
 /// `GET {status_url}` answer.
@@ -49,6 +97,46 @@ pub struct OrderStatus {
     pub amount: String,
     #[serde(default)]
     pub currency: String,
+}
+
+/// Why a status answer is not believed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusMismatch {
+    /// It is about another order.
+    OrderId { expected: String, got: String },
+    /// It confirms another amount or currency than the order's.
+    Amount { expected: String, got: String },
+}
+
+impl OrderStatus {
+    /// Is this answer about `order`, for its amount? A server that leaves `order_id` or `amount`
+    /// out is taken at its word for what it left out (the URL names the order).
+    pub fn check(&self, order: &Order) -> Result<(), StatusMismatch> {
+        if !self.order_id.is_empty() && self.order_id != order.order_id {
+            return Err(StatusMismatch::OrderId { expected: order.order_id.clone(), got: self.order_id.clone() });
+        }
+        let dec = |s: &str| Decimal::from_str(s.trim()).ok();
+        let amount_differs = !self.amount.is_empty()
+            && !order.amount.is_empty()
+            && (dec(&self.amount).is_none() || dec(&self.amount) != dec(&order.amount));
+        let currency_differs = !self.currency.is_empty() && !order.currency.is_empty() && !self.currency.eq_ignore_ascii_case(&order.currency);
+        if amount_differs || currency_differs {
+            return Err(StatusMismatch::Amount {
+                expected: format!("{} {}", order.amount, order.currency),
+                got: format!("{} {}", self.amount, self.currency),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `url` resolved against the order endpoint, if it stays on the order endpoint's origin: the widget
+/// sends the shopper's order to no other server than the one its `order-url` names (a status or
+/// completion URL on another origin is refused, not followed).
+pub fn pinned_url(order_url: &str, url: &str) -> Option<String> {
+    let base = url::Url::parse(order_url).ok()?;
+    let joined = base.join(url.trim()).ok()?;
+    (joined.origin() == base.origin() && matches!(joined.scheme(), "https" | "http")).then(|| joined.to_string())
 }
 
 /// `4xx` body: `{ "error": { "code", "message" } }`.
@@ -89,18 +177,44 @@ mod tests {
         let e = api_error(422, r#"{"error":{"code":"amount_mismatch","message":"Amount differs"}}"#);
         assert_eq!(e.code, "amount_mismatch");
         assert_eq!(api_error(502, "<html>").code, "http_502");
-        let p = crate::checkout::test_payment(Some("23.72"), None, 2);
-        let body = serde_json::to_value(OrderRequest {
-            payload: "000201",
-            payment: &p,
-            wallet: WalletId::Sandbox,
-            amount: "23.72".into(),
-            currency: "CNY".into(),
-        })
-        .unwrap();
+        let p = crate::checkout::test_payment(Some("23.72"), Some(crate::payload::TipRule::Percentage { percent: "3".parse().unwrap() }), 2);
+        let total = crate::checkout::checkout_total(&p, "", "").unwrap();
+        let checkout = std::sync::Arc::new(crate::checkout::Checkout { text: "000201".into(), payment: p, choices: vec![] });
+        let attempt = Attempt { checkout, wallet: WalletId::Sandbox, total, key: "k".into(), replaces: Some("ord_1".into()) };
+        let body = serde_json::to_value(OrderRequest::for_attempt(&attempt)).unwrap();
         assert_eq!(body["wallet"], "sandbox");
-        assert_eq!(body["amount"], "23.72");
+        assert_eq!((&body["amount"], &body["base_amount"], &body["fee"]), (&"24.43".into(), &"23.72".into(), &"0.71".into()));
+        assert!(body.get("tip").is_none(), "no tip for a code that does not prompt for one");
+        assert_eq!(body["replaces"], "ord_1");
         assert_eq!(body["payment"]["amount"], "23.72");
         assert_eq!(body["payment"]["payee"]["name"], "BEST TRANSPORT");
+        let o: Order = serde_json::from_str(r#"{"order_id":"o1","status_url":"/s","payee":{"name":"SANDBOX CAFE","verified":true}}"#).unwrap();
+        assert_eq!(o.payee.unwrap().name.as_deref(), Some("SANDBOX CAFE"));
+    }
+
+    #[test]
+    fn status_answers_must_be_about_this_order() {
+        let order: Order = serde_json::from_str(r#"{"order_id":"o1","amount":"18.00","currency":"CNY","status_url":"/s"}"#).unwrap();
+        let st = |id: &str, amount: &str, ccy: &str| OrderStatus { order_id: id.into(), status: "paid".into(), amount: amount.into(), currency: ccy.into() };
+        assert_eq!(st("o1", "18", "CNY").check(&order), Ok(()), "18 == 18.00");
+        assert_eq!(st("", "", "").check(&order), Ok(()));
+        assert!(matches!(st("o2", "18.00", "CNY").check(&order), Err(StatusMismatch::OrderId { .. })));
+        assert!(matches!(st("o1", "0.01", "CNY").check(&order), Err(StatusMismatch::Amount { .. })));
+        assert!(matches!(st("o1", "18.00", "USD").check(&order), Err(StatusMismatch::Amount { .. })));
+        assert!(matches!(st("o1", "lots", "CNY").check(&order), Err(StatusMismatch::Amount { .. })));
+    }
+
+    #[test]
+    fn status_and_completion_urls_stay_on_the_order_origin() {
+        let base = "https://shop.example/api/orders";
+        assert_eq!(pinned_url(base, "/api/orders/o1").as_deref(), Some("https://shop.example/api/orders/o1"));
+        assert_eq!(pinned_url(base, "o1").as_deref(), Some("https://shop.example/api/o1"));
+        assert_eq!(pinned_url(base, "https://shop.example/x").as_deref(), Some("https://shop.example/x"));
+        assert_eq!(pinned_url(base, "https://evil.example/api/orders/o1"), None);
+        assert_eq!(pinned_url(base, "//evil.example/o1"), None);
+        assert_eq!(pinned_url(base, "http://shop.example/o1"), None, "another scheme is another origin");
+        assert_eq!(pinned_url(base, "https://shop.example:8443/o1"), None);
+        assert_eq!(pinned_url(base, "javascript:alert(1)"), None);
+        assert_eq!(pinned_url("not a url", "/o1"), None);
     }
 }

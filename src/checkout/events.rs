@@ -160,7 +160,7 @@ pub fn camera_error_sentence(e: CameraError, loc: Locale) -> String {
 mod tests {
     use super::*;
     use crate::checkout::{checkout_total, test_payment};
-    use crate::wallet::{Environment, FailureCode, WalletId};
+    use crate::wallet::{Environment, WalletId};
 
     #[test]
     fn every_transition_that_matters_raises_its_event() {
@@ -174,7 +174,7 @@ mod tests {
 
         let Phase::Confirming(c) = &p else { panic!() };
         let total = checkout_total(&c.payment, "", "").unwrap();
-        let confirm = Event::Confirm { wallet: WalletId::Sandbox, total };
+        let confirm = Event::Confirm { wallet: WalletId::Sandbox, total, key: "k".into() };
         let p = p.next(confirm.clone()).unwrap();
         assert_eq!(WidgetEvent::for_transition(&confirm, &p, Locale::En), None);
 
@@ -194,7 +194,8 @@ mod tests {
 
         let again = Event::CheckAgain;
         let p = p.next(again).unwrap();
-        let answered = Event::MerchantAnswered(Some(Outcome::failed(FailureCode::MerchantExpired, "gone")));
+        let expired = crate::checkout::OrderStatus { order_id: "o1".into(), status: "expired".into(), amount: String::new(), currency: String::new() };
+        let answered = Event::MerchantAnswered(Some(expired));
         let p = p.next(answered.clone()).unwrap();
         let ev = WidgetEvent::for_transition(&answered, &p, Locale::En).unwrap();
         assert_eq!(ev.name(), "interpay:failed");

@@ -20,10 +20,10 @@ pub mod result;
 
 pub use amount::{amount_string, checkout_total, fee, needs_typed_amount, parse_amount, AmountError, Total, TotalError, MAX_TYPED_AMOUNT};
 pub use camera::{faces_user, preferred_camera, scan_square, CameraDevice, CameraError};
-pub use contract::{api_error, ApiError, ApiErrorBody, Order, OrderRequest, OrderStatus};
+pub use contract::{api_error, pinned_url, ApiError, ApiErrorBody, ConfirmedPayee, Order, OrderRequest, OrderStatus, StatusMismatch};
 pub use events::{OrderCreated, PaymentResult, Scanned, WidgetError, WidgetEvent};
 pub use phase::{payee_name, Attempt, Checkout, Event, Phase};
-pub use result::{final_outcome, notice, poll_done, result_screen, status_outcome, status_poll_delays, Notice, ResultScreen};
+pub use result::{believed_outcome, final_outcome, notice, poll_done, result_screen, status_outcome, status_poll_delays, Notice, ResultScreen};
 
 /// A payment for the unit tests of this module: payee "BEST TRANSPORT", CNY (JPY when `mu == 0`).
 #[cfg(test)]

@@ -20,8 +20,8 @@
 
 use super::amount::Total;
 use super::camera::CameraError;
-use super::contract::Order;
-use super::result::{final_outcome, notice, Notice};
+use super::contract::{Order, OrderStatus};
+use super::result::{believed_outcome, final_outcome, notice, Notice};
 use crate::payload::{Code, NotPayment, ParseError, Payment};
 use crate::wallet::{rank_wallets, Environment, Outcome, WalletChoice, WalletId};
 use std::sync::Arc;
@@ -63,12 +63,16 @@ pub fn payee_name(p: &Payment) -> Option<String> {
     named(&p.payee.name).or_else(|| named(&p.payee.name_alt))
 }
 
-/// What the shopper confirmed: this code, with this wallet, for this total.
+/// What the shopper confirmed: this code, with this wallet, for this total. One attempt is one
+/// order request: its `key` is the request's `Idempotency-Key`; a Retry is a new attempt that
+/// `replaces` the earlier order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
     pub checkout: Arc<Checkout>,
     pub wallet: WalletId,
     pub total: Total,
+    pub key: String,
+    pub replaces: Option<String>,
 }
 
 /// Where the checkout is.
@@ -92,8 +96,9 @@ pub enum Phase {
     WaitingWallet { attempt: Attempt, order: Order },
     /// The wallet answered `bridge`; the merchant's status endpoint is asked.
     ConfirmingMerchant { attempt: Attempt, order: Order, bridge: Outcome },
-    /// The end: `outcome` is the merchant-confirmed result, `notice` what the shopper is told.
-    Finished { attempt: Attempt, order: Option<Order>, outcome: Outcome, notice: Notice },
+    /// The end: `outcome` is the merchant-confirmed result, `notice` what the shopper is told,
+    /// `status` the merchant's answer that decided it (when it gave a final one).
+    Finished { attempt: Attempt, order: Option<Order>, outcome: Outcome, notice: Notice, status: Option<OrderStatus> },
 }
 
 /// What happened.
@@ -110,17 +115,22 @@ pub enum Event {
     PictureWithoutCode,
     /// A code was read and parsed; `env` is the page the wallets are ranked for.
     Scanned { text: String, code: Result<Code, ParseError>, env: Environment },
-    /// The shopper confirmed with `wallet` for `total`.
-    Confirm { wallet: WalletId, total: Total },
+    /// The shopper confirmed with `wallet` for `total`; `key` identifies the order request.
+    Confirm { wallet: WalletId, total: Total, key: String },
     OrderCreated(Order),
     /// The order could not be created (network, refusal, unreadable answer).
     OrderFailed(Outcome),
     /// The wallet's bridge answered (never final on its own).
     WalletAnswered(Outcome),
-    /// The merchant's status endpoint answered (`None`: no final status yet, or unreachable).
-    MerchantAnswered(Option<Outcome>),
-    /// Retry a cancelled or failed payment: a new order for the same code, wallet and total.
-    Retry,
+    /// The merchant's status endpoint answered (`None`: no final answer about this order yet, or
+    /// unreachable; an answer about another order or amount is not believed: see [`believed_outcome`]).
+    MerchantAnswered(Option<OrderStatus>),
+    /// Retry a cancelled or failed payment: a new order (request `key`) for the same code, wallet
+    /// and total, replacing the earlier one.
+    Retry { key: String },
+    /// The page came back from a hand-off (or was reloaded) with an order still to confirm;
+    /// `bridge` is the verdict the return URL brought (`Pending` without one).
+    Resumed { attempt: Attempt, order: Order, bridge: Outcome },
     /// Ask the merchant again about a pending payment.
     CheckAgain,
 }
@@ -142,25 +152,29 @@ impl Phase {
                 Ok(Code::NotPayment(np)) => P::NotPayment(np),
                 Err(error) => P::Invalid { text, error },
             },
-            (P::Confirming(checkout), Event::Confirm { wallet, total }) if checkout.can_pay_with(wallet) => {
-                P::CreatingOrder(Attempt { checkout: checkout.clone(), wallet, total })
+            (P::Confirming(checkout), Event::Confirm { wallet, total, key }) if checkout.can_pay_with(wallet) => {
+                P::CreatingOrder(Attempt { checkout: checkout.clone(), wallet, total, key, replaces: None })
             }
             (P::CreatingOrder(attempt), Event::OrderCreated(order)) => P::WaitingWallet { attempt: attempt.clone(), order },
             (P::CreatingOrder(attempt), Event::OrderFailed(outcome)) => {
                 let notice = notice(&outcome, None);
-                P::Finished { attempt: attempt.clone(), order: None, outcome, notice }
+                P::Finished { attempt: attempt.clone(), order: None, outcome, notice, status: None }
             }
             (P::WaitingWallet { attempt, order }, Event::WalletAnswered(bridge)) => {
                 P::ConfirmingMerchant { attempt: attempt.clone(), order: order.clone(), bridge }
             }
-            (P::ConfirmingMerchant { attempt, order, bridge }, Event::MerchantAnswered(merchant)) => {
+            (P::ConfirmingMerchant { attempt, order, bridge }, Event::MerchantAnswered(status)) => {
+                let merchant = status.as_ref().and_then(|s| believed_outcome(s, order));
                 let outcome = final_outcome(bridge, merchant.as_ref());
                 let notice = notice(&outcome, Some(bridge));
-                P::Finished { attempt: attempt.clone(), order: Some(order.clone()), outcome, notice }
+                let status = status.filter(|_| merchant.is_some());
+                P::Finished { attempt: attempt.clone(), order: Some(order.clone()), outcome, notice, status }
             }
-            (P::Finished { attempt, outcome: Outcome::Cancelled | Outcome::Failed { .. }, .. }, Event::Retry) => {
-                P::CreatingOrder(attempt.clone())
+            (P::Finished { attempt, order, outcome: Outcome::Cancelled | Outcome::Failed { .. }, .. }, Event::Retry { key }) => {
+                let replaces = order.as_ref().map(|o| o.order_id.clone()).or_else(|| attempt.replaces.clone());
+                P::CreatingOrder(Attempt { key, replaces, ..attempt.clone() })
             }
+            (p, Event::Resumed { attempt, order, bridge }) if !p.is_paying() => P::ConfirmingMerchant { attempt, order, bridge },
             (P::Finished { attempt, order: Some(order), outcome: Outcome::Pending, .. }, Event::CheckAgain) => {
                 P::ConfirmingMerchant { attempt: attempt.clone(), order: order.clone(), bridge: Outcome::Pending }
             }
@@ -195,6 +209,22 @@ impl Phase {
         }
     }
 
+    /// What the shopper paid, as the merchant confirmed it (amount, currency): the status answer's,
+    /// else the order's, else the widget's own total.
+    pub fn paid_amount(&self) -> Option<(String, String)> {
+        let Phase::Finished { attempt, order, status, .. } = self else { return None };
+        let t = &attempt.total;
+        let own = (t.amount_string(), t.currency.clone());
+        let pick = |amount: &str, currency: &str| (!amount.is_empty()).then(|| (amount.to_string(), if currency.is_empty() { t.currency.clone() } else { currency.to_string() }));
+        Some(
+            status
+                .as_ref()
+                .and_then(|s| pick(&s.amount, &s.currency))
+                .or_else(|| order.as_ref().and_then(|o| pick(&o.amount, &o.currency)))
+                .unwrap_or(own),
+        )
+    }
+
     /// The merchant's order this phase is about, if one was created.
     pub fn order(&self) -> Option<&Order> {
         match self {
@@ -219,6 +249,11 @@ mod tests {
         serde_json::from_str(r#"{"order_id":"o1","amount":"23.72","currency":"CNY","status_url":"/api/orders/o1"}"#).unwrap()
     }
 
+    /// The merchant's status answer for order o1.
+    fn status(s: &str) -> Option<OrderStatus> {
+        Some(OrderStatus { order_id: "o1".into(), status: s.into(), amount: "23.72".into(), currency: "CNY".into() })
+    }
+
     fn confirming() -> Phase {
         let p = Phase::Scanning { starting: false };
         let code = Ok(Code::Payment(test_payment(Some("23.72"), None, 2)));
@@ -228,10 +263,10 @@ mod tests {
     fn confirm(p: &Phase) -> Phase {
         let Phase::Confirming(c) = p else { panic!("{p:?}") };
         let total = crate::checkout::checkout_total(&c.payment, "", "").unwrap();
-        p.next(Event::Confirm { wallet: WalletId::Sandbox, total }).unwrap()
+        p.next(Event::Confirm { wallet: WalletId::Sandbox, total, key: "k1".into() }).unwrap()
     }
 
-    fn finished(bridge: Outcome, merchant: Option<Outcome>) -> Phase {
+    fn finished(bridge: Outcome, merchant: Option<OrderStatus>) -> Phase {
         let p = confirm(&confirming()).next(Event::OrderCreated(order())).unwrap();
         let p = p.next(Event::WalletAnswered(bridge)).unwrap();
         p.next(Event::MerchantAnswered(merchant)).unwrap()
@@ -251,11 +286,12 @@ mod tests {
         assert_eq!(p.order().map(|o| o.order_id.as_str()), Some("o1"));
         let p = p.next(Event::WalletAnswered(Outcome::Succeeded)).unwrap();
         assert!(matches!(p, Phase::ConfirmingMerchant { bridge: Outcome::Succeeded, .. }));
-        let p = p.next(Event::MerchantAnswered(Some(Outcome::Succeeded))).unwrap();
+        let p = p.next(Event::MerchantAnswered(status("paid"))).unwrap();
         match &p {
             Phase::Finished { outcome: Outcome::Succeeded, notice: Notice::Paid, order: Some(o), .. } => assert_eq!(o.order_id, "o1"),
             other => panic!("{other:?}"),
         }
+        assert_eq!(p.paid_amount(), Some(("23.72".into(), "CNY".into())));
         assert!(!p.is_paying());
         assert_eq!(p.checkout().map(|c| c.text.as_str()), Some("000201…"));
     }
@@ -264,10 +300,10 @@ mod tests {
     fn a_wallet_ok_without_the_merchant_is_pending_and_can_be_checked_again() {
         let p = finished(Outcome::Succeeded, None);
         assert!(matches!(p, Phase::Finished { outcome: Outcome::Pending, notice: Notice::Pending, .. }), "{p:?}");
-        assert_eq!(p.next(Event::Retry), None, "a pending payment is not paid twice");
+        assert_eq!(p.next(Event::Retry { key: "k2".into() }), None, "a pending payment is not paid twice");
         let p = p.next(Event::CheckAgain).unwrap();
         assert!(matches!(p, Phase::ConfirmingMerchant { bridge: Outcome::Pending, .. }));
-        let p = p.next(Event::MerchantAnswered(Some(Outcome::Succeeded))).unwrap();
+        let p = p.next(Event::MerchantAnswered(status("paid"))).unwrap();
         assert!(matches!(p, Phase::Finished { outcome: Outcome::Succeeded, .. }));
         assert_eq!(p.next(Event::CheckAgain), None);
     }
@@ -276,25 +312,28 @@ mod tests {
     fn retry_makes_a_new_order_for_the_same_attempt_only_after_a_cancel_or_failure() {
         let cancelled = finished(Outcome::Cancelled, None);
         let Phase::Finished { attempt, notice: Notice::Cancelled, .. } = &cancelled else { panic!("{cancelled:?}") };
-        assert_eq!(cancelled.next(Event::Retry), Some(Phase::CreatingOrder(attempt.clone())));
+        let retry = cancelled.next(Event::Retry { key: "k2".into() }).unwrap();
+        let Phase::CreatingOrder(again) = &retry else { panic!("{retry:?}") };
+        assert_eq!((&again.checkout, again.wallet, &again.total), (&attempt.checkout, attempt.wallet, &attempt.total));
+        assert_eq!((again.key.as_str(), again.replaces.as_deref()), ("k2", Some("o1")), "a new request that voids order o1");
         let failed = finished(Outcome::failed(FailureCode::PaymentFailed, "no money"), None);
-        assert!(matches!(failed.next(Event::Retry), Some(Phase::CreatingOrder(_))));
-        let paid = finished(Outcome::Succeeded, Some(Outcome::Succeeded));
-        assert_eq!(paid.next(Event::Retry), None);
+        assert!(matches!(failed.next(Event::Retry { key: "k3".into() }), Some(Phase::CreatingOrder(_))));
+        let paid = finished(Outcome::Succeeded, status("paid"));
+        assert_eq!(paid.next(Event::Retry { key: "k4".into() }), None);
     }
 
     #[test]
     fn an_order_in_flight_ignores_everything_but_its_answers() {
         let p = confirm(&confirming());
-        for e in [Event::StartCamera, Event::Retry, Event::CheckAgain, Event::PictureChosen, Event::CameraLive] {
+        for e in [Event::StartCamera, Event::Retry { key: "k".into() }, Event::CheckAgain, Event::PictureChosen, Event::CameraLive] {
             assert_eq!(p.next(e.clone()), None, "{e:?} while creating the order");
         }
         let Phase::CreatingOrder(attempt) = &p else { panic!() };
         // A second tap on Pay.
-        assert_eq!(p.next(Event::Confirm { wallet: WalletId::Sandbox, total: attempt.total.clone() }), None);
+        assert_eq!(p.next(Event::Confirm { wallet: WalletId::Sandbox, total: attempt.total.clone(), key: "k".into() }), None);
         let w = p.next(Event::OrderCreated(order())).unwrap();
         assert_eq!(w.next(Event::StartCamera), None);
-        assert_eq!(w.next(Event::MerchantAnswered(Some(Outcome::Succeeded))), None, "the wallet answers first");
+        assert_eq!(w.next(Event::MerchantAnswered(status("paid"))), None, "the wallet answers first");
     }
 
     #[test]
@@ -305,7 +344,8 @@ mod tests {
             Phase::Finished { order: None, notice: Notice::OrderRefused { detail }, .. } => assert_eq!(detail, "Amount differs"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(p.next(Event::Retry), Some(Phase::CreatingOrder(_))));
+        let retry = p.next(Event::Retry { key: "k2".into() });
+        assert!(matches!(&retry, Some(Phase::CreatingOrder(a)) if a.replaces.is_none()), "no order to replace: {retry:?}");
     }
 
     #[test]
@@ -316,7 +356,7 @@ mod tests {
         let Phase::Confirming(c) = &p else { panic!() };
         assert_eq!(c.default_wallet(), None, "no sandbox on this page");
         let total = crate::checkout::checkout_total(&c.payment, "", "").unwrap();
-        assert_eq!(p.next(Event::Confirm { wallet: WalletId::Sandbox, total }), None);
+        assert_eq!(p.next(Event::Confirm { wallet: WalletId::Sandbox, total, key: "k".into() }), None);
     }
 
     #[test]
@@ -342,5 +382,34 @@ mod tests {
         // The confirm sheet does not take a second scan.
         let c = confirming();
         assert_eq!(c.next(Event::Scanned { text: "x".into(), code: crate::payload::parse("x"), env: Environment::default() }), None);
+    }
+
+    #[test]
+    fn a_status_about_another_order_or_amount_is_not_believed() {
+        let wrong_amount = OrderStatus { amount: "0.01".into(), ..status("paid").unwrap() };
+        let p = finished(Outcome::Succeeded, Some(wrong_amount));
+        assert!(matches!(p, Phase::Finished { outcome: Outcome::Pending, status: None, .. }), "{p:?}");
+        let other_order = OrderStatus { order_id: "o2".into(), ..status("paid").unwrap() };
+        let p = finished(Outcome::Succeeded, Some(other_order));
+        assert!(matches!(p, Phase::Finished { outcome: Outcome::Pending, .. }), "{p:?}");
+        // A lenient server that leaves order id and amount out is believed; the order's amount is shown.
+        let bare = OrderStatus { order_id: String::new(), status: "paid".into(), amount: String::new(), currency: String::new() };
+        let p = finished(Outcome::Succeeded, Some(bare));
+        assert!(matches!(p, Phase::Finished { outcome: Outcome::Succeeded, .. }), "{p:?}");
+        assert_eq!(p.paid_amount(), Some(("23.72".into(), "CNY".into())));
+    }
+
+    #[test]
+    fn a_hand_off_return_resumes_the_order() {
+        let p = confirm(&confirming());
+        let Phase::CreatingOrder(attempt) = p else { panic!() };
+        // The page was reloaded: it starts scanning, then finds the stored order and the verdict.
+        let fresh = Phase::Scanning { starting: true };
+        let resumed = fresh.next(Event::Resumed { attempt: attempt.clone(), order: order(), bridge: Outcome::Succeeded }).unwrap();
+        assert!(matches!(resumed, Phase::ConfirmingMerchant { bridge: Outcome::Succeeded, .. }));
+        let done = resumed.next(Event::MerchantAnswered(status("paid"))).unwrap();
+        assert!(matches!(done, Phase::Finished { outcome: Outcome::Succeeded, .. }));
+        // Never on top of an order in flight.
+        assert_eq!(resumed.next(Event::Resumed { attempt, order: order(), bridge: Outcome::Pending }), None);
     }
 }

@@ -1,6 +1,7 @@
 //! The end of a payment: the merchant's status as an outcome, how long to poll it, and the outcome
 //! the shopper is shown (the merchant has the last word; a wallet "ok" is never final on its own).
 
+use super::contract::{Order, OrderStatus};
 use crate::wallet::{FailureCode, FailureSource, Outcome};
 
 /// The `message` of a failure the merchant's status reports (the event detail's; the shopper reads
@@ -17,6 +18,13 @@ pub fn status_outcome(status: &str) -> Option<Outcome> {
         "expired" => Some(Outcome::failed(FailureCode::MerchantExpired, MERCHANT_FAILED)),
         _ => None,
     }
+}
+
+/// The merchant's answer as an outcome, if it is final and about this order for its amount (an
+/// answer about another order or amount is not believed: the payment stays unconfirmed).
+pub fn believed_outcome(status: &OrderStatus, order: &Order) -> Option<Outcome> {
+    status.check(order).ok()?;
+    status_outcome(&status.status)
 }
 
 /// Delays (ms) before each status check after the wallet answered. A wallet that says "paid" (or

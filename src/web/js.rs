@@ -114,6 +114,28 @@ pub fn page_visible() -> bool {
     global(&["document", "visibilityState"]).and_then(|v| v.as_string()).map(|s| s == "visible").unwrap_or(true)
 }
 
+/// A random identifier (`crypto.randomUUID()`, else 128 bits of `crypto.getRandomValues`; the
+/// clock and `Math.random` only where a browser has neither).
+pub fn random_id() -> String {
+    if let Some(uuid) = global(&["crypto"]).and_then(|c| call(&c, "randomUUID", &[]).ok()).and_then(|v| v.as_string()) {
+        return uuid;
+    }
+    let bytes = js_sys::Uint8Array::new_with_length(16);
+    if let Some(c) = global(&["crypto"]) {
+        let _ = call(&c, "getRandomValues", &[bytes.clone().into()]);
+    }
+    let mut v = bytes.to_vec();
+    if v.iter().all(|b| *b == 0) {
+        v = format!("{:016x}{:016x}", now_ms() as u64, (js_sys::Math::random() * 1e16) as u64).into_bytes();
+    }
+    v.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `window.sessionStorage` (absent in some private modes and sandboxed frames).
+pub fn session_storage() -> Option<web_sys::Storage> {
+    window()?.session_storage().ok()?
+}
+
 /// Milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -420,7 +442,7 @@ pub fn resolve_url(url: &str, base: Option<&str>) -> String {
 
 /// A JSON request. `Ok((status, body text))` when the server answered; `Err(message)` on a
 /// network failure or timeout.
-pub async fn fetch_json(method: &str, url: &str, body: Option<&str>, timeout_ms: i32) -> Result<(u16, String), String> {
+pub async fn fetch_json(method: &str, url: &str, body: Option<&str>, extra_headers: &[(&str, &str)], timeout_ms: i32) -> Result<(u16, String), String> {
     let w = window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -431,6 +453,9 @@ pub async fn fetch_json(method: &str, url: &str, body: Option<&str>, timeout_ms:
     if let Some(b) = body {
         let _ = headers.set("Content-Type", "application/json");
         init.set_body(&JsValue::from_str(b));
+    }
+    for (k, v) in extra_headers {
+        let _ = headers.set(k, v);
     }
     init.set_headers(&headers);
     let abort = web_sys::AbortController::new().ok();

@@ -205,6 +205,7 @@ pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: O
     let handle = leptos::mount::mount_to(container.clone(), move || {
         let ui = ui::Ui::new(for_view.clone());
         camera::watch_visibility(ui, &for_view);
+        ui.resume();
         root::view(ui)
     });
     Some(Mounted { runtime, container, handle: Some(Box::new(handle)) })

@@ -1,12 +1,21 @@
 //! The payment: the merchant creates the order → the wallet's bridge pays it → the merchant's status
 //! endpoint says whether it is paid. Each step's answer is one [`Event`] for the state machine.
+//!
+//! The order is kept in `sessionStorage` from the moment the merchant created it until its result
+//! is final, so a hand-off that leaves the page (a deep link, WeChat H5, a reloaded web-view) comes
+//! back to a page that checks the order and shows its result instead of offering to pay again.
 
 use super::ui::Ui;
-use crate::checkout::{api_error, checkout_total, status_outcome, status_poll_delays, Attempt, Event, Order, OrderRequest, OrderStatus, Phase};
-use crate::wallet::{FailureCode, Outcome};
+use crate::checkout::{
+    api_error, believed_outcome, checkout_total, pinned_url, poll_done, status_poll_delays, Attempt, Checkout, Event, Order,
+    OrderRequest, OrderStatus, Phase, Total,
+};
+use crate::wallet::{FailureCode, Outcome, WalletId};
 use crate::web::bridges;
 use crate::web::js;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use wasm_bindgen_futures::spawn_local;
 
 /// How long the merchant may take to create an order.
@@ -15,6 +24,17 @@ const ORDER_MS: i32 = 20_000;
 const STATUS_MS: i32 = 10_000;
 /// "Check again" on the pending screen.
 const CHECK_AGAIN_DELAYS: &[u32] = &[0, 800, 1600];
+
+/// What survives a hand-off: enough to rebuild the attempt and ask about its order.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    text: String,
+    wallet: WalletId,
+    total: Total,
+    key: String,
+    replaces: Option<String>,
+    order: Order,
+}
 
 impl Ui {
     /// The Pay button: confirm the code, wallet and total shown, then run the order.
@@ -30,14 +50,14 @@ impl Ui {
             Ok(t) => t,
             Err(_) => return self.form.touched.set(true),
         };
-        if self.runtime().order_url().is_some() && self.dispatch(Event::Confirm { wallet, total }) {
+        if self.runtime().order_url().is_some() && self.dispatch(Event::Confirm { wallet, total, key: js::random_id() }) {
             spawn_local(self.run_order());
         }
     }
 
     /// Retry on the cancelled / failed screen: a new order for the same code, wallet and total.
     pub fn retry(self) {
-        if self.dispatch(Event::Retry) {
+        if self.dispatch(Event::Retry { key: js::random_id() }) {
             spawn_local(self.run_order());
         }
     }
@@ -47,8 +67,8 @@ impl Ui {
         let Some(order) = self.phase.with_untracked(|p| p.order().cloned()) else { return };
         if self.dispatch(Event::CheckAgain) {
             spawn_local(async move {
-                let merchant = self.poll_status(&order, CHECK_AGAIN_DELAYS).await;
-                self.dispatch(Event::MerchantAnswered(merchant));
+                let status = self.poll_status(&order, CHECK_AGAIN_DELAYS).await;
+                self.dispatch(Event::MerchantAnswered(status));
             });
         }
     }
@@ -71,55 +91,134 @@ impl Ui {
         if !self.dispatch(Event::OrderCreated(order.clone())) {
             return;
         }
-        let bridge = bridges::pay(attempt.wallet, &order.wallet_params).await;
+        self.store(&attempt, &order);
+        let bridge = match self.pinned_wallet_params(&order) {
+            Ok(params) => bridges::pay(attempt.wallet, &params).await,
+            Err(refused) => refused,
+        };
         let delays = status_poll_delays(&bridge);
         if !self.dispatch(Event::WalletAnswered(bridge)) {
             return;
         }
-        let merchant = self.poll_status(&order, delays).await;
-        self.dispatch(Event::MerchantAnswered(merchant));
+        let status = self.poll_status(&order, delays).await;
+        self.dispatch(Event::MerchantAnswered(status));
     }
 
     async fn create_order(self, attempt: &Attempt) -> Result<Order, Outcome> {
         let Some(order_url) = self.runtime().order_url() else {
             return Err(Outcome::failed(FailureCode::OrderRefused("no_order_url".into()), "the widget has no order-url"));
         };
-        let body = serde_json::to_string(&OrderRequest {
-            payload: &attempt.checkout.text,
-            payment: &attempt.checkout.payment,
-            wallet: attempt.wallet,
-            amount: attempt.total.amount_string(),
-            currency: attempt.total.currency.clone(),
-        })
-        .unwrap_or_default();
-        match js::fetch_json("POST", &order_url, Some(&body), ORDER_MS).await {
-            Err(e) => Err(Outcome::failed(FailureCode::NetworkError, e)),
+        let body = serde_json::to_string(&OrderRequest::for_attempt(attempt)).unwrap_or_default();
+        let headers = [("Idempotency-Key", attempt.key.as_str())];
+        let order = match js::fetch_json("POST", &order_url, Some(&body), &headers, ORDER_MS).await {
+            Err(e) => return Err(Outcome::failed(FailureCode::NetworkError, e)),
             Ok((s, text)) if (200..300).contains(&s) => {
-                serde_json::from_str::<Order>(&text).map_err(|e| Outcome::failed(FailureCode::BadOrderResponse, e.to_string()))
+                serde_json::from_str::<Order>(&text).map_err(|e| Outcome::failed(FailureCode::BadOrderResponse, e.to_string()))?
             }
             Ok((s, text)) => {
                 let e = api_error(s, &text);
                 let message = if e.message.is_empty() { format!("order creation failed (HTTP {s})") } else { e.message };
-                Err(Outcome::failed(FailureCode::OrderRefused(e.code), message))
+                return Err(Outcome::failed(FailureCode::OrderRefused(e.code), message));
             }
+        };
+        if pinned_url(&order_url, &order.status_url).is_none() {
+            return Err(Outcome::failed(FailureCode::BadOrderResponse, format!("status_url {:?} is not on the order-url's origin", order.status_url)));
         }
+        Ok(order)
     }
 
-    /// GET the order's status at each delay until it is final (`None`: not final, or unreachable).
-    async fn poll_status(self, order: &Order, delays: &[u32]) -> Option<Outcome> {
-        let url = js::resolve_url(&order.status_url, self.runtime().order_url().as_deref());
+    /// The order's wallet parameters, with a Payment Request `complete_url` resolved on the
+    /// order-url's origin (a completion URL elsewhere is refused: the payment token goes nowhere else).
+    fn pinned_wallet_params(self, order: &Order) -> Result<serde_json::Value, Outcome> {
+        let mut params = order.wallet_params.clone();
+        if let Some(url) = params.get("complete_url").and_then(|u| u.as_str()).map(str::to_string) {
+            let base = self.runtime().order_url().unwrap_or_default();
+            match pinned_url(&base, &url) {
+                Some(abs) => params["complete_url"] = abs.into(),
+                None => return Err(Outcome::failed(FailureCode::BadWalletParams, format!("complete_url {url:?} is not on the order-url's origin"))),
+            }
+        }
+        Ok(params)
+    }
+
+    /// GET the order's status at each delay until an answer about this order is final. `None`:
+    /// nothing final (or believable) came back.
+    async fn poll_status(self, order: &Order, delays: &[u32]) -> Option<OrderStatus> {
+        let base = self.runtime().order_url().unwrap_or_default();
+        let url = pinned_url(&base, &order.status_url)?;
         let mut last = None;
         for d in delays {
             js::sleep(*d).await;
-            if let Ok((200..=299, text)) = js::fetch_json("GET", &url, None, STATUS_MS).await {
+            if let Ok((200..=299, text)) = js::fetch_json("GET", &url, None, &[], STATUS_MS).await {
                 if let Ok(s) = serde_json::from_str::<OrderStatus>(&text) {
-                    last = status_outcome(&s.status);
-                    if crate::checkout::poll_done(last.as_ref()) {
+                    let believed = believed_outcome(&s, order);
+                    if believed.is_none() && s.check(order).is_err() {
+                        web_sys::console::warn_1(&format!("interpay: status answer not about this order: {s:?}").into());
+                        continue;
+                    }
+                    let done = poll_done(believed.as_ref());
+                    last = Some(s);
+                    if done {
                         break;
                     }
                 }
             }
         }
         last
+    }
+
+    // -- across a hand-off ---------------------------------------------------------------------
+
+    fn storage_key(self) -> String {
+        format!("interpay:pending:{}", self.runtime().order_url().unwrap_or_default())
+    }
+
+    fn store(self, attempt: &Attempt, order: &Order) {
+        let stored = Stored {
+            text: attempt.checkout.text.clone(),
+            wallet: attempt.wallet,
+            total: attempt.total.clone(),
+            key: attempt.key.clone(),
+            replaces: attempt.replaces.clone(),
+            order: order.clone(),
+        };
+        if let (Some(s), Ok(json)) = (js::session_storage(), serde_json::to_string(&stored)) {
+            let _ = s.set_item(&self.storage_key(), &json);
+        }
+    }
+
+    /// The result is final: nothing to resume any more.
+    pub(super) fn forget_stored(self) {
+        if let Some(s) = js::session_storage() {
+            let _ = s.remove_item(&self.storage_key());
+        }
+    }
+
+    /// On mount: an order left open by a hand-off (or a reload) is checked with the merchant and its
+    /// result shown, with the verdict the return URL brought if it is about that order.
+    pub(super) fn resume(self) {
+        let Some(json) = js::session_storage().and_then(|s| s.get_item(&self.storage_key()).ok().flatten()) else { return };
+        let Ok(stored) = serde_json::from_str::<Stored>(&json) else {
+            return self.forget_stored();
+        };
+        let Ok(crate::payload::Code::Payment(payment)) = crate::payload::parse(&stored.text) else {
+            return self.forget_stored();
+        };
+        let verdict = bridges::returned()
+            .filter(|r| r.order_id.as_deref().is_none_or(|id| id == stored.order.order_id))
+            .map(|r| r.outcome)
+            .unwrap_or(Outcome::Pending);
+        bridges::clear_returned();
+        let checkout = Arc::new(Checkout::new(stored.text, payment, &bridges::detect_environment()));
+        let attempt = Attempt { checkout, wallet: stored.wallet, total: stored.total, key: stored.key, replaces: stored.replaces };
+        let order = stored.order;
+        let delays = status_poll_delays(&verdict);
+        self.open.set(true);
+        if self.dispatch(Event::Resumed { attempt, order: order.clone(), bridge: verdict }) {
+            spawn_local(async move {
+                let status = self.poll_status(&order, delays).await;
+                self.dispatch(Event::MerchantAnswered(status));
+            });
+        }
     }
 }

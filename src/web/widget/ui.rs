@@ -146,10 +146,13 @@ impl Ui {
         if matches!(next, Phase::NotPayment(_)) {
             self.copied.set(false);
         }
-        if matches!(next, Phase::Finished { .. }) {
+        if let Phase::Finished { outcome, .. } = &next {
             // A result that arrives after the shopper closed the sheet is still shown: they must
             // know whether they paid.
             self.open.set(true);
+            if *outcome != crate::wallet::Outcome::Pending {
+                self.forget_stored();
+            }
         }
         let moved_screen = Screen::of(&current) != Screen::of(&next);
         let said = announcement(self.loc, &event, &next);

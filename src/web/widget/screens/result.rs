@@ -11,11 +11,13 @@ use leptos::prelude::*;
 
 #[component]
 pub fn ResultScreen(ui: Ui, phase: Phase) -> impl IntoView {
-    let Phase::Finished { attempt, order, outcome, notice } = phase else { return ().into_any() };
+    let (amount, currency) = phase.paid_amount().unwrap_or_default();
+    let Phase::Finished { attempt, order, outcome, notice, .. } = phase else { return ().into_any() };
     let message = notice_text(ui.loc, &notice);
-    let name = attempt.checkout.payee_name().unwrap_or_else(|| ui.t(Msg::UnknownPayee).into());
-    let total = &attempt.total;
-    let paid = ui.money(&total.amount_string(), &total.currency, total.minor_units);
+    let confirmed_name = order.as_ref().and_then(|o| o.payee.as_ref()).and_then(|p| p.name.clone()).filter(|n| !n.trim().is_empty());
+    let name = attempt.checkout.payee_name().or(confirmed_name).unwrap_or_else(|| ui.t(Msg::UnknownPayee).into());
+    // The amount the merchant confirmed (its status answer), not the widget's own sum.
+    let paid = ui.money(&amount, &currency, attempt.total.minor_units);
     let order_line = order.map(|o| o.order_id).filter(|id| !id.is_empty()).map(|id| {
         view! { <p class="ip-muted ip-mono" data-testid="order-id">{ui.loc.fmt(Msg::OrderNumber, &[("id", &id)])}</p> }
     });
