@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(api_error(502, "<html>").code, "http_502");
         let p = crate::checkout::test_payment(Some("23.72"), Some(crate::payload::TipRule::Percentage { percent: "3".parse().unwrap() }), 2);
         let total = crate::checkout::checkout_total(&p, "", "").unwrap();
-        let checkout = std::sync::Arc::new(crate::checkout::Checkout { text: "000201".into(), payment: p, choices: vec![] });
+        let checkout = std::sync::Arc::new(crate::checkout::Checkout { text: "000201".into(), payment: p, choices: vec![], confirmed_payee: None });
         let attempt = Attempt { checkout, wallet: WalletId::Sandbox, total, key: "k".into(), replaces: Some("ord_1".into()) };
         let body = serde_json::to_value(OrderRequest::for_attempt(&attempt)).unwrap();
         assert_eq!(body["wallet"], "sandbox");

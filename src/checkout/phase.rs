@@ -20,7 +20,7 @@
 
 use super::amount::Total;
 use super::camera::CameraError;
-use super::contract::{Order, OrderStatus};
+use super::contract::{ConfirmedPayee, Order, OrderStatus};
 use super::result::{believed_outcome, final_outcome, notice, Notice};
 use crate::payload::{Code, NotPayment, ParseError, Payment};
 use crate::wallet::{rank_wallets, Environment, Outcome, WalletChoice, WalletId};
@@ -33,12 +33,20 @@ pub struct Checkout {
     pub text: String,
     pub payment: Payment,
     pub choices: Vec<WalletChoice>,
+    /// Whom the merchant's server says the code pays (`POST /api/resolve`), for codes that carry
+    /// no payee name (WeChat Pay `wxp://`, Alipay and UnionPay URL codes).
+    pub confirmed_payee: Option<ConfirmedPayee>,
 }
 
 impl Checkout {
     pub fn new(text: String, payment: Payment, env: &Environment) -> Checkout {
         let choices = rank_wallets(&payment, env);
-        Checkout { text, payment, choices }
+        Checkout { text, payment, choices, confirmed_payee: None }
+    }
+
+    /// The code names nobody: ask the merchant's server whom it pays before the shopper confirms.
+    pub fn needs_payee(&self) -> bool {
+        payee_name(&self.payment).is_none() && self.confirmed_payee.is_none()
     }
 
     /// The wallet selected when the sheet opens: the first one that can pay here.
@@ -51,9 +59,9 @@ impl Checkout {
         self.choices.iter().any(|c| c.wallet == wallet && c.available)
     }
 
-    /// The payee's name as shown, if the code names one.
+    /// The payee's name as shown: the code's own, else the one the merchant's server confirmed.
     pub fn payee_name(&self) -> Option<String> {
-        payee_name(&self.payment)
+        payee_name(&self.payment).or_else(|| self.confirmed_payee.as_ref()?.name.clone().filter(|n| !n.trim().is_empty()))
     }
 }
 
@@ -115,6 +123,8 @@ pub enum Event {
     PictureWithoutCode,
     /// A code was read and parsed; `env` is the page the wallets are ranked for.
     Scanned { text: String, code: Result<Code, ParseError>, env: Environment },
+    /// The merchant's server named the payee of a code that names nobody.
+    PayeeResolved(ConfirmedPayee),
     /// The shopper confirmed with `wallet` for `total`; `key` identifies the order request.
     Confirm { wallet: WalletId, total: Total, key: String },
     OrderCreated(Order),
@@ -152,6 +162,9 @@ impl Phase {
                 Ok(Code::NotPayment(np)) => P::NotPayment(np),
                 Err(error) => P::Invalid { text, error },
             },
+            (P::Confirming(checkout), Event::PayeeResolved(payee)) if checkout.needs_payee() => {
+                P::Confirming(Arc::new(Checkout { confirmed_payee: Some(payee), ..(**checkout).clone() }))
+            }
             (P::Confirming(checkout), Event::Confirm { wallet, total, key }) if checkout.can_pay_with(wallet) => {
                 P::CreatingOrder(Attempt { checkout: checkout.clone(), wallet, total, key, replaces: None })
             }
@@ -411,5 +424,23 @@ mod tests {
         assert!(matches!(done, Phase::Finished { outcome: Outcome::Succeeded, .. }));
         // Never on top of an order in flight.
         assert_eq!(resumed.next(Event::Resumed { attempt, order: order(), bridge: Outcome::Pending }), None);
+    }
+
+    #[test]
+    fn a_code_without_a_payee_name_gets_the_merchants() {
+        let mut payment = test_payment(Some("12.30"), None, 2);
+        payment.payee.name = None;
+        let scan = Event::Scanned { text: "wxp://f2f0abc".into(), code: Ok(Code::Payment(payment)), env: sandbox_env() };
+        let p = Phase::Scanning { starting: false }.next(scan).unwrap();
+        let Phase::Confirming(c) = &p else { panic!() };
+        assert!(c.needs_payee());
+        assert_eq!(c.payee_name(), None);
+        let named = ConfirmedPayee { name: Some("SANDBOX CAFE".into()), verified: true, ..Default::default() };
+        let p = p.next(Event::PayeeResolved(named.clone())).unwrap();
+        let Phase::Confirming(c) = &p else { panic!() };
+        assert_eq!(c.payee_name().as_deref(), Some("SANDBOX CAFE"));
+        assert_eq!(p.next(Event::PayeeResolved(named)), None, "named once");
+        // A code that names its payee keeps its own name.
+        assert_eq!(confirming().next(Event::PayeeResolved(ConfirmedPayee::default())), None);
     }
 }

@@ -84,6 +84,10 @@ pub fn InterpayCheckout(
     /// The widget's stylesheet, linked inside the shadow root (default `{assets_url}interpay.css`).
     #[prop(optional, into)]
     css_url: Option<String>,
+    /// Your endpoint that names the payee of a code that names nobody (`POST {payload}` →
+    /// `{payee: {name, …}}`, see docs/merchant-contract.md); without it such codes show "unnamed merchant".
+    #[prop(optional, into)]
+    resolve_url: Option<String>,
     /// Class of the host div (e.g. to set the `--interpay-*` custom properties).
     #[prop(optional, into)]
     class: Option<String>,
@@ -104,7 +108,7 @@ pub fn InterpayCheckout(
     }
     let worker_url = worker_url.unwrap_or_else(|| format!("{assets}decoder-worker.js"));
     let css_url = css_url.unwrap_or_else(|| format!("{assets}interpay.css"));
-    let options = Options { order_url: Some(order_url), locale, label, scan_region, worker_url: Some(worker_url) };
+    let options = Options { order_url: Some(order_url), locale, label, scan_region, worker_url: Some(worker_url), resolve_url };
     let hooks = Hooks {
         scanned: hook(on_scanned),
         order_created: hook(on_order_created),

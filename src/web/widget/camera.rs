@@ -184,7 +184,9 @@ impl Ui {
             let _ = js::call(&w.navigator(), "vibrate", &[40.into()]);
         }
         self.note.set(None);
-        self.dispatch(Event::Scanned { text, code, env: bridges::detect_environment() });
+        if self.dispatch(Event::Scanned { text, code, env: bridges::detect_environment() }) {
+            self.resolve_payee();
+        }
     }
 
     // -- pictures ------------------------------------------------------------------------------

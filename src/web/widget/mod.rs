@@ -39,6 +39,8 @@ pub struct Options {
     pub label: Option<String>,
     pub scan_region: Option<f64>,
     pub worker_url: Option<String>,
+    /// The merchant's endpoint that names the payee of a code that names nobody (`POST {payload}`).
+    pub resolve_url: Option<String>,
 }
 
 impl Options {
@@ -53,6 +55,7 @@ impl Options {
             label: pick("label", "label"),
             scan_region: get(options, "scanRegion").as_f64().or_else(|| pick("scanRegion", "scan-region").and_then(|s| s.parse::<f64>().ok())),
             worker_url: pick("workerUrl", "data-worker-url"),
+            resolve_url: pick("resolveUrl", "resolve-url"),
         }
     }
 }
@@ -64,6 +67,7 @@ struct Settings {
     label: Option<String>,
     scan_region: f64,
     worker_url: String,
+    resolve_url: Option<String>,
 }
 
 impl Settings {
@@ -82,6 +86,7 @@ impl Settings {
             label: clean(o.label),
             scan_region: o.scan_region.filter(|f| f.is_finite() && *f > 0.0).map(|f| f.clamp(0.2, 1.0)).unwrap_or(0.7),
             worker_url: clean(o.worker_url).map(|u| js::resolve_url(&u, None)).unwrap_or_default(),
+            resolve_url: clean(o.resolve_url).map(|u| js::resolve_url(&u, None)),
         }
     }
 }

@@ -167,6 +167,33 @@ impl Ui {
         last
     }
 
+    /// A code that names nobody: ask the merchant's `resolve-url` whom it pays (the sheet shows the
+    /// answer as soon as it comes; without an answer the shopper sees "unnamed merchant").
+    pub(super) fn resolve_payee(self) {
+        let Some(url) = self.runtime().settings.resolve_url.clone() else { return };
+        let Some(text) = self.phase.with_untracked(|p| match p {
+            Phase::Confirming(c) if c.needs_payee() => Some(c.text.clone()),
+            _ => None,
+        }) else {
+            return;
+        };
+        spawn_local(async move {
+            #[derive(Deserialize)]
+            struct Resolved {
+                payee: crate::checkout::ConfirmedPayee,
+            }
+            let body = serde_json::json!({ "payload": text }).to_string();
+            if let Ok((200..=299, answer)) = js::fetch_json("POST", &url, Some(&body), &[], STATUS_MS).await {
+                if let Ok(r) = serde_json::from_str::<Resolved>(&answer) {
+                    // Only for the code still on screen.
+                    if self.phase.with_untracked(|p| matches!(p, Phase::Confirming(c) if c.text == text)) {
+                        self.dispatch(Event::PayeeResolved(r.payee));
+                    }
+                }
+            }
+        });
+    }
+
     // -- across a hand-off ---------------------------------------------------------------------
 
     fn storage_key(self) -> String {

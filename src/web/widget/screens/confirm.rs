@@ -43,7 +43,10 @@ pub fn ConfirmScreen(ui: Ui, checkout: Arc<Checkout>) -> impl IntoView {
         let payment = p.clone();
         Memo::new(move |_| checkout_total(&payment, &ui.form.amount.get(), &ui.form.tip.get()))
     };
-    let name = checkout.payee_name().unwrap_or_else(|| ui.t(Msg::UnknownPayee).to_string());
+    // The payee's name can arrive after the sheet (the merchant's server names a code that names nobody).
+    let name = Signal::derive(move || {
+        ui.phase.with(|p| p.checkout().and_then(|c| c.payee_name())).unwrap_or_else(|| ui.t(Msg::UnknownPayee).to_string())
+    });
     let has_order_url = ui.runtime().order_url().is_some();
     let code_problem = match total.get_untracked() {
         Err(TotalError::NoCurrency) => Some(Msg::NoCurrency),
@@ -59,7 +62,7 @@ pub fn ConfirmScreen(ui: Ui, checkout: Arc<Checkout>) -> impl IntoView {
         .collect();
     view! {
         <div class="ip-confirm" data-testid="confirm-sheet">
-            <Payee ui checkout=checkout.clone() name=name.clone() />
+            <Payee ui checkout=checkout.clone() name />
             <Warnings ui warnings=p.warnings.clone() />
             <AmountBox ui checkout=checkout.clone() total money=money.clone() />
             <p class="ip-schemes" data-testid="scheme">
@@ -79,7 +82,8 @@ pub fn ConfirmScreen(ui: Ui, checkout: Arc<Checkout>) -> impl IntoView {
 }
 
 #[component]
-fn Payee(ui: Ui, checkout: Arc<Checkout>, name: String) -> impl IntoView {
+fn Payee(ui: Ui, checkout: Arc<Checkout>, name: Signal<String>) -> impl IntoView {
+    let verified = move || ui.phase.with(|p| p.checkout().and_then(|c| c.confirmed_payee.as_ref()).is_some_and(|c| c.verified));
     let payee = &checkout.payment.payee;
     let name_alt = payee.name_alt.clone().filter(|s| !s.trim().is_empty() && Some(s) != payee.name.as_ref());
     let lang_alt = payee.language_alt.clone().unwrap_or_default().to_ascii_lowercase();
@@ -87,7 +91,10 @@ fn Payee(ui: Ui, checkout: Arc<Checkout>, name: String) -> impl IntoView {
     view! {
         <div class="ip-payee">
             <p class="ip-label">{ui.t(Msg::PayTo)}</p>
-            <p class="ip-payee-name" data-testid="payee-name">{name}</p>
+            <p class="ip-payee-name" data-testid="payee-name">{move || name.get()}</p>
+            <Show when=verified>
+                <p class="ip-muted" data-testid="payee-confirmed">{ui.t(Msg::PayeeConfirmed)}</p>
+            </Show>
             {name_alt.map(|a| view! { <p class="ip-payee-alt" lang=lang_alt.clone() data-testid="payee-name-alt">{a}</p> })}
             {(!city.is_empty()).then(|| view! { <p class="ip-muted" data-testid="payee-city">{city.clone()}</p> })}
         </div>
@@ -249,10 +256,10 @@ fn WalletRow(ui: Ui, choice: WalletChoice) -> impl IntoView {
 
 /// "Pay <total> to <payee>", enabled once the amount and the wallet are right.
 #[component]
-fn PayBar(ui: Ui, checkout: Arc<Checkout>, total: Memo<Result<Total, TotalError>>, money: Money, name: String, has_order_url: bool) -> impl IntoView {
+fn PayBar(ui: Ui, checkout: Arc<Checkout>, total: Memo<Result<Total, TotalError>>, money: Money, name: Signal<String>, has_order_url: bool) -> impl IntoView {
     let loc = ui.loc;
     let label = move || match total.get() {
-        Ok(t) => loc.fmt(Msg::PayButton, &[("amount", &money.of(t.total)), ("name", &name)]),
+        Ok(t) => loc.fmt(Msg::PayButton, &[("amount", &money.of(t.total)), ("name", &name.get())]),
         Err(_) => loc.fmt(Msg::PayButtonNoName, &[("amount", "")]).trim().to_string(),
     };
     let can_pay = move || has_order_url && total.with(Result::is_ok) && ui.form.wallet.get().is_some_and(|w| checkout.can_pay_with(w));
