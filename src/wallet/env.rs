@@ -56,7 +56,8 @@ impl Environment {
         let alipay = ua.contains("AlipayClient") || ua.contains("AliApp(AP");
         // Case matters: WeChat's Android marker is `miniProgram`, Alipay's is `MiniProgram`.
         let alipay_mini_program = alipay && (ua.contains("MiniProgram") || self.has_my_mini_program);
-        let unionpay = self.has_unionpay_bridge || ua.contains("com.unionpay") || ua.contains("UnionPay/");
+        // The app's UA marker, not `window.upsdk`: any page can load upsdk.js, and it pays only inside the app.
+        let unionpay = ua.contains("com.unionpay") || ua.contains("UnionPay/");
         let os = if ua.contains("Android") {
             Os::Android
         } else if ua.contains("iPhone") || ua.contains("iPad") || ua.contains("iPod") {
@@ -144,9 +145,10 @@ pub(crate) mod tests {
     fn unionpay_and_plain_browsers() {
         let d = env(UNIONPAY_ANDROID).detect();
         assert!(d.unionpay && !d.plain_mobile_browser);
+        // A page that loaded upsdk.js in Safari is not Cloud QuickPass.
         let mut e = env(SAFARI_IOS);
         e.has_unionpay_bridge = true;
-        assert!(e.detect().unionpay);
+        assert!(!e.detect().unionpay);
         assert!(env(CHROME_ANDROID).detect().plain_mobile_browser);
         assert!(env(SAFARI_IOS).detect().plain_mobile_browser);
         let d = env(DESKTOP).detect();

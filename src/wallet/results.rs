@@ -160,20 +160,24 @@ pub fn unionpay(res: &Value) -> Outcome {
     }
 }
 
-/// W3C Payment Request: `show()` rejects with a `DOMException`; map its `name`:
-/// - `AbortError`: the user dismissed the sheet (or `abort()` was called) → Cancelled;
+/// W3C Payment Request (Payment Request API, "show() method"): `show()` rejects with a `DOMException`;
+/// map its `name`:
+/// - `AbortError`: the user dismissed the sheet, `abort()` was called, or another payment sheet is
+///   already showing (the spec gives these the same name) → Cancelled;
 /// - `NotSupportedError`: no supported payment method / handler → Failed `no_payment_handler`;
-/// - `SecurityError`: not a secure context / not allowed in this frame → Failed `not_allowed`;
-/// - `InvalidStateError`: another request is showing → Failed `busy`;
-/// - `NotAllowedError`: `show()` without a user activation → Failed `needs_user_gesture`;
+/// - `SecurityError`: `show()` without a user activation (or in a frame not allowed to pay) →
+///   Failed `needs_user_gesture`;
+/// - `InvalidStateError`: this request was already shown → Failed `busy`;
+/// - `NotAllowedError`: only `canMakePayment()` throws it (too many calls); should `show()` ever
+///   reject with it → Failed `not_allowed`;
 /// - anything else → Failed with the name.
 pub fn payment_request_error(name: &str, message: &str) -> Outcome {
     match name {
         "AbortError" => Outcome::Cancelled,
         "NotSupportedError" => failed(FailureCode::NoPaymentHandler, message),
-        "SecurityError" => failed(FailureCode::NotAllowed, message),
+        "SecurityError" => failed(FailureCode::NeedsUserGesture, message),
         "InvalidStateError" => failed(FailureCode::Busy, message),
-        "NotAllowedError" => failed(FailureCode::NeedsUserGesture, message),
+        "NotAllowedError" => failed(FailureCode::NotAllowed, message),
         "" => failed(FailureCode::PaymentRequestError, message),
         other => failed(FailureCode::Wallet(other.to_string()), message),
     }
@@ -265,7 +269,9 @@ mod tests {
     fn payment_request_errors() {
         assert_eq!(payment_request_error("AbortError", "closed"), Outcome::Cancelled);
         assert!(f("no_payment_handler")(&payment_request_error("NotSupportedError", "x")));
-        assert!(f("needs_user_gesture")(&payment_request_error("NotAllowedError", "x")));
+        assert!(f("needs_user_gesture")(&payment_request_error("SecurityError", "no transient activation")));
+        assert!(f("not_allowed")(&payment_request_error("NotAllowedError", "x")));
+        assert!(f("busy")(&payment_request_error("InvalidStateError", "x")));
         assert!(f("TypeError")(&payment_request_error("TypeError", "x")));
     }
 

@@ -96,7 +96,8 @@ pub fn availability(wallet: WalletId, env: &Environment) -> Result<(), Reason> {
             }
         }
         WalletId::Unionpay => {
-            if env.has_unionpay_bridge {
+            // upsdk.pay works inside the UnionPay app only: `window.upsdk` in a plain browser is not enough.
+            if d.unionpay && env.has_unionpay_bridge {
                 Ok(())
             } else if d.unionpay {
                 Err(Reason::UnionpaySdkMissing)
@@ -243,6 +244,9 @@ mod tests {
         let r = rank(&p, &env(ua::WECHAT_IOS));
         assert_eq!(row(&r, WalletId::WechatJsapi).reason, Some(Reason::NotSupportedForScheme));
         assert_eq!(row(&r, WalletId::Unionpay).reason, Some(Reason::OpenInUnionpayApp));
+        let mut chrome = env(ua::CHROME_ANDROID);
+        chrome.has_unionpay_bridge = true;
+        assert_eq!(row(&rank(&p, &chrome), WalletId::Unionpay).reason, Some(Reason::OpenInUnionpayApp), "upsdk.js in Chrome");
     }
 
     #[test]

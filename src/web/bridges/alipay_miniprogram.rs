@@ -3,7 +3,8 @@
 //! (receives the host page's `webViewContext.postMessage`). We post
 //! `{interpay: "tradePay", order_id, tradeNO}`; the host page (sample: `www/miniprogram/alipay/`) calls
 //! `my.tradePay({tradeNO})` and posts back `{interpay: "tradePay:result", order_id, resultCode, memo}`.
-//! If the page has no `my.postMessage` but a direct `my.tradePay`, that is called instead.
+//! The page never calls `my.tradePay` itself: the web-view JS-SDK does not document it, only the
+//! mini-program page may pay.
 
 use js_sys::{Function, Reflect};
 use serde_json::{json, Value};
@@ -12,7 +13,7 @@ use wasm_bindgen::JsCast;
 
 use super::runner::WALLET_MS as TIMEOUT_MS;
 use crate::wallet::{params, results, Outcome};
-use crate::web::js::{self, Called, Settled};
+use crate::web::js::{self, Called};
 
 fn is_result_for(data: &Value, order_id: &str) -> bool {
     data.get("interpay").and_then(Value::as_str) == Some("tradePay:result")
@@ -58,20 +59,5 @@ pub async fn pay(wallet_params: &Value) -> Outcome {
             Called::Threw(e) => js::threw("my.postMessage", &e),
         };
     }
-    let Some(trade_pay) = js::method(&my, "tradePay") else {
-        return js::missing("my.postMessage / my.tradePay");
-    };
-    let trade_no = js::to_js(&args["tradeNO"]);
-    match js::call_with_callbacks(TIMEOUT_MS, |opts| {
-        js::set(opts, "tradeNO", &trade_no);
-        trade_pay.call1(&my, opts)
-    })
-    .await
-    {
-        Settled::Success(res) => results::alipay(&js::from_js(&res)),
-        Settled::Fail(res) => results::alipay(&js::from_js(&res)),
-        Settled::TimedOut => Outcome::Pending,
-        Settled::Threw(e) => js::threw("my.tradePay", &e),
-    }
+    js::missing("my.postMessage (load https://appx/web-view.min.js in the web-view page)")
 }
-

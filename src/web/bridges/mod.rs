@@ -31,7 +31,7 @@ pub fn detect_environment() -> Environment {
         env.has_weixin_js_bridge = js::global(&["WeixinJSBridge"]).is_some();
         env.has_wx_mini_program = js::global(&["wx", "miniProgram", "navigateTo"]).is_some();
         env.has_alipay_js_bridge = js::global(&["AlipayJSBridge"]).is_some();
-        env.has_my_mini_program = js::global(&["my", "postMessage"]).is_some() || js::global(&["my", "tradePay"]).is_some();
+        env.has_my_mini_program = js::global(&["my", "postMessage"]).is_some();
         env.has_unionpay_bridge = js::global(&["upsdk", "pay"]).is_some();
         // Payment Request only exists in secure contexts; a polyfilled constructor elsewhere is useless.
         env.has_payment_request = js::global(&["PaymentRequest"]).is_some()
