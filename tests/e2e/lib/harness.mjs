@@ -1,14 +1,14 @@
 // Shared helpers for the browser end-to-end tests (node:test + playwright-core + Chromium fake camera).
 //
 // - startServer(): the real sandbox-merchant binary on a free port, serving dist/ and www/.
-// - fakeCamera(text): a QR code PNG made by `interpay encode` (fallback: `xtask qr`), turned into a Y4M video
+// - fakeCamera(text): a QR code PNG made by `interpay encode`, turned into a Y4M video
 //   (`xtask y4m`) that Chromium plays as the camera.
 // - launch(): headless Chromium (system /usr/bin/chromium) with the fake camera, or with the camera denied.
 // - openDemo(): the demo page with recorders for interpay:* events, CSP violations, console errors and camera tracks.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
@@ -104,16 +104,9 @@ export async function startServer() {
   };
 }
 
-/** Render `text` as a QR PNG with the project CLI (`interpay encode`), falling back to `xtask qr`. */
+/** Render `text` as a QR PNG with the project CLI (`interpay encode`). */
 export function qrPng(text, out) {
-  try {
-    execFileSync(BIN.interpay, ['encode', '--text', text, '--png', out, '--scale', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    if (existsSync(out) && statSync(out).size > 0) return out;
-  } catch (e) {
-    // fall through
-  }
-  if (!existsSync(BIN.xtask)) throw new Error(`neither \`interpay encode --png\` nor ${BIN.xtask} could render a QR code`);
-  execFileSync(BIN.xtask, ['qr', '--text', text, '--png', out, '--scale', '1']);
+  execFileSync(BIN.interpay, ['encode', '--text', text, '--png', out, '--scale', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
   return out;
 }
 
