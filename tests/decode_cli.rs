@@ -46,5 +46,15 @@ fn json_lines_and_exit_status() {
 
     let plain = Command::new(bin).arg("decode").arg(&good).output().unwrap();
     assert_eq!(String::from_utf8(plain.stdout).unwrap().trim(), "https://pay.example/?id=7");
+    // Usage errors exit 2 and print the usage line; the options are --json and --no-invert.
+    for bad_opt in ["--mirror", "--frobnicate"] {
+        let usage = Command::new(bin).args(["decode", bad_opt]).arg(&good).output().unwrap();
+        assert_eq!(usage.status.code(), Some(2), "{bad_opt}");
+        let err = String::from_utf8(usage.stderr).unwrap();
+        assert!(err.contains("unknown option") && err.contains("usage: interpay decode [--json] [--no-invert] IMAGE..."), "{bad_opt}: {err}");
+    }
+    let no_invert = Command::new(bin).args(["decode", "--no-invert"]).arg(&good).output().unwrap();
+    assert_eq!(no_invert.status.code(), Some(0));
+    assert_eq!(String::from_utf8(no_invert.stdout).unwrap().trim(), "https://pay.example/?id=7");
     let _ = std::fs::remove_dir_all(&dir);
 }

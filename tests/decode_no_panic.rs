@@ -16,7 +16,7 @@ impl Rng {
 fn all_opts() -> Vec<DecodeOptions> {
     vec![
         DecodeOptions::default(),
-        DecodeOptions { try_harder: false, try_invert: false, try_mirror: false, max_codes: 1, region: None },
+        DecodeOptions { try_harder: false, try_invert: false, max_codes: 1, region: None },
         DecodeOptions { region: Some(Region { x: 3, y: 2, width: 1000, height: 7 }), ..Default::default() },
         DecodeOptions { region: Some(Region { x: usize::MAX - 2, y: usize::MAX, width: usize::MAX, height: 5 }), ..Default::default() },
     ]

@@ -177,7 +177,8 @@ fn reads_inverted_only_when_asked() {
 fn reads_mirrored_codes() {
     let img = render("mirror mirror", 5, EcLevel::M);
     let m = warp(&img, img.w, img.h, |x, y| (img.w as f64 - x, y));
-    assert_eq!(m.decode(&DecodeOptions { try_mirror: true, ..Default::default() }), vec!["mirror mirror".to_string()]);
+    // The bit decoder retries a grid that fails as read with the grid transposed (a mirrored code): no option needed.
+    assert_eq!(m.decode(&DecodeOptions::default()), vec!["mirror mirror".to_string()]);
 }
 
 #[test]
