@@ -65,7 +65,7 @@ test('pay a dynamic UnionPay code end to end (scan → order → sandbox wallet 
   });
 });
 
-test('cancel in the wallet shows the cancelled screen, and retry pays', T, async () => {
+test('cancel in the wallet shows the cancelled screen; Retry creates a new order with the same code and wallet and pays it', T, async () => {
   const camera = fakeCamera(DYNAMIC_UNIONPAY, 'dynamic-unionpay-cancel');
   await withDemo({ camera, name: 'cancel' }, async (w, server) => {
     await w.scanToConfirm();
@@ -74,24 +74,43 @@ test('cancel in the wallet shows the cancelled screen, and retry pays', T, async
     assert.equal(await w.tid('result-success').count(), 0);
 
     const cancelled = await w.waitEvent('interpay:cancelled');
-    assert.equal(cancelled.detail.outcome.status, 'cancelled');
+    assert.deepEqual(cancelled.detail.outcome, { status: 'cancelled' });
     assert.equal(cancelled.detail.payment.payee.name, 'BEST TRANSPORT');
-    const firstOrder = cancelled.detail.order.order_id;
-    assert.equal(await server.orderStatus(firstOrder), 'cancelled');
+    const first = cancelled.detail.order;
+    assert.equal(await server.orderStatus(first.order_id), 'cancelled');
 
-    // Retry: the widget goes back to the wallet (straight away, or through the confirm sheet), then we pay.
+    // Retry goes straight back to the wallet (no confirm sheet in between) with a new order for the same code and wallet.
     await w.tid('retry').click();
     await w.sandboxSheet.or(w.tid('confirm-sheet')).first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await w.tid('confirm-sheet').count(), 0, 'Retry goes straight to the wallet, not back to the confirm sheet');
+    await w.sandboxSheet.waitFor({ state: 'visible', timeout: 5_000 });
     await w.shot('6-retry');
-    if (await w.sandboxSheet.isVisible()) {
-      await w.answerSandbox('Pay');
-    } else {
-      await w.payWithSandbox('Pay');
-    }
+    const created = await w.events('interpay:order-created');
+    assert.equal(created.length, 2, 'Retry creates a second order');
+    const second = created[1].detail.order;
+    assert.notEqual(second.order_id, first.order_id, 'a new order, not the cancelled one');
+    assert.deepEqual(
+      [second.wallet, second.amount, second.currency],
+      [first.wallet, first.amount, first.currency],
+      'same wallet and amount as the first order',
+    );
+    assert.equal(second.wallet, 'sandbox');
+    assert.deepEqual(created[1].detail.payment, created[0].detail.payment, 'same scanned payment');
+
+    await w.answerSandbox('Pay');
     await w.result('result-success');
     const ok = await w.waitEvent('interpay:succeeded');
-    assert.equal(ok.detail.outcome.status, 'succeeded');
-    assert.equal(await server.orderStatus(ok.detail.order.order_id), 'paid');
+    assert.deepEqual(ok.detail.outcome, { status: 'succeeded' });
+    assert.equal(ok.detail.order.order_id, second.order_id);
+    assert.deepEqual(await w.eventTypes(), [
+      'interpay:scanned',
+      'interpay:order-created',
+      'interpay:cancelled',
+      'interpay:order-created',
+      'interpay:succeeded',
+    ]);
+    assert.equal(await server.orderStatus(second.order_id), 'paid');
+    assert.equal(await server.orderStatus(first.order_id), 'cancelled', 'the cancelled order stays cancelled');
     assert.deepEqual(await w.cspViolations(), []);
   });
 });
@@ -106,12 +125,12 @@ test('a wallet decline shows the failed screen with a retry', T, async () => {
     assert.ok(await w.tid('retry').isVisible(), 'the failed screen offers a retry');
 
     const failed = await w.waitEvent('interpay:failed');
-    assert.equal(failed.detail.outcome.status, 'failed');
-    assert.ok(failed.detail.outcome.code, 'a failure carries a code');
-    assert.ok(failed.detail.outcome.message, 'a failure carries a message');
+    // The merchant's status names the failure, the wallet's answer explains it.
+    assert.deepEqual(failed.detail.outcome, { status: 'failed', code: 'merchant_failed', message: 'The sandbox wallet declined the payment.' });
+    assert.match(await w.text('error-message'), /declined/, 'the failed screen says why');
     assert.equal(failed.detail.payment.currency.code, 'CNY');
     assert.equal(await server.orderStatus(failed.detail.order.order_id), 'failed');
-    assert.equal((await w.events('interpay:succeeded')).length, 0);
+    assert.deepEqual(await w.eventTypes(), ['interpay:scanned', 'interpay:order-created', 'interpay:failed']);
   });
 });
 
