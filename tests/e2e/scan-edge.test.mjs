@@ -26,12 +26,12 @@ test('a non-payment code (a URL) is shown as such: nothing to pay, no navigation
     // Give a navigation the chance to happen, then check it did not.
     await w.page.waitForTimeout(1500);
     assert.equal(w.page.url(), startUrl, 'a scanned URL is never opened by itself');
-    assert.equal((await w.events('interpay:order-created')).length, 0, 'no order for a non-payment code');
+    assert.deepEqual(await w.eventTypes(), ['interpay:scanned'], 'no order (nor anything else) for a non-payment code');
     assert.deepEqual(await w.cspViolations(), []);
   });
 });
 
-test('a denied camera gives a clear message, never a blank widget', T, async () => {
+test('a denied camera gives a clear message and the camera_denied error, never a blank widget', T, async () => {
   await withDemo({ camera: 'denied', name: 'camera-denied' }, async (w) => {
     await w.startScan();
     const msg = w.tid('error-message');
@@ -41,13 +41,16 @@ test('a denied camera gives a clear message, never a blank widget', T, async () 
     const text = (await msg.innerText()).trim();
     assert.ok(text.length >= 15, `a sentence, not a code: ${JSON.stringify(text)}`);
     assert.match(text, /camera/i, 'the message says what is wrong');
+    assert.equal(await w.tid('camera-error').getAttribute('data-code'), 'camera_denied', 'camera-error carries the error code');
 
     const err = await w.waitEvent('interpay:error');
-    assert.ok(err.detail.code, 'interpay:error carries a code');
-    assert.ok(err.detail.message, 'interpay:error carries a message');
+    assert.equal(err.detail.code, 'camera_denied');
+    assert.ok(err.detail.message && err.detail.message.length >= 15, 'interpay:error carries a message');
+    assert.deepEqual((await w.events('interpay:error')).map((e) => e.detail.code), ['camera_denied'], 'exactly one error event');
 
-    // The widget still shows something useful: its host has a size and visible text.
+    // The widget still shows something useful, with the picture fallbacks.
     await w.assertNotBlank();
+    await w.tid('scan-picture').waitFor({ state: 'visible', timeout: 10_000 });
     assert.deepEqual(await w.trackStates(), [], 'no camera track was opened');
   });
 });
