@@ -135,21 +135,15 @@ test('decoder worker recovery: a worker that throws on its first frame is replac
   });
 });
 
-test('pending: the wallet says ok but the merchant still says "created" → result-pending, check-again confirms later', T, async () => {
+test('pending: the wallet says ok but the merchant still says "created" → result-pending + interpay:pending, check-again confirms later', T, async () => {
   let notified = null;
-  const setup = async (context) => {
-    // The sandbox wallet's server notification is swallowed: the merchant never hears of the payment.
-    await context.route('**/sandbox/wallet/pay', async (route) => {
+  // The sandbox wallet's server notification is swallowed: the merchant never hears of the payment.
+  const setup = (context) =>
+    context.route('**/sandbox/wallet/pay', async (route) => {
       notified = route.request().postDataJSON();
       await route.fulfill({ status: 200, contentType: 'application/json', body: '{"ok":true}' });
     });
-    await context.addInitScript(() => {
-      window.__pending = [];
-      window.addEventListener('interpay:pending', (e) => window.__pending.push(JSON.parse(JSON.stringify(e.detail))), true);
-    });
-  };
   await withPage('pending', { setup }, async (w) => {
-    const { page } = w;
     await w.scanToConfirm();
     await w.payWithSandbox('Pay');
     assert.equal(notified?.result, 'paid', 'the wallet said paid');
@@ -159,20 +153,22 @@ test('pending: the wallet says ok but the merchant still says "created" → resu
     const created = await w.waitEvent('interpay:order-created');
     const orderId = created.detail.order.order_id;
     assert.match(await w.text('order-id'), new RegExp(orderId));
-    assert.equal((await w.events('interpay:succeeded')).length, 0);
-    const pending = await page.evaluate(() => window.__pending);
-    assert.equal(pending.length, 1);
-    assert.equal(pending[0].outcome.status, 'pending');
-    assert.equal(pending[0].order.order_id, orderId);
-    const status = await server.json(`/api/orders/${orderId}`).catch(() => null);
-    if (status && status.status === 200) assert.equal(status.body.status, 'created');
+    assert.deepEqual(await w.eventTypes(), ['interpay:scanned', 'interpay:order-created', 'interpay:pending']);
+    const [pending] = await w.events('interpay:pending');
+    assert.deepEqual(pending.detail.outcome, { status: 'pending' });
+    assert.equal(pending.detail.order.order_id, orderId);
+    assert.equal(pending.detail.payment.payee.name, 'BEST TRANSPORT');
+    assert.ok(pending.bubbles && pending.composed);
+    assert.equal(await server.orderStatus(orderId), 'created');
 
-    // The notification arrives late (server to server); "Check again" now confirms the payment.
+    // The notification arrives late (server to server); "Check again" then confirms the payment.
     await server.notify(orderId, 'paid');
     await w.tid('check-again').click();
     await w.result('result-success');
     const ok = await w.waitEvent('interpay:succeeded');
     assert.equal(ok.detail.order.order_id, orderId);
+    assert.deepEqual(ok.detail.outcome, { status: 'succeeded' });
+    assert.deepEqual(await w.eventTypes(), ['interpay:scanned', 'interpay:order-created', 'interpay:pending', 'interpay:succeeded']);
   });
 });
 
