@@ -3,28 +3,17 @@
 
 use std::process::Command;
 
-use qrcode::{Color, EcLevel, QrCode};
+mod common;
 
-fn write_code_png(path: &std::path::Path, text: &str) {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();
-    let n = code.width();
-    let colors = code.to_colors();
-    let s = 4u32;
-    let side = (n as u32 + 8) * s;
-    let img = image::GrayImage::from_fn(side, side, |x, y| {
-        let (mx, my) = ((x / s) as i64 - 4, (y / s) as i64 - 4);
-        let dark = mx >= 0 && my >= 0 && (mx as usize) < n && (my as usize) < n && colors[my as usize * n + mx as usize] == Color::Dark;
-        image::Luma([if dark { 0 } else { 255 }])
-    });
-    img.save(path).unwrap();
-}
+use common::qr::render;
+use qrcode::EcLevel;
 
 #[test]
 fn json_lines_and_exit_status() {
     let dir = std::env::temp_dir().join(format!("interpay-decode-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("code.png");
-    write_code_png(&good, "https://pay.example/?id=7");
+    render("https://pay.example/?id=7", 4, EcLevel::M).save_png(&good);
     let bad = dir.join("not-an-image.png");
     std::fs::write(&bad, b"not a png").unwrap();
     let bin = env!("CARGO_BIN_EXE_interpay");
@@ -46,5 +35,16 @@ fn json_lines_and_exit_status() {
 
     let plain = Command::new(bin).arg("decode").arg(&good).output().unwrap();
     assert_eq!(String::from_utf8(plain.stdout).unwrap().trim(), "https://pay.example/?id=7");
+
+    // Usage errors exit 2 and print the usage line; the options are --json and --no-invert.
+    for bad_opt in ["--mirror", "--frobnicate"] {
+        let usage = Command::new(bin).args(["decode", bad_opt]).arg(&good).output().unwrap();
+        assert_eq!(usage.status.code(), Some(2), "{bad_opt}");
+        let err = String::from_utf8(usage.stderr).unwrap();
+        assert!(err.contains("unknown option") && err.contains("usage: interpay decode [--json] [--no-invert] IMAGE..."), "{bad_opt}: {err}");
+    }
+    let no_invert = Command::new(bin).args(["decode", "--no-invert"]).arg(&good).output().unwrap();
+    assert_eq!(no_invert.status.code(), Some(0));
+    assert_eq!(String::from_utf8(no_invert.stdout).unwrap().trim(), "https://pay.example/?id=7");
     let _ = std::fs::remove_dir_all(&dir);
 }

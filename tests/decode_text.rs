@@ -1,44 +1,24 @@
 //! Text fidelity: ECI designators (UTF-8, ISO-8859-1, GB18030/GBK, Shift-JIS), Kanji mode, and
 //! byte payloads without ECI; decoded, never garbled.
 
-use interpay::decode::{decode, DecodeOptions, LumaImage};
-use qrcode::bits::Bits;
-use qrcode::{Color, EcLevel, QrCode, Version};
+mod common;
 
-fn render(code: &QrCode) -> (usize, Vec<u8>) {
-    let n = code.width();
-    let colors = code.to_colors();
-    let s = 4;
-    let side = (n + 8) * s;
-    let mut px = vec![255u8; side * side];
-    for y in 0..n {
-        for x in 0..n {
-            if colors[y * n + x] == Color::Dark {
-                for dy in 0..s {
-                    for dx in 0..s {
-                        px[((y + 4) * s + dy) * side + (x + 4) * s + dx] = 0;
-                    }
-                }
-            }
-        }
-    }
-    (side, px)
-}
+use common::qr::render_code;
+use interpay::decode::{decode, DecodeOptions};
+use qrcode::bits::Bits;
+use qrcode::{EcLevel, QrCode, Version};
 
 fn read_all(bits: Bits) -> interpay::decode::Decoded {
     let code = QrCode::with_bits(bits, EcLevel::M).expect("fits");
-    let (side, px) = render(&code);
-    let mut got = decode(LumaImage { width: side, height: side, data: &px }, &DecodeOptions::default());
+    let img = render_code(&code, 4, 4);
+    let mut got = decode(img.luma(), &DecodeOptions::default());
     assert_eq!(got.len(), 1, "one code");
     got.remove(0)
 }
 
 fn read(bits: Bits) -> (String, Vec<u8>) {
-    let code = QrCode::with_bits(bits, EcLevel::M).expect("fits");
-    let (side, px) = render(&code);
-    let got = decode(LumaImage { width: side, height: side, data: &px }, &DecodeOptions::default());
-    assert_eq!(got.len(), 1, "one code");
-    (got[0].text.clone(), got[0].bytes.clone())
+    let d = read_all(bits);
+    (d.text, d.bytes)
 }
 
 #[test]

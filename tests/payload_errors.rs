@@ -165,37 +165,37 @@ fn mutations_never_panic() {
     let mut rng = Rng(0x9E3779B97F4A7C15);
     let mut parsed = 0;
     for _ in 0..iterations {
-        let mut s = seeds[rng.below(seeds.len())].clone();
-        for _ in 0..1 + rng.below(4) {
-            let pos = rng.below(s.len() + 1);
-            match rng.below(6) {
+        let mut s = seeds[rng.index(seeds.len())].clone();
+        for _ in 0..1 + rng.index(4) {
+            let pos = rng.index(s.len() + 1);
+            match rng.index(6) {
                 0 if !s.is_empty() => {
                     s.remove(pos.min(s.len() - 1));
                 }
-                1 => s.insert(pos, alphabet[rng.below(alphabet.len())]),
+                1 => s.insert(pos, alphabet[rng.index(alphabet.len())]),
                 2 if !s.is_empty() => {
                     let i = pos.min(s.len() - 1);
-                    s[i] = alphabet[rng.below(alphabet.len())];
+                    s[i] = alphabet[rng.index(alphabet.len())];
                 }
                 3 => s.truncate(pos),
                 4 => {
                     // splice another seed's tail
-                    let other = &seeds[rng.below(seeds.len())];
-                    let from = rng.below(other.len() + 1);
+                    let other = &seeds[rng.index(seeds.len())];
+                    let from = rng.index(other.len() + 1);
                     s.truncate(pos);
                     s.extend_from_slice(&other[from..]);
                 }
                 _ => {
                     // change a length digit pair, keeping the CRC consistent half of the time
                     if s.len() > 4 {
-                        let i = rng.below(s.len() - 1);
-                        s[i] = char::from(b'0' + rng.below(10) as u8);
+                        let i = rng.index(s.len() - 1);
+                        s[i] = char::from(b'0' + rng.index(10) as u8);
                     }
                 }
             }
         }
         let mut t: String = s.into_iter().collect();
-        if t.starts_with("00") && rng.below(2) == 0 {
+        if t.starts_with("00") && rng.index(2) == 0 {
             // Fix up the CRC so mutations reach the semantic checks.
             if let Some(i) = t.rfind("6304") {
                 if t.is_char_boundary(i + 4) {

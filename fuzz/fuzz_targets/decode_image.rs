@@ -26,7 +26,6 @@ fuzz_target!(|data: &[u8]| {
     let opts = DecodeOptions {
         try_harder: flags & 1 != 0,
         try_invert: flags & 2 != 0,
-        try_mirror: flags & 4 != 0,
         max_codes: (flags >> 3 & 1) as usize,
         region: (flags & 0x20 != 0).then(|| Region { x: fill as usize, y: (fill / 2) as usize, width: w / 2 + 1, height: h / 2 + 1 }),
     };

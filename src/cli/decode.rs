@@ -24,7 +24,7 @@ fn print_line(line: &Line<'_>) {
     println!("{}", serde_json::to_string(line).unwrap_or_else(|_| String::from("{}")));
 }
 
-const USAGE: &str = "usage: interpay decode [--json] [--no-invert] [--mirror] IMAGE...";
+const USAGE: &str = "usage: interpay decode [--json] [--no-invert] IMAGE...";
 
 pub fn run(args: &[String]) -> i32 {
     let mut json = false;
@@ -34,7 +34,6 @@ pub fn run(args: &[String]) -> i32 {
         match a.as_str() {
             "--json" => json = true,
             "--no-invert" => opts.try_invert = false,
-            "--mirror" => opts.try_mirror = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return 0;

@@ -4,8 +4,8 @@
 //! and segment parsing with ECI (UTF-8, ISO-8859-x, Shift-JIS, GBK/GB18030, Big5, EUC-KR, UTF-16),
 //! Kanji and Hanzi modes, FNC1 and structured append. Every index is checked: never panics.
 //!
-//! rqrr decodes the same bits but drops ECI designators and rejects Hanzi mode; this stage keeps
-//! the segment structure so each byte segment is decoded with its own charset.
+//! The segment structure is kept (ECI designators included) so that each byte segment is decoded
+//! with its own charset.
 
 use super::detector::{alignment_positions, ModuleGrid};
 

@@ -26,15 +26,6 @@ impl ModuleGrid {
     }
 }
 
-impl rqrr::BitGrid for ModuleGrid {
-    fn size(&self) -> usize {
-        self.size
-    }
-    fn bit(&self, y: usize, x: usize) -> bool {
-        self.get(x, y)
-    }
-}
-
 fn size_of_bwb_run(img: &BitMatrix, from_x: i64, from_y: i64, to_x: i64, to_y: i64) -> Option<f64> {
     let steep = (to_y - from_y).abs() > (to_x - from_x).abs();
     let (fx, fy, tx, ty) = if steep { (from_y, from_x, to_y, to_x) } else { (from_x, from_y, to_x, to_y) };

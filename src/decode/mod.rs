@@ -9,10 +9,8 @@
 //! 3. [`finder`]: 1:1:3:1:1 finder patterns with cross-checks, grouped into triples;
 //! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling,
 //!    version information;
-//! 5. [`bitstream`]: format information, unmasking, Reed–Solomon, segments with ECI, Kanji, Hanzi.
-//!    (rqrr's `Grid::decode_to` was the first back end; it drops ECI designators and rejects Hanzi
-//!    mode, and on the corpora it read nothing this stage does not, so it is no longer on the hot
-//!    path. [`detector::ModuleGrid`] still implements `rqrr::BitGrid` for callers who want it.)
+//! 5. [`bitstream`]: format information, unmasking, Reed–Solomon, segments with ECI, Kanji, Hanzi;
+//!    a grid that fails as read is retried transposed, which reads mirrored codes;
 //! 6. [`text`]: bytes without ECI → text (UTF-8, Shift-JIS, GBK, ISO-8859-1 guess);
 //! 7. [`pure`]: a clean symbol filling a small image without quiet zone (screenshots).
 //!
@@ -64,9 +62,6 @@ pub struct DecodeOptions {
     pub try_harder: bool,
     /// Also look for light-on-dark codes.
     pub try_invert: bool,
-    /// Also look for mirrored codes (the bit decoder always retries a failed grid transposed,
-    /// which is what a mirrored code is; this flag is kept for API stability).
-    pub try_mirror: bool,
     /// Stop after this many codes (0 = no limit).
     pub max_codes: usize,
     /// Only look inside this rectangle (clamped to the image); corners are still reported in
@@ -76,7 +71,7 @@ pub struct DecodeOptions {
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        Self { try_harder: true, try_invert: true, try_mirror: false, max_codes: 0, region: None }
+        Self { try_harder: true, try_invert: true, max_codes: 0, region: None }
     }
 }
 

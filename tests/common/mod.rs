@@ -1,6 +1,14 @@
-//! Helpers shared by the payload test files (`mod common;`): the vector file, parsing helpers, a CRC
-//! completer for hand-built EMVCo bodies and a deterministic generator for mutation loops.
+//! Helpers shared by the native integration tests (`mod common;` in a test file): the payment
+//! vectors and parsing helpers, a CRC completer for hand-built EMVCo bodies, the QR renderer
+//! ([`qr`]) and the deterministic generator ([`rng`]). Each test crate uses only some of them,
+//! hence `dead_code` is allowed here.
 #![allow(dead_code)]
+
+pub mod qr;
+pub mod rng;
+
+#[allow(unused_imports)]
+pub use rng::Rng;
 
 use interpay::payload::{self, Code, ParseError, Payment};
 use serde_json::Value;
@@ -56,19 +64,4 @@ pub fn with_crc(body: &str) -> String {
     let b = format!("{body}6304");
     let crc = payload::crc::crc16_hex(&b);
     b + &crc
-}
-
-/// xorshift64*, deterministic.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }

@@ -9,26 +9,9 @@
 // assert on test ids, event codes and the calls the widget makes, not on wording.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import {
-  BASE_ARGS,
-  BIN,
-  CHROMIUM,
-  annotateFailure,
-  DYNAMIC_UNIONPAY,
-  chromium,
-  events,
-  openDemo,
-  screenshot,
-  startServer,
-  tid,
-  tmp,
-  trackStates,
-  waitEvent,
-} from './lib/harness.mjs';
-import { widgetReady } from './lib/flow.mjs';
+import { DYNAMIC_UNIONPAY, Widget, launchBrowser, newContext, qrPng, startServer, tmp } from './lib/driver.mjs';
 
 const T = { timeout: 60_000 };
 
@@ -37,12 +20,8 @@ let browser;
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Default fake device (a moving test pattern, no code in it), permission prompts auto-accepted.
-    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-  });
+  // Default fake device (a moving test pattern, no code in it), permission prompts auto-accepted.
+  browser = await launchBrowser({ camera: 'pattern' });
 });
 
 after(async () => {
@@ -50,57 +29,46 @@ after(async () => {
   await server?.stop();
 });
 
-/** A fresh context with `stub` (a function run before any page script) and the demo page open. */
-async function open(name, t, stub, arg) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 1,
-    hasTouch: true,
-    locale: 'en-US',
-    permissions: ['camera'],
-  });
+/** A fresh context with `stubs` (functions run before any page script, or [function, argument]) and the demo page open. */
+async function open(name, t, ...stubs) {
+  const context = await newContext(browser);
   t.after(() => context.close().catch(() => {}));
-  if (stub) await context.addInitScript(stub, arg);
-  const ctx = await openDemo(context, server);
-  await widgetReady(ctx.page);
-  return ctx;
+  for (const stub of stubs) {
+    const [fn, arg] = Array.isArray(stub) ? stub : [stub, undefined];
+    await context.addInitScript(fn, arg);
+  }
+  const w = await Widget.open(context, server, { name: `camera-${name}` });
+  await w.ready();
+  return w;
 }
 
 /** Run `fn`; on failure, keep a screenshot and add the page console / errors / widget state to the message. */
-async function guarded(ctx, name, fn) {
+async function guarded(w, fn) {
   try {
     await fn();
   } catch (e) {
-    await annotateFailure(ctx, `camera-${name}`, e);
+    await w.annotateFailure(e);
     throw e;
   }
 }
 
-/** The widget still shows something: a sized host and text in the shadow root. */
-async function assertNotBlank(page) {
-  const box = await page.locator('interpay-checkout').boundingBox();
-  assert.ok(box && box.height > 40 && box.width > 100, `widget not collapsed: ${JSON.stringify(box)}`);
-  const text = await page.locator('interpay-checkout').evaluate((el) => (el.shadowRoot ? el.shadowRoot.textContent : '').trim());
-  assert.ok(text.length > 0, 'the shadow root is not empty');
-}
-
 /** After a camera failure: the camera-error view with `code`, a sentence, the event, and the fallbacks. */
-async function assertCameraError(page, code, keyword) {
-  const view = tid(page, 'camera-error');
+async function assertCameraError(w, code, keyword) {
+  const view = w.tid('camera-error');
   await view.waitFor({ state: 'visible', timeout: 15_000 });
   assert.equal(await view.getAttribute('data-code'), code, 'camera-error carries the error code');
-  const msg = (await tid(page, 'error-message').first().innerText()).trim();
+  const msg = await w.text('error-message');
   assert.ok(msg.length >= 15, `a sentence, not a code: ${JSON.stringify(msg)}`);
   assert.match(msg, keyword, `the message says what is wrong: ${JSON.stringify(msg)}`);
-  const err = await waitEvent(page, 'interpay:error');
+  const err = await w.waitEvent('interpay:error');
   assert.equal(err.detail.code, code, 'interpay:error code');
   assert.ok(err.detail.message && err.detail.message.length >= 15, 'interpay:error carries a message');
-  const codes = (await events(page, 'interpay:error')).map((e) => e.detail.code);
+  const codes = (await w.events('interpay:error')).map((e) => e.detail.code);
   assert.deepEqual(codes, [code], 'exactly one error event, with that code');
-  await tid(page, 'scan-picture').waitFor({ state: 'visible', timeout: 10_000 });
-  await tid(page, 'paste-image').waitFor({ state: 'visible', timeout: 10_000 });
-  await assertNotBlank(page);
-  assert.equal((await trackStates(page)).filter((s) => s === 'live').length, 0, 'no live camera track');
+  await w.tid('scan-picture').waitFor({ state: 'visible', timeout: 10_000 });
+  await w.tid('paste-image').waitFor({ state: 'visible', timeout: 10_000 });
+  await w.assertNotBlank();
+  assert.equal((await w.trackStates()).filter((s) => s === 'live').length, 0, 'no live camera track');
 }
 
 // -- stubs (serialised into the page: no closures over this module) --------------------------------
@@ -126,6 +94,17 @@ function stubTorchZoom() {
       if ('torch' in a) torch = a.torch;
     }
     return Promise.resolve();
+  };
+}
+
+/** A video track that offers neither torch nor zoom, whatever the fake device reports. */
+function stubNoTorchZoom() {
+  const caps = MediaStreamTrack.prototype.getCapabilities;
+  MediaStreamTrack.prototype.getCapabilities = function () {
+    const c = { ...(caps ? caps.call(this) : {}) };
+    delete c.torch;
+    delete c.zoom;
+    return c;
   };
 }
 
@@ -224,27 +203,25 @@ function plainPng() {
 
 /** The public dynamic UnionPay vector as a PNG made by `interpay encode` (a photo-sized picture). */
 function dynamicCodePng() {
-  const out = tmp('camera-dynamic-unionpay.png');
-  execFileSync(BIN.interpay, ['encode', '--text', DYNAMIC_UNIONPAY, '--png', out, '--scale', '6'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return out;
+  return qrPng(DYNAMIC_UNIONPAY, tmp('camera-dynamic-unionpay.png'), 6);
 }
 
 /** Tap `scan-picture` and answer the file chooser it opens with `file`. */
-async function choosePicture(page, file) {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), tid(page, 'scan-picture').click()]);
+async function choosePicture(w, file) {
+  const [chooser] = await Promise.all([w.page.waitForEvent('filechooser', { timeout: 10_000 }), w.tid('scan-picture').click()]);
   await chooser.setFiles(file);
 }
 
 // -- tests ----------------------------------------------------------------------------------------------
 
 test('torch and zoom: shown when the track offers them, and applied with applyConstraints', T, async (t) => {
-  const ctx = await open('torch', t, stubTorchZoom);
-  const { page } = ctx;
-  await guarded(ctx, 'torch', async () => {
-    await tid(page, 'scan-button').click();
-    const torch = tid(page, 'torch');
+  const w = await open('torch', t, stubTorchZoom);
+  const { page } = w;
+  await guarded(w, async () => {
+    await w.tid('scan-button').click();
+    const torch = w.tid('torch');
     await torch.waitFor({ state: 'visible', timeout: 15_000 });
-    await screenshot(page, 'camera-torch-1-controls');
+    await w.shot('1-controls');
     assert.equal(await torch.getAttribute('aria-pressed'), 'false', 'torch starts off');
     assert.ok((await torch.getAttribute('aria-label'))?.length > 0, 'the torch button has an accessible name');
 
@@ -263,7 +240,7 @@ test('torch and zoom: shown when the track offers them, and applied with applyCo
       { timeout: 10_000 },
     );
 
-    const zoom = tid(page, 'zoom');
+    const zoom = w.tid('zoom');
     await zoom.waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await zoom.getAttribute('min'), '1');
     assert.equal(await zoom.getAttribute('max'), '5');
@@ -275,99 +252,99 @@ test('torch and zoom: shown when the track offers them, and applied with applyCo
 
     const applied = await page.evaluate(() => window.__applied);
     assert.deepEqual(applied, [{ advanced: [{ torch: true }] }, { advanced: [{ torch: false }] }, { advanced: [{ zoom: 3 }] }]);
-    assert.equal((await events(page, 'interpay:error')).length, 0, 'no error event');
-    assert.deepEqual(ctx.pageErrors, []);
+    assert.equal((await w.events('interpay:error')).length, 0, 'no error event');
+    assert.deepEqual(w.pageErrors, []);
   });
 });
 
 test('no torch (nor zoom) control when the track does not offer it', T, async (t) => {
   // Two lenses, no torch / zoom stub: the switch-camera button is the sign that the camera's
   // capabilities have been read and the controls rendered.
-  const ctx = await open('no-torch', t, stubTwoLenses);
-  const { page } = ctx;
-  await guarded(ctx, 'no-torch', async () => {
-    await tid(page, 'scan-button').click();
-    await tid(page, 'switch-camera').waitFor({ state: 'visible', timeout: 15_000 });
+  const w = await open('no-torch', t, stubTwoLenses, stubNoTorchZoom);
+  const { page } = w;
+  await guarded(w, async () => {
+    await w.tid('scan-button').click();
+    await w.tid('switch-camera').waitFor({ state: 'visible', timeout: 15_000 });
     const caps = await page.evaluate(() => {
       const tr = window.__interpay.tracks.find((x) => x.kind === 'video' && x.readyState === 'live');
       const c = (tr && tr.getCapabilities && tr.getCapabilities()) || {};
       return { torch: !!c.torch, zoom: !!(c.zoom && c.zoom.max > c.zoom.min) };
     });
-    assert.equal(caps.torch, false, 'precondition: the fake camera has no torch');
-    assert.equal(await tid(page, 'torch').count(), 0, 'no torch button');
-    if (!caps.zoom) assert.equal(await tid(page, 'zoom').count(), 0, 'no zoom control');
+    assert.deepEqual(caps, { torch: false, zoom: false }, 'precondition: the track offers neither torch nor zoom');
+    assert.equal(await w.tid('torch').count(), 0, 'no torch button');
+    assert.equal(await w.tid('zoom').count(), 0, 'no zoom control');
     assert.deepEqual(await page.evaluate(() => window.__applied ?? []), []);
   });
 });
 
 test('camera in use (NotReadableError): its own message, code camera_in_use, fallbacks shown', T, async (t) => {
-  const ctx = await open('in-use', t, stubGumReject, 'NotReadableError');
-  const { page } = ctx;
-  await guarded(ctx, 'in-use', async () => {
-    await tid(page, 'scan-button').click();
-    await assertCameraError(page, 'camera_in_use', /use|busy|another/i);
-    await screenshot(page, 'camera-in-use');
-    await tid(page, 'retry-camera').waitFor({ state: 'visible', timeout: 10_000 });
+  const w = await open('in-use', t, [stubGumReject, 'NotReadableError']);
+  const { page } = w;
+  await guarded(w, async () => {
+    await w.tid('scan-button').click();
+    await assertCameraError(w, 'camera_in_use', /use|busy|another/i);
+    await w.shot('shown');
+    await w.tid('retry-camera').waitFor({ state: 'visible', timeout: 10_000 });
   });
 });
 
 test('no camera (NotFoundError, or no mediaDevices at all): code no_camera', T, async (t) => {
-  for (const [variant, stub, arg] of [
-    ['not-found', stubGumReject, 'NotFoundError'],
-    ['no-media-devices', stubNoMediaDevices, undefined],
+  for (const [variant, stub] of [
+    ['not-found', [stubGumReject, 'NotFoundError']],
+    ['no-media-devices', stubNoMediaDevices],
   ]) {
-    const ctx = await open(`no-camera-${variant}`, t, stub, arg);
-    const { page } = ctx;
-    await guarded(ctx, `no-camera-${variant}`, async () => {
-      await tid(page, 'scan-button').click();
-      await assertCameraError(page, 'no_camera', /camera/i);
-      await screenshot(page, `camera-no-camera-${variant}`);
-      assert.equal(await tid(page, 'retry-camera').count(), 0, 'no "try again" for a missing camera');
+    const w = await open(`no-camera-${variant}`, t, stub);
+    const { page } = w;
+    await guarded(w, async () => {
+      await w.tid('scan-button').click();
+      await assertCameraError(w, 'no_camera', /camera/i);
+      await w.shot('shown');
+      assert.equal(await w.tid('retry-camera').count(), 0, 'no "try again" for a missing camera');
     });
   }
 });
 
 test('insecure context: code insecure_context, the camera is never asked', T, async (t) => {
-  const ctx = await open('insecure', t, stubInsecure);
-  const { page } = ctx;
-  await guarded(ctx, 'insecure', async () => {
+  const w = await open('insecure', t, stubInsecure);
+  const { page } = w;
+  await guarded(w, async () => {
     assert.equal(await page.evaluate(() => window.isSecureContext), false, 'precondition: stub active');
-    await tid(page, 'scan-button').click();
-    await assertCameraError(page, 'insecure_context', /secure|https/i);
-    await screenshot(page, 'camera-insecure');
+    await w.tid('scan-button').click();
+    await assertCameraError(w, 'insecure_context', /secure|https/i);
+    await w.shot('shown');
     assert.equal(await page.evaluate(() => window.__gumCalls), 0, 'getUserMedia is not called');
-    assert.equal(await tid(page, 'retry-camera').count(), 0, 'no "try again" on an insecure page');
+    assert.equal(await w.tid('retry-camera').count(), 0, 'no "try again" on an insecure page');
   });
 });
 
 test('picture fallback: a photo of a dynamic EMVCo code opens the confirm sheet; a photo without a code says so', T, async (t) => {
   const png = dynamicCodePng();
   // Camera denied: the shopper falls back to a picture.
-  const ctx = await open('picture', t, stubGumReject, 'NotAllowedError');
-  const { page } = ctx;
-  await guarded(ctx, 'picture', async () => {
-    await tid(page, 'scan-button').click();
-    await assertCameraError(page, 'camera_denied', /camera/i);
+  const w = await open('picture', t, [stubGumReject, 'NotAllowedError']);
+  const { page } = w;
+  await guarded(w, async () => {
+    await w.tid('scan-button').click();
+    await assertCameraError(w, 'camera_denied', /camera/i);
 
     // A picture without a code: a notice, the fallback stays usable.
-    await choosePicture(page, { name: 'nothing.png', mimeType: 'image/png', buffer: plainPng() });
-    const notice = tid(page, 'notice');
+    await choosePicture(w, { name: 'nothing.png', mimeType: 'image/png', buffer: plainPng() });
+    const notice = w.tid('notice');
     await notice.waitFor({ state: 'visible', timeout: 15_000 });
-    await screenshot(page, 'camera-picture-1-no-code');
+    await w.shot('1-no-code');
     const said = (await notice.innerText()).trim();
     assert.match(said, /code/i, `the notice says no code was found: ${JSON.stringify(said)}`);
-    assert.equal(await tid(page, 'confirm-sheet').count(), 0, 'no confirm sheet for a picture without a code');
-    assert.equal((await events(page, 'interpay:scanned')).length, 0, 'nothing scanned');
-    await assertNotBlank(page);
+    assert.equal(await w.tid('confirm-sheet').count(), 0, 'no confirm sheet for a picture without a code');
+    assert.equal((await w.events('interpay:scanned')).length, 0, 'nothing scanned');
+    await w.assertNotBlank();
 
     // The code's picture: the confirm sheet of that payment.
-    await choosePicture(page, png);
-    await tid(page, 'confirm-sheet').waitFor({ state: 'visible', timeout: 15_000 });
-    await screenshot(page, 'camera-picture-2-confirm');
-    assert.match((await tid(page, 'payee-name').first().innerText()).trim(), /BEST TRANSPORT/);
-    const scanned = await waitEvent(page, 'interpay:scanned');
+    await choosePicture(w, png);
+    await w.tid('confirm-sheet').waitFor({ state: 'visible', timeout: 15_000 });
+    await w.shot('2-confirm');
+    assert.match((await w.tid('payee-name').first().innerText()).trim(), /BEST TRANSPORT/);
+    const scanned = await w.waitEvent('interpay:scanned');
     assert.equal(scanned.detail.text, DYNAMIC_UNIONPAY, 'the whole payload was read from the picture');
-    assert.deepEqual(ctx.pageErrors, []);
+    assert.deepEqual(w.pageErrors, []);
   });
 });
 
@@ -386,43 +363,43 @@ function stubClipboard(b64) {
 test('paste an image: a pasted code opens the confirm sheet; a refused clipboard gives a notice', T, async (t) => {
   const b64 = readFileSync(dynamicCodePng()).toString('base64');
   {
-    const ctx = await open('paste', t, stubClipboard, b64);
-    const { page } = ctx;
-    await guarded(ctx, 'paste', async () => {
-      await tid(page, 'scan-button').click();
-      await tid(page, 'camera-error').waitFor({ state: 'visible', timeout: 15_000 });
-      await tid(page, 'paste-image').click();
-      await tid(page, 'confirm-sheet').waitFor({ state: 'visible', timeout: 15_000 });
-      assert.match((await tid(page, 'payee-name').first().innerText()).trim(), /BEST TRANSPORT/);
-      assert.equal((await waitEvent(page, 'interpay:scanned')).detail.text, DYNAMIC_UNIONPAY);
+    const w = await open('paste', t, [stubClipboard, b64]);
+    const { page } = w;
+    await guarded(w, async () => {
+      await w.tid('scan-button').click();
+      await w.tid('camera-error').waitFor({ state: 'visible', timeout: 15_000 });
+      await w.tid('paste-image').click();
+      await w.tid('confirm-sheet').waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match((await w.tid('payee-name').first().innerText()).trim(), /BEST TRANSPORT/);
+      assert.equal((await w.waitEvent('interpay:scanned')).detail.text, DYNAMIC_UNIONPAY);
     });
   }
   {
-    const ctx = await open('paste-refused', t, stubClipboard, null);
-    const { page } = ctx;
-    await guarded(ctx, 'paste-refused', async () => {
-      await tid(page, 'scan-button').click();
-      await tid(page, 'camera-error').waitFor({ state: 'visible', timeout: 15_000 });
-      await tid(page, 'paste-image').click();
-      const notice = tid(page, 'notice');
+    const w = await open('paste-refused', t, [stubClipboard, null]);
+    const { page } = w;
+    await guarded(w, async () => {
+      await w.tid('scan-button').click();
+      await w.tid('camera-error').waitFor({ state: 'visible', timeout: 15_000 });
+      await w.tid('paste-image').click();
+      const notice = w.tid('notice');
       await notice.waitFor({ state: 'visible', timeout: 10_000 });
       assert.ok((await notice.innerText()).trim().length >= 10, 'the notice is a sentence');
-      assert.equal(await tid(page, 'confirm-sheet').count(), 0);
-      await tid(page, 'scan-picture').waitFor({ state: 'visible', timeout: 10_000 });
-      await assertNotBlank(page);
+      assert.equal(await w.tid('confirm-sheet').count(), 0);
+      await w.tid('scan-picture').waitFor({ state: 'visible', timeout: 10_000 });
+      await w.assertNotBlank();
     });
   }
 });
 
 test('two back lenses: the plain one is opened, not the ultra-wide; switch-camera moves between them', T, async (t) => {
-  const ctx = await open('switch', t, stubTwoLenses);
-  const { page } = ctx;
-  await guarded(ctx, 'switch', async () => {
+  const w = await open('switch', t, stubTwoLenses);
+  const { page } = w;
+  await guarded(w, async () => {
     const exactIds = () => page.evaluate(() => window.__gum.map((c) => c?.video?.deviceId?.exact ?? null));
-    await tid(page, 'scan-button').click();
-    const sw = tid(page, 'switch-camera');
+    await w.tid('scan-button').click();
+    const sw = w.tid('switch-camera');
     await sw.waitFor({ state: 'visible', timeout: 15_000 });
-    await screenshot(page, 'camera-switch-1-open');
+    await w.shot('1-open');
     // First call: facingMode environment (labels unknown); then the plain back lens by id.
     assert.deepEqual(await exactIds(), [null, 'cam-main'], 'opened the plain back camera, not the ultra-wide');
     const first = await page.evaluate(() => window.__gum[0].video);
@@ -435,6 +412,6 @@ test('two back lenses: the plain one is opened, not the ultra-wide; switch-camer
     await page.waitForFunction(() => window.__interpay.tracks.filter((tr) => tr.readyState === 'live').length === 1, null, {
       timeout: 10_000,
     });
-    assert.equal((await events(page, 'interpay:error')).length, 0, 'no error event');
+    assert.equal((await w.events('interpay:error')).length, 0, 'no error event');
   });
 });

@@ -4,10 +4,7 @@
 // One sandbox merchant and one browser for the whole file; each test gets a fresh context (own cache and storage).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startServer, launch, openDemo, fakeCamera, tid, waitEvent, events, screenshot, diagnostics, annotateFailure, DYNAMIC_UNIONPAY,
-} from './lib/harness.mjs';
-import { scanToConfirm, payWithSandbox, widgetReady, text, SCAN_TIMEOUT } from './lib/flow.mjs';
+import { startServer, launchBrowser, newContext, withWidget, fakeCamera, DYNAMIC_UNIONPAY, SCAN_TIMEOUT } from './lib/driver.mjs';
 
 const T = { timeout: 120_000 };
 
@@ -16,7 +13,7 @@ let browser;
 
 before(async () => {
   server = await startServer();
-  ({ browser } = await launch({ camera: fakeCamera(DYNAMIC_UNIONPAY, 'widget-dynamic-unionpay') }));
+  browser = await launchBrowser({ camera: fakeCamera(DYNAMIC_UNIONPAY, 'widget-dynamic-unionpay') });
 });
 
 after(async () => {
@@ -24,31 +21,18 @@ after(async () => {
   await server?.stop();
 });
 
-/** A fresh context like harness.launch() makes, on the shared browser. */
-async function newContext() {
-  return browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 1,
-    hasTouch: true,
-    locale: 'en-US',
-    permissions: ['camera'],
-  });
-}
-
-/** Run `fn({page, …})` on the demo page in a fresh context; on failure attach a screenshot and the page logs. */
+/** Run `fn(widget)` on the demo page (or `pathname`) in a fresh context prepared by `setup(context)`. */
 async function withPage(name, { setup, pathname } = {}, fn) {
-  const context = await newContext();
-  let ctx;
-  try {
-    if (setup) await setup(context);
-    ctx = await openDemo(context, server, pathname);
-    await fn(ctx);
-  } catch (e) {
-    if (ctx) await annotateFailure(ctx, name, e);
-    throw e;
-  } finally {
-    await context.close().catch(() => {});
+  const context = await newContext(browser);
+  if (setup) {
+    try {
+      await setup(context);
+    } catch (e) {
+      await context.close().catch(() => {});
+      throw e;
+    }
   }
+  await withWidget(context, server, { name: `widget-${name}`, pathname }, fn);
 }
 
 /** data-testid (or tag) of the focused element inside the widget's shadow root, and whether it is in the sheet. */
@@ -63,9 +47,10 @@ async function focused(page) {
 }
 
 test('accessibility: modal dialog, focus moves in, Tab/Shift+Tab stay inside, Escape closes and returns focus, scan announced', T, async () => {
-  await withPage('a11y', {}, async ({ page }) => {
-    await widgetReady(page);
-    const launcher = tid(page, 'scan-button');
+  await withPage('a11y', {}, async (w) => {
+    const { page } = w;
+    await w.ready();
+    const launcher = w.tid('scan-button');
     assert.equal(await launcher.getAttribute('aria-haspopup'), 'dialog');
     assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
     await launcher.focus();
@@ -85,8 +70,8 @@ test('accessibility: modal dialog, focus moves in, Tab/Shift+Tab stay inside, Es
     }, null, { timeout: 5_000 });
 
     // The fake camera shows a payment code: the live region announces it.
-    await tid(page, 'confirm-sheet').waitFor({ state: 'visible', timeout: SCAN_TIMEOUT });
-    const live = tid(page, 'live');
+    await w.tid('confirm-sheet').waitFor({ state: 'visible', timeout: SCAN_TIMEOUT });
+    const live = w.tid('live');
     assert.equal(await live.getAttribute('role'), 'status');
     assert.equal(await live.getAttribute('aria-live'), 'polite');
     await page.waitForFunction(
@@ -94,7 +79,7 @@ test('accessibility: modal dialog, focus moves in, Tab/Shift+Tab stay inside, Es
       null,
       { timeout: 5_000 },
     );
-    await screenshot(page, 'widget-a11y-confirm');
+    await w.shot('confirm');
 
     // Tab and Shift+Tab cycle through the sheet's controls and never leave it.
     const forward = [];
@@ -135,69 +120,62 @@ test('decoder worker recovery: a worker that throws on its first frame is replac
       }
       await route.fulfill({ response, body });
     });
-  await withPage('worker-crash', { setup }, async ({ page }) => {
-    await scanToConfirm(page, 'widget-worker-crash');
+  await withPage('worker-crash', { setup }, async (w) => {
+    const { page } = w;
+    await w.scanToConfirm();
     assert.ok(served >= 2, `a new worker was started (decoder-worker.js fetched ${served} times)`);
-    const crash = (await events(page, 'interpay:error')).find((e) => e.detail.code === 'decoder_crash');
+    const crash = (await w.events('interpay:error')).find((e) => e.detail.code === 'decoder_crash');
     assert.ok(crash, 'interpay:error {code: "decoder_crash"} dispatched');
     assert.equal(crash.detail.recovered, true);
     assert.ok(crash.detail.restarts >= 1, `restart count: ${crash.detail.restarts}`);
     assert.ok(crash.bubbles && crash.composed);
-    const scanned = await waitEvent(page, 'interpay:scanned');
+    const scanned = await w.waitEvent('interpay:scanned');
     assert.equal(scanned.detail.text, DYNAMIC_UNIONPAY);
-    assert.match(await text(page, 'payee-name'), /BEST TRANSPORT/);
+    assert.match(await w.text('payee-name'), /BEST TRANSPORT/);
   });
 });
 
-test('pending: the wallet says ok but the merchant still says "created" → result-pending, check-again confirms later', T, async () => {
+test('pending: the wallet says ok but the merchant still says "created" → result-pending + interpay:pending, check-again confirms later', T, async () => {
   let notified = null;
-  const setup = async (context) => {
-    // The sandbox wallet's server notification is swallowed: the merchant never hears of the payment.
-    await context.route('**/sandbox/wallet/pay', async (route) => {
+  // The sandbox wallet's server notification is swallowed: the merchant never hears of the payment.
+  const setup = (context) =>
+    context.route('**/sandbox/wallet/pay', async (route) => {
       notified = route.request().postDataJSON();
       await route.fulfill({ status: 200, contentType: 'application/json', body: '{"ok":true}' });
     });
-    await context.addInitScript(() => {
-      window.__pending = [];
-      window.addEventListener('interpay:pending', (e) => window.__pending.push(JSON.parse(JSON.stringify(e.detail))), true);
-    });
-  };
-  await withPage('pending', { setup }, async ({ page }) => {
-    await scanToConfirm(page, 'widget-pending');
-    await payWithSandbox(page, 'Pay', 'widget-pending');
+  await withPage('pending', { setup }, async (w) => {
+    await w.scanToConfirm();
+    await w.payWithSandbox('Pay');
     assert.equal(notified?.result, 'paid', 'the wallet said paid');
-    await tid(page, 'result-pending').waitFor({ state: 'visible', timeout: 30_000 });
-    await screenshot(page, 'widget-pending-result');
-    assert.equal(await tid(page, 'result-success').count(), 0, 'never shown as paid');
-    assert.equal(await tid(page, 'check-again').isVisible(), true);
-    const created = await waitEvent(page, 'interpay:order-created');
+    await w.result('result-pending');
+    assert.equal(await w.tid('result-success').count(), 0, 'never shown as paid');
+    assert.equal(await w.tid('check-again').isVisible(), true);
+    const created = await w.waitEvent('interpay:order-created');
     const orderId = created.detail.order.order_id;
-    assert.match(await text(page, 'order-id'), new RegExp(orderId));
-    assert.equal((await events(page, 'interpay:succeeded')).length, 0);
-    const pending = await page.evaluate(() => window.__pending);
-    assert.equal(pending.length, 1);
-    assert.equal(pending[0].outcome.status, 'pending');
-    assert.equal(pending[0].order.order_id, orderId);
-    const status = await server.json(`/api/orders/${orderId}`).catch(() => null);
-    if (status && status.status === 200) assert.equal(status.body.status, 'created');
+    assert.match(await w.text('order-id'), new RegExp(orderId));
+    assert.deepEqual(await w.eventTypes(), ['interpay:scanned', 'interpay:order-created', 'interpay:pending']);
+    const [pending] = await w.events('interpay:pending');
+    assert.deepEqual(pending.detail.outcome, { status: 'pending' });
+    assert.equal(pending.detail.order.order_id, orderId);
+    assert.equal(pending.detail.payment.payee.name, 'BEST TRANSPORT');
+    assert.ok(pending.bubbles && pending.composed);
+    assert.equal(await server.orderStatus(orderId), 'created');
 
-    // The notification arrives late (server to server); "Check again" now confirms the payment.
-    const r = await fetch(`${server.origin}/sandbox/wallet/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ order_id: orderId, result: 'paid' }),
-    });
-    assert.ok(r.ok, `late notification accepted (HTTP ${r.status})`);
-    await tid(page, 'check-again').click();
-    await tid(page, 'result-success').waitFor({ state: 'visible', timeout: 20_000 });
-    const ok = await waitEvent(page, 'interpay:succeeded');
+    // The notification arrives late (server to server); "Check again" then confirms the payment.
+    await server.notify(orderId, 'paid');
+    await w.tid('check-again').click();
+    await w.result('result-success');
+    const ok = await w.waitEvent('interpay:succeeded');
     assert.equal(ok.detail.order.order_id, orderId);
+    assert.deepEqual(ok.detail.outcome, { status: 'succeeded' });
+    assert.deepEqual(await w.eventTypes(), ['interpay:scanned', 'interpay:order-created', 'interpay:pending', 'interpay:succeeded']);
   });
 });
 
 test('locale zh-CN: Chinese text and the amount formatted by Intl for zh-CN', T, async () => {
-  await withPage('zh-CN', {}, async ({ page }) => {
-    await widgetReady(page);
+  await withPage('zh-CN', {}, async (w) => {
+    const { page } = w;
+    await w.ready();
     // Options are attributes; changing one remounts the widget.
     await page.evaluate(() => document.querySelector('interpay-checkout').setAttribute('locale', 'zh-CN'));
     await page.waitForFunction(
@@ -206,17 +184,17 @@ test('locale zh-CN: Chinese text and the amount formatted by Intl for zh-CN', T,
       { timeout: 10_000 },
     );
     assert.equal(await page.evaluate(() => document.querySelector('interpay-checkout').shadowRoot.querySelector('.ip-root').getAttribute('lang')), 'zh-CN');
-    await scanToConfirm(page, 'widget-zh-CN');
-    await screenshot(page, 'widget-zh-CN-confirm');
+    await w.scanToConfirm();
+    await w.shot('confirm');
     const title = await page.locator('[role="dialog"] h2').innerText();
     assert.match(title, /[\u4e00-\u9fff]/, `dialog title in Chinese: ${title}`);
     const expected = await page.evaluate(() =>
       new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', currencyDisplay: 'symbol', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format('23.72'),
     );
-    const amount = await text(page, 'amount');
+    const amount = await w.text('amount');
     assert.equal(amount, expected, `amount ${amount} = Intl zh-CN ${expected}`);
     assert.match(amount, /¥\s?23\.72/);
-    const pay = await text(page, 'confirm-pay');
+    const pay = await w.text('confirm-pay');
     assert.match(pay, /[\u4e00-\u9fff]/, `pay button in Chinese: ${pay}`);
     assert.ok(pay.includes(expected), `pay button shows ${expected}: ${pay}`);
   });
@@ -233,8 +211,9 @@ await init({ module_or_path: '/interpay/pkg/interpay_bg.wasm' });
 window.__interpayRemoveComponent = __mount_component_for_tests(document.getElementById('app'), '/api/orders', 'en');
 </script></body></html>`;
   const setup = (context) => context.route(`**${PAGE}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
-  await withPage('component', { setup, pathname: PAGE }, async ({ page, pageErrors }) => {
-    await scanToConfirm(page, 'widget-component');
+  await withPage('component', { setup, pathname: PAGE }, async (w) => {
+    const { page, pageErrors } = w;
+    await w.scanToConfirm();
     // Styles stay isolated: the widget's CSS is linked inside the component's shadow root only.
     const iso = await page.evaluate(() => {
       const host = document.querySelector('#app .interpay-checkout');
@@ -252,9 +231,8 @@ window.__interpayRemoveComponent = __mount_component_for_tests(document.getEleme
     assert.equal(iso.pageHeadingRadius, '0px', 'widget styles do not leak onto the page (.ip-launch outside the widget)');
     assert.notEqual(iso.launchRadius, '0px', 'the launcher inside is styled');
 
-    await payWithSandbox(page, 'Pay', 'widget-component');
-    await tid(page, 'result-success').waitFor({ state: 'visible', timeout: 20_000 });
-    await screenshot(page, 'widget-component-result');
+    await w.payWithSandbox('Pay');
+    await w.result('result-success');
     const calls = await page.evaluate(() => window.__interpayComponent);
     assert.deepEqual(calls.map((c) => c.callback), ['scanned', 'order_created', 'succeeded']);
     assert.equal(calls[0].text, DYNAMIC_UNIONPAY);
@@ -265,10 +243,10 @@ window.__interpayRemoveComponent = __mount_component_for_tests(document.getEleme
     assert.equal(calls[2].payee, 'BEST TRANSPORT');
     assert.deepEqual(calls[2].outcome, { status: 'succeeded' });
     // The DOM events are dispatched on the host div too (code written for the custom element keeps working).
-    assert.deepEqual((await events(page)).map((e) => e.type), ['interpay:scanned', 'interpay:order-created', 'interpay:succeeded']);
+    assert.deepEqual((await w.events()).map((e) => e.type), ['interpay:scanned', 'interpay:order-created', 'interpay:succeeded']);
 
     // Disposal (the component leaves the view): the camera is off and the host div is gone.
-    await tid(page, 'done').click();
+    await w.tid('done').click();
     // Removed the moment the camera is live (before the fake camera's code is read).
     const callbacksBefore = await page.evaluate(() => window.__interpayComponent.length);
     const tracksBefore = await page.evaluate(() => window.__interpay.tracks.length);

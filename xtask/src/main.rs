@@ -4,9 +4,8 @@
 //!   `test-hooks` feature: the browser tests' extra exports) → wasm-bindgen (as a library,
 //!   version checked against Cargo.lock) → wasm-opt -Oz (npm `binaryen@132`, project-local under `.tools/`)
 //!   → `DIR/pkg/`, plus the static loader/worker/CSS from `www/`. Default DIR: `dist/`.
-//! - `cargo xtask y4m (--png IN.png | --text TEXT) OUT.y4m`: a fake-camera video (white frames, the code centred)
-//!   for Chromium's `--use-file-for-fake-video-capture`.
-//! - `cargo xtask qr --text TEXT --png OUT.png`: render a QR code (test fallback when the CLI lacks `encode`).
+//! - `cargo xtask y4m --png IN.png OUT.y4m`: a fake-camera video (white frames, the picture centred) for
+//!   Chromium's `--use-file-for-fake-video-capture`. QR pictures come from `interpay encode --png`.
 
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -45,10 +44,8 @@ const USAGE: &str = "usage:
   cargo xtask build [--dev] [--test-hooks] [--out DIR]
                                                build the widget into DIR (default dist/); --test-hooks adds the
                                                browser tests' exports (never in a bundle you ship)
-  cargo xtask y4m (--png IN | --text TEXT) OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N]
-                                               fake-camera Y4M video with the code centred on white
-  cargo xtask qr --text TEXT [--png OUT.png] [--svg OUT.svg] [--scale 8]
-                                               render a QR code";
+  cargo xtask y4m --png IN OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N]
+                                               fake-camera Y4M video with the picture centred on white";
 
 fn run(args: &[String]) -> Result<()> {
     let Some((cmd, rest)) = args.split_first() else {
@@ -57,7 +54,6 @@ fn run(args: &[String]) -> Result<()> {
     match cmd.as_str() {
         "build" => build(rest),
         "y4m" => y4m(rest),
-        "qr" => qr(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -325,7 +321,7 @@ fn build(args: &[String]) -> Result<()> {
         if src.exists() {
             std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
         } else {
-            eprintln!("xtask: warning: www/{f} does not exist yet, not copied");
+            eprintln!("xtask: warning: www/{f} does not exist, not copied");
             let _ = std::fs::remove_file(&dst);
         }
     }
@@ -355,47 +351,11 @@ fn gzip_len(bytes: &[u8]) -> Result<u64> {
     Ok(enc.finish()?.len() as u64)
 }
 
-fn qr_image(text: &str, scale: u32) -> Result<image::GrayImage> {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| anyhow!("cannot encode QR code: {e}"))?;
-    Ok(code
-        .render::<image::Luma<u8>>()
-        .quiet_zone(true)
-        .module_dimensions(scale.max(1), scale.max(1))
-        .build())
-}
-
-fn qr(args: &[String]) -> Result<()> {
-    let a = Args::parse(args, &[])?;
-    a.check_known(&["text", "png", "svg", "scale"])?;
-    let text = a.get("text").ok_or_else(|| anyhow!("--text is required"))?;
-    if a.get("png").is_none() && a.get("svg").is_none() {
-        bail!("--png OUT.png and/or --svg OUT.svg is required");
-    }
-    if let Some(out) = a.get("png") {
-        let img = qr_image(text, a.num("scale", 8)?)?;
-        img.save(out).with_context(|| format!("writing {out}"))?;
-    }
-    if let Some(out) = a.get("svg") {
-        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-            .map_err(|e| anyhow!("cannot encode QR code: {e}"))?;
-        let svg = code
-            .render::<qrcode::render::svg::Color>()
-            .quiet_zone(true)
-            .module_dimensions(8, 8)
-            .dark_color(qrcode::render::svg::Color("#000000"))
-            .light_color(qrcode::render::svg::Color("#ffffff"))
-            .build();
-        std::fs::write(out, svg).with_context(|| format!("writing {out}"))?;
-    }
-    Ok(())
-}
-
-/// Fake-camera video: `frames` identical 4:2:0 frames, white background, the code centred
+/// Fake-camera video: `frames` identical 4:2:0 frames, white background, the picture centred
 /// (nearest-neighbour integer scaling so modules stay sharp, like a phone held still in front of a screen).
 fn y4m(args: &[String]) -> Result<()> {
     let a = Args::parse(args, &[])?;
-    a.check_known(&["png", "text", "width", "height", "frames", "fps", "scale"])?;
+    a.check_known(&["png", "width", "height", "frames", "fps", "scale"])?;
     let [out] = a.positional.as_slice() else {
         bail!("exactly one OUT.y4m is required\n{USAGE}");
     };
@@ -405,11 +365,8 @@ fn y4m(args: &[String]) -> Result<()> {
     }
     let frames = a.num("frames", 10)?.max(1);
     let fps = a.num("fps", 10)?.max(1);
-    let code: image::GrayImage = match (a.get("png"), a.get("text")) {
-        (Some(p), None) => image::open(p).with_context(|| format!("reading {p}"))?.to_luma8(),
-        (None, Some(t)) => qr_image(t, 1)?,
-        _ => bail!("give exactly one of --png IN.png or --text TEXT"),
-    };
+    let png = a.get("png").ok_or_else(|| anyhow!("--png IN.png is required\n{USAGE}"))?;
+    let code = image::open(png).with_context(|| format!("reading {png}"))?.to_luma8();
     let (cw, ch) = code.dimensions();
     if cw == 0 || ch == 0 {
         bail!("empty image");
@@ -473,12 +430,17 @@ mod tests {
     }
 
     #[test]
-    fn y4m_video_has_the_code_centred_on_white() {
+    fn y4m_video_has_the_picture_centred_on_white() {
         let dir = std::env::temp_dir().join(format!("xtask-y4m-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
+        // A 29×29 picture (a version-3 QR code's size), a dark frame around a light middle.
+        let png = dir.join("t.png");
+        image::GrayImage::from_fn(29, 29, |x, y| image::Luma([if (4..25).contains(&x) && (4..25).contains(&y) { 255 } else { 0 }]))
+            .save(&png)
+            .unwrap();
         let out = dir.join("t.y4m");
         let args: Vec<String> =
-            ["--text", "hello", "--frames", "3", out.to_str().unwrap()].iter().map(|s| s.to_string()).collect();
+            ["--png", png.to_str().unwrap(), "--frames", "3", out.to_str().unwrap()].iter().map(|s| s.to_string()).collect();
         y4m(&args).unwrap();
         let data = std::fs::read(&out).unwrap();
         let header = b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420\n";
@@ -492,7 +454,8 @@ mod tests {
         // Centred: dark pixels balanced left/right.
         let left = (0..480).flat_map(|y| (0..320).map(move |x| (y, x))).filter(|&(y, x)| luma[y * 640 + x] < 128).count();
         assert!((left as f64 / dark as f64 - 0.5).abs() < 0.1);
-        assert!(y4m(&["--text".into(), "x".into(), "--width".into(), "641".into(), "o.y4m".into()]).is_err());
+        assert!(y4m(&["--png".into(), png.to_str().unwrap().into(), "--width".into(), "641".into(), "o.y4m".into()]).is_err());
+        assert!(y4m(&["--text".into(), "x".into(), "o.y4m".into()]).is_err(), "QR rendering is `interpay encode`'s job");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
