@@ -866,9 +866,14 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
 async fn load_order(st: &AppState, id: &str) -> Result<OrderRow, ApiError> {
     let mut o = st.store.order(id).await?.ok_or_else(|| ApiError::not_found("order_not_found", format!("no order {id:?}")))?;
     let now = store::now_ms();
-    if o.status == "created" && o.expires_at <= now && st.store.close_order(&o.id, "expired", Some("timeout"), now).await? {
-        o.status = "expired".into();
-        o.status_reason = Some("timeout".into());
+    if o.status == "created" && o.expires_at <= now {
+        if st.store.close_order(&o.id, "expired", Some("timeout"), now).await? {
+            o.status = "expired".into();
+            o.status_reason = Some("timeout".into());
+        } else if let Some(fresh) = st.store.order(id).await? {
+            // Moved meanwhile (the sweeper, a notification): report what the store says now.
+            o = fresh;
+        }
     }
     Ok(o)
 }
