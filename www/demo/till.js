@@ -92,6 +92,7 @@
         billId.textContent = bill.bill_id;
         payload.textContent = bill.payload;
         card.hidden = false;
+        if (card.scrollIntoView) card.scrollIntoView({ block: 'start' });
         show(bill);
         follow(bill);
       })
