@@ -469,3 +469,51 @@ fn the_till_sees_the_payment_live() {
     assert_eq!(seen.first().map(String::as_str), Some("open"));
     assert_eq!(seen.last().map(String::as_str), Some("paid"), "{seen:?}");
 }
+
+#[test]
+fn idle_kept_alive_connections_are_closed_after_the_header_timeout() {
+    let s = server_with(&backends("idle")[0].1, |c| c.limits.header_timeout = Duration::from_secs(1));
+    let a = &s.url()[7..];
+    let mut c = Conn::open(a);
+    assert_eq!(c.send("GET", "/api/health", &[], b"").unwrap().status, 200);
+    // Nothing more is sent: the server closes the connection (answering 408 or not) instead of holding it.
+    c.stream().set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let t = Instant::now();
+    let mut rest = Vec::new();
+    let _ = c.stream().read_to_end(&mut rest);
+    assert!(t.elapsed() < Duration::from_secs(4), "held for {:?}", t.elapsed());
+}
+
+#[test]
+fn two_instances_on_one_postgres_make_one_order_per_bill() {
+    let Some((_, url)) = backends("two-instances").into_iter().find(|(n, _)| *n == "postgres") else {
+        eprintln!("note: no PostgreSQL (DATABASE_URL): two-instance test skipped");
+        return;
+    };
+    // Two servers behind an imaginary load balancer, one database.
+    let (s1, s2) = (server(&url), server(&url));
+    let (a1, a2) = (s1.url()[7..].to_string(), s2.url()[7..].to_string());
+    let b = bill(&a1, "21.00");
+    let payload = b["payload"].as_str().unwrap().to_string();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let a = if i % 2 == 0 { a1.clone() } else { a2.clone() };
+            let (p, barrier) = (payload.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                order(&a, &p, "sandbox", None)
+            })
+        })
+        .collect();
+    let mut ids: Vec<String> = handles.into_iter().map(|h| order_id(&h.join().unwrap())).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one order across two instances: {ids:?}");
+    // Paid through one instance, seen by the other.
+    assert_eq!(notify(&a2, &ids[0], "paid").status, 200);
+    let st = get(&a1, &format!("/api/bills/{}", b["bill_id"].as_str().unwrap())).json();
+    assert_eq!(st["status"], "paid");
+    let r = order(&a1, &payload, "unionpay", None);
+    assert_eq!(r.error_code(), "bill_already_paid");
+}
