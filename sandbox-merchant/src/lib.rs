@@ -1025,8 +1025,10 @@ async fn static_file(st: &AppState, path: &str, headers: &HeaderMap) -> Response
         match cache.get(&file) {
             Some((t, len, tag)) if *t == mtime && *len == meta.len() => tag.clone(),
             _ => {
-                let tag = format!("\"{}\"", &sha256_hex(&[&String::from_utf8_lossy(&bytes)])[..20]);
-                let tag = if bytes.is_empty() { "\"empty\"".to_string() } else { tag };
+                // The content's own hash (raw bytes: a rebuilt wasm gets a new tag even if its size is equal).
+                let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+                let hex: String = digest.as_ref()[..10].iter().map(|b| format!("{b:02x}")).collect();
+                let tag = format!("\"{hex}\"");
                 cache.insert(file.clone(), (mtime, meta.len(), tag.clone()));
                 tag
             }
