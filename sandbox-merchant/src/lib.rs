@@ -795,7 +795,8 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
                 return Err(ApiError::conflict("already_paid", format!("order {} for this code is already paid", o.id))
                     .with(json!({ "order_id": o.id })));
             }
-            if o.status == "created" {
+            // Only an attempt for the same code can be voided this way.
+            if o.status == "created" && o.payload == req.payload {
                 st.store.close_order(&o.id, "cancelled", Some("superseded"), now).await?;
             }
         }
@@ -806,7 +807,7 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
             if let Some(open) = st.store.open_order_for_bill(&b.id).await? {
                 if open.expires_at <= now {
                     st.store.close_order(&open.id, "expired", Some("timeout"), now).await?;
-                } else if open.request_hash == hash && key.is_none() {
+                } else if open.request_hash == hash {
                     // The same bill, wallet and price again (a double tap, a reload): the same open order.
                     return Ok(order_reply(StatusCode::OK, &open, Some(&payee_v), false));
                 } else {
