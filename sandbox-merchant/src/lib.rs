@@ -1,99 +1,78 @@
 //! Sandbox merchant: the reference implementation of the Interpay merchant contract
-//! (docs/ARCHITECTURE.md, "Merchant contract") and the static server of the demo.
+//! (docs/merchant-contract.md) and the static server of the demo.
+//!
+//! Built on axum + tower-http over hyper, with its own accept loop so every limit is explicit
+//! ([`Limits`]): a header read timeout and a header size cap (431), a request timeout that also bounds
+//! the body read (408: an idle request with a `Content-Length` and no body holds one task, never a
+//! thread, and never stalls other clients), a body cap (413), a connection cap (503 past it), gzip
+//! compression, `Connection: close` honoured (hyper), and caching headers for static files.
+//!
+//! Orders and bills live in [`store::Store`] (SQLite by default, PostgreSQL with `DATABASE_URL`).
 //!
 //! Routes:
-//! - `POST /api/orders`: create an order. The raw QR payload is re-parsed here with
-//!   [`interpay::payload::parse`]: the browser's parsed copy is never trusted.
-//! - `GET /api/orders/{id}`: order status (the widget confirms with it before showing success).
-//! - `POST /sandbox/wallet/pay`: the sandbox wallet's stand-in for a wallet's server-to-server notification.
-//! - `GET /api/health`: liveness.
-//! - static: `/interpay/*` ← the build output (`dist/`), `/sandbox-wallet.js`, `/miniprogram/*`, `/*` ← `www/demo/`.
-//!
-//! The request handling is a pure function of (method, path, body) → [`Reply`], unit-testable without sockets.
+//! - `GET /api/health`
+//! - `POST /api/bills` (till): issue a dynamic EMVCo code for an amount; `GET /api/bills/{id}`,
+//!   `GET /api/bills/{id}/qr.svg`, `GET /api/bills/{id}/events` (server-sent events: open → paid)
+//! - `POST /api/orders`: create an order (`Idempotency-Key` honoured); `GET /api/orders/{id}`: status
+//! - `POST /api/resolve`: who a code pays (codes without a payee name: WeChat `wxp://`, Alipay, UnionPay URLs)
+//! - `POST /sandbox/wallet/pay`: sandbox mode only, JSON only, the stand-in for a wallet's notification
+//! - static: `/interpay/*` ← the build output (`dist/`), `/sandbox-wallet.js`, `/miniprogram/*`, `/*` ← `www/demo/`
 
+pub mod error;
+pub mod orders;
+pub mod store;
 pub mod wallet_params;
 
-use interpay::payload::{Code, Initiation, Payment};
-use interpay::wallet::WalletId;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use error::ApiError;
+use interpay::payload::{Code, Initiation, Payment, TipRule};
+use orders::{Merchant, OrderRequest, Price};
+use ring::rand::SecureRandom;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use store::{Bill, Insert, OrderRow, PayOutcome, Store};
 
 /// The Content-Security-Policy sent with every HTML page: the widget must work under it.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data: blob:; media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self'; \
 object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
-/// Largest request body accepted by the API.
-pub const MAX_BODY: usize = 64 * 1024;
-/// Largest raw QR payload accepted (a version-40 QR code holds at most 7089 characters).
-pub const MAX_PAYLOAD_CHARS: usize = 8 * 1024;
-/// Sandbox cap on a single order, in major units.
-pub const MAX_AMOUNT: i64 = 1_000_000;
-
-/// An HTTP reply, independent of the server library.
+/// Connection and request limits.
 #[derive(Debug, Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub struct Limits {
+    /// Time to receive a request's header block (also the idle time of a kept-alive connection).
+    pub header_timeout: Duration,
+    /// Time for a whole request, body read included (408 past it).
+    pub request_timeout: Duration,
+    /// Largest header block (431 past it); also hyper's read buffer, so memory per connection is bounded.
+    pub max_header_bytes: usize,
+    /// Largest request body (413 past it).
+    pub max_body: usize,
+    /// Simultaneous connections (503 + close past it).
+    pub max_connections: usize,
 }
 
-impl Reply {
-    pub fn json(status: u16, v: &Value) -> Reply {
-        Reply {
-            status,
-            content_type: "application/json; charset=utf-8".into(),
-            headers: vec![("Cache-Control".into(), "no-store".into())],
-            body: serde_json::to_vec(v).unwrap_or_default(),
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(15),
+            max_header_bytes: 16 * 1024,
+            max_body: 64 * 1024,
+            max_connections: 4096,
         }
     }
-    pub fn error(status: u16, code: &str, message: impl Into<String>) -> Reply {
-        Reply::json(status, &json!({ "error": { "code": code, "message": message.into() } }))
-    }
-    pub fn json_body(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-    fn header(mut self, k: &str, v: &str) -> Reply {
-        self.headers.push((k.into(), v.into()));
-        self
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Created,
-    Paid,
-    Failed,
-    Cancelled,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Created => "created",
-            Status::Paid => "paid",
-            Status::Failed => "failed",
-            Status::Cancelled => "cancelled",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Order {
-    pub id: String,
-    pub payload: String,
-    pub payment: Payment,
-    pub wallet: String,
-    /// Amount in major units, scaled to the currency's minor units ("23.72").
-    pub amount: String,
-    pub currency: String,
-    pub status: Status,
 }
 
 /// Where the static files are.
@@ -105,200 +84,1014 @@ pub struct Paths {
     pub www: PathBuf,
 }
 
-pub struct App {
+#[derive(Debug, Clone)]
+pub struct Config {
     pub paths: Paths,
-    orders: Mutex<HashMap<String, Order>>,
-    counter: AtomicU64,
+    /// `sqlite://…?mode=rwc` or `postgres://…`.
+    pub database_url: String,
+    /// Sandbox mode: made-up wallet parameters, `POST /sandbox/wallet/pay`, codes of any payee accepted.
+    pub sandbox: bool,
+    pub merchant: Merchant,
+    /// An open order expires after this.
+    pub order_ttl: Duration,
+    /// A bill (till code) can be paid until this.
+    pub bill_ttl: Duration,
+    /// When set, `POST /api/bills` needs `Authorization: Bearer <token>` (the till).
+    pub till_token: Option<String>,
+    pub limits: Limits,
     /// Log API calls to stderr.
     pub log: bool,
 }
 
-impl App {
-    pub fn new(paths: Paths) -> App {
-        App { paths, orders: Mutex::new(HashMap::new()), counter: AtomicU64::new(0), log: false }
-    }
-
-    pub fn order(&self, id: &str) -> Option<Order> {
-        self.orders.lock().ok()?.get(id).cloned()
-    }
-
-    /// Handle one request. `url` may carry a query string.
-    pub fn handle(&self, method: &str, url: &str, body: &[u8]) -> Reply {
-        let path = url.split(['?', '#']).next().unwrap_or("/");
-        let reply = if path == "/api/orders" {
-            match method {
-                "POST" => self.create_order(body),
-                _ => method_not_allowed("POST"),
-            }
-        } else if let Some(id) = path.strip_prefix("/api/orders/") {
-            match method {
-                "GET" | "HEAD" => self.order_status(id),
-                _ => method_not_allowed("GET"),
-            }
-        } else if path == "/sandbox/wallet/pay" {
-            match method {
-                "POST" => self.sandbox_pay(body),
-                _ => method_not_allowed("POST"),
-            }
-        } else if path == "/api/health" {
-            Reply::json(200, &json!({ "ok": true }))
-        } else if path.starts_with("/api/") || path.starts_with("/sandbox/") {
-            Reply::error(404, "not_found", format!("no API route {path}"))
-        } else {
-            match method {
-                "GET" | "HEAD" => self.static_file(path),
-                _ => method_not_allowed("GET"),
-            }
-        };
-        if self.log && (path.starts_with("/api/orders") || path.starts_with("/sandbox/")) {
-            eprintln!("{method} {path} → {}", reply.status);
+impl Config {
+    /// Sandbox defaults with an SQLite file in `data_dir`.
+    pub fn sandbox(paths: Paths, data_dir: &Path) -> Config {
+        Config {
+            paths,
+            database_url: sqlite_url(data_dir),
+            sandbox: true,
+            merchant: Merchant::sandbox_cafe(),
+            order_ttl: Duration::from_secs(15 * 60),
+            bill_ttl: Duration::from_secs(60 * 60),
+            till_token: None,
+            limits: Limits::default(),
+            log: false,
         }
-        reply
     }
+}
 
-    fn new_order_id(&self) -> String {
-        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        // Unguessable enough for a sandbox; unique per process.
-        format!("ord_{:012x}{n:04}", nanos & 0xffff_ffff_ffff)
+/// The SQLite URL of the store file in `data_dir` (created with the directory on first run).
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("sandbox-merchant.sqlite").display())
+}
+
+pub struct AppState {
+    pub cfg: Config,
+    pub store: Store,
+    rng: ring::rand::SystemRandom,
+    etags: Mutex<HashMap<PathBuf, (SystemTime, u64, String)>>,
+}
+
+/// Random id: `prefix` + `bytes` random bytes in lowercase base32 (unguessable; 16 bytes = 128 bits).
+fn random_id(rng: &ring::rand::SystemRandom, prefix: &str, bytes: usize) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut buf = vec![0u8; bytes];
+    rng.fill(&mut buf).expect("the system random generator failed");
+    let mut out = String::from(prefix);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in buf {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
+        }
     }
+    if bits > 0 {
+        out.push(ALPHABET[((acc << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
 
-    fn create_order(&self, body: &[u8]) -> Reply {
-        match validate_order_request(body) {
-            Err(reply) => reply,
-            Ok(v) => {
-                let id = self.new_order_id();
-                let params = wallet_params::for_wallet(&v.wallet, &id, &v.amount, &v.currency);
-                let order = Order {
-                    id: id.clone(),
-                    payload: v.payload,
-                    payment: v.payment,
-                    wallet: v.wallet.clone(),
-                    amount: v.amount.clone(),
-                    currency: v.currency.clone(),
-                    status: Status::Created,
-                };
-                match self.orders.lock() {
-                    Ok(mut orders) => {
-                        orders.insert(id.clone(), order);
+fn sha256_hex(parts: &[&str]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for p in parts {
+        ctx.update(p.as_bytes());
+        ctx.update(b"\0");
+    }
+    ctx.finish().as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+/// A running server (tests, benches): its address and its store.
+pub struct Running {
+    pub addr: std::net::SocketAddr,
+    pub store: Store,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    /// Stop accepting and let the runtime go (open connections are dropped).
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+    fn shutdown(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Connect the store, bind `addr` and serve on a runtime of its own thread (tests, benches).
+pub fn spawn(cfg: Config, addr: &str) -> Result<Running, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let addr = addr.to_string();
+    let thread = std::thread::spawn(move || {
+        let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => return drop(tx.send(Err(e.to_string()))),
+        };
+        rt.block_on(async move {
+            let started = async {
+                let state = AppState::new(cfg).await?;
+                let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+                let local = listener.local_addr().map_err(|e| e.to_string())?;
+                Ok::<_, String>((state, listener, local))
+            };
+            match started.await {
+                Err(e) => drop(tx.send(Err(e))),
+                Ok((state, listener, local)) => {
+                    let _ = tx.send(Ok((local, state.store.clone())));
+                    let limits = state.cfg.limits.clone();
+                    let sweeper = tokio::spawn(expiry_sweeper(state.clone()));
+                    tokio::select! {
+                        _ = serve(listener, router(state.clone()), limits) => {}
+                        _ = stop_rx => {}
                     }
-                    Err(_) => return Reply::error(500, "internal", "order store unavailable"),
+                    sweeper.abort();
+                    state.store.close().await;
                 }
-                let status_url = format!("/api/orders/{id}");
-                Reply::json(
-                    201,
-                    &json!({
-                        "order_id": id,
-                        "amount": v.amount,
-                        "currency": v.currency,
-                        "wallet": v.wallet,
-                        "wallet_params": params,
-                        "status_url": status_url,
-                    }),
-                )
-                .header("Location", &status_url)
+            }
+        });
+        rt.shutdown_timeout(Duration::from_millis(200));
+    });
+    match rx.recv() {
+        Ok(Ok((addr, store))) => Ok(Running { addr, store, stop: Some(stop_tx), thread: Some(thread) }),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err("the server thread died while starting".into()),
+    }
+}
+
+impl AppState {
+    pub async fn new(cfg: Config) -> Result<Arc<AppState>, String> {
+        if let Some(path) = cfg.database_url.strip_prefix("sqlite://") {
+            let file = Path::new(path.split('?').next().unwrap_or(path));
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
             }
         }
+        let store = Store::connect(&cfg.database_url).await.map_err(|e| format!("order store {}: {e}", redact(&cfg.database_url)))?;
+        Ok(Arc::new(AppState { cfg, store, rng: ring::rand::SystemRandom::new(), etags: Mutex::new(HashMap::new()) }))
     }
+}
 
-    fn order_status(&self, id: &str) -> Reply {
-        match self.order(id) {
-            Some(o) => Reply::json(
-                200,
-                &json!({ "order_id": o.id, "status": o.status.as_str(), "amount": o.amount, "currency": o.currency }),
-            ),
-            None => Reply::error(404, "order_not_found", format!("no order {id:?}")),
+/// A database URL without its password (for messages).
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &url[..s], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Expire stale open orders now and then (a status read or a payment also checks on the spot).
+pub async fn expiry_sweeper(state: Arc<AppState>) {
+    let every = (state.cfg.order_ttl / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
+    loop {
+        tokio::time::sleep(every).await;
+        if let Err(e) = state.store.expire_stale(store::now_ms()).await {
+            eprintln!("sandbox-merchant: expiring orders: {e}");
         }
     }
+}
 
-    fn sandbox_pay(&self, body: &[u8]) -> Reply {
-        let v: Value = match parse_json_body(body) {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
-        let Some(id) = v.get("order_id").and_then(Value::as_str) else {
-            return Reply::error(400, "missing_order_id", "order_id (string) is required");
-        };
-        let status = match v.get("result").and_then(Value::as_str) {
-            Some("paid") => Status::Paid,
-            Some("failed") => Status::Failed,
-            Some("cancelled") => Status::Cancelled,
-            _ => return Reply::error(400, "bad_result", "result must be \"paid\", \"failed\" or \"cancelled\""),
-        };
-        let Ok(mut orders) = self.orders.lock() else {
-            return Reply::error(500, "internal", "order store unavailable");
-        };
-        let Some(order) = orders.get_mut(id) else {
-            return Reply::error(404, "order_not_found", format!("no order {id:?}"));
-        };
-        if order.status == Status::Paid {
-            return Reply::error(409, "already_paid", "this order is already paid");
-        }
-        order.status = status;
-        Reply::json(200, &json!({ "order_id": order.id, "status": order.status.as_str() }))
-    }
-
-    fn static_file(&self, path: &str) -> Reply {
-        let (base, rest) = if let Some(rest) = path.strip_prefix("/interpay/") {
-            (self.paths.dist.clone(), rest)
-        } else if path == "/interpay" {
-            return redirect("/interpay/");
-        } else if path == "/sandbox-wallet.js" {
-            (self.paths.www.clone(), "sandbox-wallet.js")
-        } else if let Some(rest) = path.strip_prefix("/miniprogram/") {
-            (self.paths.www.join("miniprogram"), rest)
-        } else {
-            (self.paths.www.join("demo"), path.trim_start_matches('/'))
-        };
-        let Some(file) = safe_join(&base, rest) else {
-            return Reply::error(400, "bad_path", "invalid path");
-        };
-        let file = if file.is_dir() {
-            if !path.ends_with('/') {
-                return redirect(&format!("{path}/"));
+/// Accept connections on `listener` and serve `app` on each, within `limits`. Runs until the task is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router, limits: Limits) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                // Out of file descriptors (EMFILE) and the like: back off instead of spinning.
+                eprintln!("sandbox-merchant: accept: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
             }
-            file.join("index.html")
-        } else {
-            file
         };
-        match std::fs::read(&file) {
-            Ok(bytes) => {
-                let ct = mime_for(&file);
-                let mut r = Reply {
-                    status: 200,
-                    content_type: ct.into(),
-                    headers: vec![("Cache-Control".into(), "no-cache".into())],
-                    body: bytes,
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let app = app.clone();
+        let limits = limits.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let _ = stream.set_nodelay(true);
+            let svc = hyper_util::service::TowerToHyperService::new(app);
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .max_buf_size(limits.max_header_bytes.max(8192))
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), svc)
+                .with_upgrades();
+            let _ = conn.await;
+        });
+    }
+}
+
+/// Past the connection cap: a short 503 and close, so the client learns at once (never a queue).
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let _ = stream
+            .write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n")
+            .await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+}
+
+/// The routes and layers.
+pub fn router(state: Arc<AppState>) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let mut api = Router::new()
+        .route("/api/health", get(health))
+        .route("/api/bills", post(create_bill))
+        .route("/api/bills/{id}", get(bill_status))
+        .route("/api/bills/{id}/qr.svg", get(bill_qr))
+        .route("/api/bills/{id}/events", get(bill_events))
+        .route("/api/orders", post(create_order))
+        .route("/api/orders/{id}", get(order_status))
+        .route("/api/resolve", post(resolve));
+    if state.cfg.sandbox {
+        api = api.route("/sandbox/wallet/pay", post(sandbox_pay));
+    }
+    let timeout = state.cfg.limits.request_timeout;
+    api.fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self)"),
+        ))
+}
+
+async fn method_not_allowed() -> Response {
+    let mut r = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed here").into_response();
+    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+    r
+}
+
+fn log(state: &AppState, what: &str, status: StatusCode) {
+    if state.cfg.log {
+        eprintln!("{what} → {}", status.as_u16());
+    }
+}
+
+fn json_reply(status: StatusCode, v: &Value) -> Response {
+    let mut r = (status, axum::Json(v)).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Read a JSON body: `application/json` only (415 otherwise: no cross-site "simple" requests),
+/// `max` bytes at most (413), within the request timeout (the layer answers 408).
+async fn read_json(headers: &HeaderMap, body: Body, max: usize) -> Result<Value, ApiError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mime != "application/json" {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as Content-Type: application/json",
+        ));
+    }
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("request body over {max} bytes"));
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    let bytes: Bytes = axum::body::to_bytes(body, max).await.map_err(|_| too_large())?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request("bad_json", format!("request body is not JSON: {e}")))
+}
+
+/// Refuse requests a browser sends from another site (the Origin / Sec-Fetch-Site headers).
+fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let refuse = || ApiError::new(StatusCode::FORBIDDEN, "cross_origin", "this endpoint takes requests from its own origin only");
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return Err(refuse());
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        if origin == "null" || origin_host != host {
+            return Err(refuse());
+        }
+    }
+    Ok(())
+}
+
+async fn health(State(st): State<Arc<AppState>>) -> Response {
+    let db = st.store.health().await.is_ok();
+    let backend = match st.store.backend {
+        store::Backend::Sqlite => "sqlite",
+        store::Backend::Postgres => "postgres",
+    };
+    json_reply(
+        if db { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE },
+        &json!({ "ok": db, "store": backend, "sandbox": st.cfg.sandbox }),
+    )
+}
+
+async fn fallback(State(st): State<Arc<AppState>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path.starts_with("/sandbox/") {
+        let msg = if path.starts_with("/sandbox/") && !st.cfg.sandbox {
+            format!("no route {path}: the sandbox endpoints exist only in sandbox mode")
+        } else {
+            format!("no API route {path}")
+        };
+        return ApiError::not_found("not_found", msg).into_response();
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return method_not_allowed().await;
+    }
+    static_file(&st, path, &headers).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bills (the till)
+
+fn parse_tip_rule(v: Option<&Value>) -> Result<Option<TipRule>, ApiError> {
+    let bad = || ApiError::bad_request("bad_request", "tip_rule is \"prompt\", {\"fixed\": \"2.00\"} or {\"percent\": \"3\"}");
+    let dec = |v: &Value| v.as_str().and_then(|s| Decimal::from_str(s).ok()).filter(|d| *d > Decimal::ZERO);
+    Ok(match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "prompt" => Some(TipRule::Prompt),
+        Some(Value::Object(o)) if o.contains_key("fixed") => Some(TipRule::Fixed { amount: dec(&o["fixed"]).ok_or_else(bad)? }),
+        Some(Value::Object(o)) if o.contains_key("percent") => {
+            Some(TipRule::Percentage { percent: dec(&o["percent"]).ok_or_else(bad)? })
+        }
+        Some(_) => return Err(bad()),
+    })
+}
+
+/// The dynamic EMVCo code of a bill: this merchant's account, the amount, the bill id as 62-01.
+pub fn bill_payload(m: &Merchant, bill_id: &str, amount: Decimal, currency: &str, tip: Option<TipRule>) -> Result<String, ApiError> {
+    let cur = interpay::payload::currency::from_alpha(currency)
+        .ok_or_else(|| ApiError::unprocessable("bad_currency", format!("{currency:?} is not an ISO 4217 currency")))?;
+    let mut p = Payment::new("emv_mpm");
+    p.initiation = Initiation::Dynamic;
+    p.payee.name = Some(m.name.clone());
+    p.payee.city = Some(m.city.clone());
+    p.payee.country = Some(m.country.clone());
+    p.payee.mcc = Some(m.mcc.clone());
+    p.payee.accounts.push(interpay::payload::Account { scheme: m.scheme.clone(), kind: "merchant_id".into(), value: m.account.clone() });
+    p.amount = Some(amount);
+    p.currency = Some(cur);
+    p.tip = tip;
+    p.references.bill_number = Some(bill_id.to_string());
+    interpay::payload::generate::generate(&p).map_err(|e| ApiError::unprocessable("cannot_issue", format!("cannot make the code: {e}")))
+}
+
+fn bearer_ok(st: &AppState, headers: &HeaderMap) -> bool {
+    let Some(token) = &st.cfg.till_token else { return true };
+    let got = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    // Compare digests byte by byte without an early exit (no timing hint about the token).
+    got.is_some_and(|g| {
+        let (a, b) = (sha256_hex(&[g]), sha256_hex(&[token]));
+        a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    })
+}
+
+async fn create_bill(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    if !bearer_ok(&st, &headers) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "till_unauthorized", "the till must send Authorization: Bearer <token>"));
+    }
+    same_origin(&headers)?;
+    let v = read_json(&headers, body, st.cfg.limits.max_body).await?;
+    let m = &st.cfg.merchant;
+    let currency = match v.get("currency") {
+        None | Some(Value::Null) => m.currency.clone(),
+        Some(Value::String(s)) => s.to_ascii_uppercase(),
+        Some(_) => return Err(ApiError::bad_request("bad_currency", "currency must be a string")),
+    };
+    let mu = interpay::payload::currency::from_alpha(&currency)
+        .map(|c| c.minor_units)
+        .ok_or_else(|| ApiError::unprocessable("bad_currency", format!("{currency:?} is not an ISO 4217 currency")))?;
+    let amount = match v.get("amount") {
+        Some(Value::String(s)) => interpay::checkout::parse_amount(s, mu)
+            .map_err(|e| ApiError::unprocessable("invalid_amount", format!("amount {s:?}: {e:?}")))?,
+        _ => return Err(ApiError::bad_request("bad_amount", "amount (a decimal string) is required")),
+    };
+    if amount <= Decimal::ZERO || amount > m.max_amount {
+        return Err(ApiError::unprocessable("invalid_amount", format!("a bill is for more than 0 and at most {}", m.max_amount)));
+    }
+    let note = match v.get("note") {
+        Some(Value::String(s)) => Some(s.chars().take(200).collect::<String>()),
+        _ => None,
+    };
+    let tip = parse_tip_rule(v.get("tip_rule"))?;
+    // 62-01 holds 25 characters: "bil_" + 20 base32 characters (96 random bits).
+    let id = random_id(&st.rng, "bil_", 12)[..24].to_string();
+    let payload = bill_payload(m, &id, amount, &currency, tip)?;
+    let now = store::now_ms();
+    let bill = Bill {
+        id: id.clone(),
+        payload,
+        amount: interpay::checkout::amount_string(amount, mu),
+        currency,
+        minor_units: i64::from(mu),
+        note,
+        status: "open".into(),
+        paid_order_id: None,
+        created_at: now,
+        expires_at: now + st.cfg.bill_ttl.as_millis() as i64,
+    };
+    st.store.insert_bill(&bill).await?;
+    log(&st, &format!("POST /api/bills {}", bill.amount), StatusCode::CREATED);
+    let mut r = json_reply(StatusCode::CREATED, &bill_json(&bill, None, 0));
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/bills/{id}")) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
+}
+
+fn bill_state(b: &Bill, now: i64) -> &str {
+    if b.status == "open" && b.expires_at <= now {
+        "expired"
+    } else {
+        &b.status
+    }
+}
+
+fn bill_json(b: &Bill, order: Option<&OrderRow>, attempts: i64) -> Value {
+    let mut v = json!({
+        "bill_id": b.id,
+        "status": bill_state(b, store::now_ms()),
+        "payload": b.payload,
+        "amount": b.amount,
+        "currency": b.currency,
+        "note": b.note,
+        "created_at": b.created_at,
+        "expires_at": b.expires_at,
+        "qr_url": format!("/api/bills/{}/qr.svg", b.id),
+        "status_url": format!("/api/bills/{}", b.id),
+        "events_url": format!("/api/bills/{}/events", b.id),
+        "order_id": b.paid_order_id,
+        "attempts": attempts,
+    });
+    if let Some(o) = order {
+        v["paid_amount"] = json!(o.amount);
+        v["tip"] = json!(o.tip);
+        v["fee"] = json!(o.fee);
+        v["wallet"] = json!(o.wallet);
+    }
+    v
+}
+
+async fn load_bill(st: &AppState, id: &str) -> Result<Value, ApiError> {
+    let b = st.store.bill(id).await?.ok_or_else(|| ApiError::not_found("bill_not_found", format!("no bill {id:?}")))?;
+    let order = match &b.paid_order_id {
+        Some(o) => st.store.order(o).await?,
+        None => None,
+    };
+    let attempts = st.store.count_orders_for_bill(&b.id).await?;
+    Ok(bill_json(&b, order.as_ref(), attempts))
+}
+
+async fn bill_status(State(st): State<Arc<AppState>>, UrlPath(id): UrlPath<String>) -> Result<Response, ApiError> {
+    Ok(json_reply(StatusCode::OK, &load_bill(&st, &id).await?))
+}
+
+async fn bill_qr(State(st): State<Arc<AppState>>, UrlPath(id): UrlPath<String>) -> Result<Response, ApiError> {
+    let b = st.store.bill(&id).await?.ok_or_else(|| ApiError::not_found("bill_not_found", format!("no bill {id:?}")))?;
+    let code = qrcode::QrCode::with_error_correction_level(b.payload.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| ApiError::unprocessable("cannot_render", e.to_string()))?;
+    let svg = code.render::<qrcode::render::svg::Color>().quiet_zone(true).module_dimensions(8, 8).build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            // A bill's code never changes.
+            (header::CACHE_CONTROL, "private, max-age=86400, immutable"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+/// Server-sent events for the till: one `bill` event now and on every change, until paid or expired.
+/// It polls the store, so it also sees payments recorded by another instance (PostgreSQL).
+async fn bill_events(State(st): State<Arc<AppState>>, UrlPath(id): UrlPath<String>) -> Result<Response, ApiError> {
+    let first = load_bill(&st, &id).await?;
+    let deadline = tokio::time::Instant::now() + st.cfg.bill_ttl + Duration::from_secs(5);
+    let stream = futures_util::stream::unfold((st, id, Some(first), String::new(), false), move |(st, id, pending, last, done)| async move {
+        if done {
+            return None;
+        }
+        let mut pending = pending;
+        loop {
+            if let Some(v) = pending.take() {
+                let s = v.to_string();
+                if s != last {
+                    let fin = v["status"] != "open";
+                    let ev = Event::default().event("bill").data(s.clone());
+                    return Some((Ok::<_, std::convert::Infallible>(ev), (st, id, None, s, fin)));
+                }
+            }
+            if tokio::time::Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            pending = load_bill(&st, &id).await.ok();
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+
+/// Who is paid, as the server knows it.
+#[derive(Debug, Clone)]
+struct Payee {
+    name: Option<String>,
+    city: Option<String>,
+    /// `merchant` (this server's own account), `code` (as the code says, unverified), `sandbox`.
+    source: &'static str,
+}
+
+impl Payee {
+    fn json(&self) -> Value {
+        json!({ "name": self.name, "city": self.city, "source": self.source, "verified": self.source == "merchant" })
+    }
+}
+
+fn merchant_payee(m: &Merchant) -> Payee {
+    Payee { name: Some(m.name.clone()), city: Some(m.city.clone()), source: "merchant" }
+}
+
+/// Decide whose code this is: one of this server's bills (the bill is the authority), this
+/// merchant's static code, or another payee's (accepted only in sandbox mode).
+async fn classify(st: &AppState, payload: &str, p: &Payment) -> Result<(Option<Bill>, Payee), ApiError> {
+    if let Some(reference) = &p.references.bill_number {
+        if let Some(b) = st.store.bill(reference).await? {
+            if b.payload != payload {
+                let why = match interpay::payload::parse(&b.payload) {
+                    Ok(Code::Payment(issued)) => orders::tamper_reason(&issued, p),
+                    _ => "other fields".into(),
                 };
-                if ct.starts_with("text/html") {
-                    r = r.header("Content-Security-Policy", CSP);
-                }
-                r
+                return Err(ApiError::unprocessable(
+                    "tampered_code",
+                    format!("this code names bill {reference} but is not the code that bill issued ({why} changed)"),
+                )
+                .with(json!({ "bill_id": b.id, "bill_amount": b.amount, "currency": b.currency })));
             }
-            Err(_) => {
-                let mut r = Reply::error(404, "not_found", format!("{path} not found"));
-                if path.starts_with("/interpay/") && !self.paths.dist.exists() {
-                    r = Reply::error(
-                        404,
-                        "not_built",
-                        format!("{} does not exist: run `cargo xtask build` (or ./dev demo)", self.paths.dist.display()),
-                    );
-                }
-                r
+            return Ok((Some(b), merchant_payee(&st.cfg.merchant)));
+        }
+    }
+    if st.cfg.merchant.is_payee_of(p) {
+        if orders::is_dynamic(p) {
+            return Err(ApiError::unprocessable(
+                "unknown_bill",
+                format!(
+                    "this dynamic code pays {} but was not issued by its till (bill {})",
+                    st.cfg.merchant.name,
+                    p.references.bill_number.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
+        return Ok((None, merchant_payee(&st.cfg.merchant)));
+    }
+    if st.cfg.sandbox {
+        return Ok((None, code_payee(p, true)));
+    }
+    Err(ApiError::unprocessable(
+        "payee_not_ours",
+        format!("this code pays {}, not {}", p.payee.name.as_deref().unwrap_or("another payee"), st.cfg.merchant.name),
+    ))
+}
+
+fn code_payee(p: &Payment, sandbox: bool) -> Payee {
+    match &p.payee.name {
+        Some(n) => Payee { name: Some(n.clone()), city: p.payee.city.clone(), source: "code" },
+        // WeChat Pay / Alipay / UnionPay URL codes name nobody: in the sandbox, the sandbox merchant is paid.
+        None if sandbox => Payee { name: Some(wallet_params::SANDBOX_MERCHANT.into()), city: None, source: "sandbox" },
+        None => Payee { name: None, city: None, source: "code" },
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let s = v.to_str().unwrap_or("").trim();
+            if s.is_empty() || s.len() > orders::MAX_IDEMPOTENCY_KEY || !s.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ApiError::bad_request("bad_idempotency_key", "Idempotency-Key: 1 to 200 visible ASCII characters"));
             }
+            Ok(Some(s.to_string()))
         }
     }
 }
 
-fn method_not_allowed(allow: &str) -> Reply {
-    Reply::error(405, "method_not_allowed", format!("use {allow}")).header("Allow", allow)
+fn order_json(o: &OrderRow, payee: Option<&Value>) -> Value {
+    let params: Value = serde_json::from_str(&o.wallet_params).unwrap_or(Value::Null);
+    let mut v = json!({
+        "order_id": o.id,
+        "status": o.status,
+        "amount": o.amount,
+        "currency": o.currency,
+        "base_amount": o.base_amount,
+        "tip": o.tip,
+        "fee": o.fee,
+        "wallet": o.wallet,
+        "wallet_params": params,
+        "status_url": format!("/api/orders/{}", o.id),
+        "bill_id": o.bill_id,
+        "expires_at": o.expires_at,
+    });
+    v["payee"] = payee.cloned().unwrap_or_else(|| json!({ "name": o.payee_name }));
+    v
 }
 
-fn redirect(to: &str) -> Reply {
-    Reply { status: 301, content_type: "text/plain".into(), headers: vec![("Location".into(), to.into())], body: vec![] }
+fn order_reply(status: StatusCode, o: &OrderRow, payee: Option<&Value>, replayed: bool) -> Response {
+    let mut r = json_reply(status, &order_json(o, payee));
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/orders/{}", o.id)) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    if replayed {
+        r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    r
+}
+
+fn replay_or_refuse(o: &OrderRow, hash: &str, payee: &Value) -> Result<Response, ApiError> {
+    if o.request_hash != hash {
+        return Err(ApiError::unprocessable(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for another request: use a new key for a new order",
+        )
+        .with(json!({ "order_id": o.id })));
+    }
+    Ok(order_reply(StatusCode::OK, o, Some(payee), true))
+}
+
+async fn create_order(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let r = create_order_inner(&st, &headers, body).await;
+    log(&st, "POST /api/orders", r.as_ref().map(|r| r.status()).unwrap_or_else(|e| e.status));
+    r
+}
+
+async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let v = read_json(headers, body, st.cfg.limits.max_body).await?;
+    let key = idempotency_key(headers)?;
+    let req: OrderRequest = orders::read_request(&v)?;
+    let payment = orders::parse_payment(&req, st.cfg.sandbox)?;
+    let (bill, payee) = classify(st, &req.payload, &payment).await?;
+    let locked = match &bill {
+        Some(b) => Some(Decimal::from_str(&b.amount).map_err(|_| ApiError::unprocessable("bad_bill", "the bill's amount is unreadable"))?),
+        None => None,
+    };
+    let price: Price = orders::price(&req, &payment, locked, st.cfg.merchant.max_amount)?;
+    let (base, tip, fee, total) = (price.s(price.base), price.s(price.tip), price.s(price.fee), price.s(price.total));
+    // What makes two requests "the same order": the code, the wallet and every part of the price.
+    let hash = sha256_hex(&[&req.payload, &req.wallet, &price.currency, &base, &tip, &fee, &total]);
+    let payee_v = payee.json();
+
+    if let Some(k) = &key {
+        if let Some(o) = st.store.order_by_idempotency_key(k).await? {
+            return replay_or_refuse(&o, &hash, &payee_v);
+        }
+    }
+    let now = store::now_ms();
+    if let Some(b) = &bill {
+        if b.status == "paid" {
+            return Err(ApiError::conflict("bill_already_paid", format!("bill {} is already paid", b.id))
+                .with(json!({ "order_id": b.paid_order_id })));
+        }
+        if b.expires_at <= now {
+            return Err(ApiError::new(StatusCode::GONE, "bill_expired", format!("bill {} has expired: ask for a new code", b.id)));
+        }
+    }
+    // A retry names the attempt it replaces: voided if still open, and a paid one is never paid again.
+    if let Some(old) = &req.replaces {
+        if let Some(o) = st.store.order(old).await? {
+            if o.status == "paid" && (o.payload == req.payload) {
+                return Err(ApiError::conflict("already_paid", format!("order {} for this code is already paid", o.id))
+                    .with(json!({ "order_id": o.id })));
+            }
+            // Only an attempt for the same code can be voided this way.
+            if o.status == "created" && o.payload == req.payload {
+                st.store.close_order(&o.id, "cancelled", Some("superseded"), now).await?;
+            }
+        }
+    }
+
+    for _ in 0..8 {
+        if let Some(b) = &bill {
+            if let Some(open) = st.store.open_order_for_bill(&b.id).await? {
+                if open.expires_at <= now {
+                    st.store.close_order(&open.id, "expired", Some("timeout"), now).await?;
+                } else if open.request_hash == hash {
+                    // The same bill, wallet and price again (a double tap, a reload): the same open order.
+                    return Ok(order_reply(StatusCode::OK, &open, Some(&payee_v), false));
+                } else {
+                    // Another wallet or tip: the earlier attempt is voided (a real merchant closes the
+                    // wallet-side order first), so the bill still has one open order.
+                    st.store.close_order(&open.id, "cancelled", Some("superseded"), now).await?;
+                }
+            }
+        }
+        let id = random_id(&st.rng, "ord_", 16);
+        let params = wallet_params::for_wallet(&req.wallet, &id, &total, &price.currency);
+        let row = OrderRow {
+            id: id.clone(),
+            bill_id: bill.as_ref().map(|b| b.id.clone()),
+            payload: req.payload.clone(),
+            wallet: req.wallet.clone(),
+            base_amount: base.clone(),
+            tip: tip.clone(),
+            fee: fee.clone(),
+            amount: total.clone(),
+            currency: price.currency.clone(),
+            payee_name: payee.name.clone(),
+            wallet_params: params.to_string(),
+            status: "created".into(),
+            status_reason: None,
+            idempotency_key: key.clone(),
+            request_hash: hash.clone(),
+            mode: if st.cfg.sandbox { "sandbox".into() } else { "live".into() },
+            created_at: now,
+            updated_at: now,
+            expires_at: now + st.cfg.order_ttl.as_millis() as i64,
+        };
+        match st.store.insert_order(&row).await? {
+            Insert::Inserted => return Ok(order_reply(StatusCode::CREATED, &row, Some(&payee_v), false)),
+            Insert::Conflict => {
+                if let Some(k) = &key {
+                    if let Some(o) = st.store.order_by_idempotency_key(k).await? {
+                        return replay_or_refuse(&o, &hash, &payee_v);
+                    }
+                }
+                // Another request opened an order for this bill meanwhile: look again.
+                if let Some(b) = &bill {
+                    if let Some(open) = st.store.open_order_for_bill(&b.id).await? {
+                        if open.request_hash == hash {
+                            return Ok(order_reply(StatusCode::OK, &open, Some(&payee_v), false));
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    }
+    Err(ApiError::conflict("order_conflict", "this bill is being ordered concurrently; try again"))
+}
+
+/// Read an order, expiring it on the spot when it is open past its time.
+async fn load_order(st: &AppState, id: &str) -> Result<OrderRow, ApiError> {
+    let mut o = st.store.order(id).await?.ok_or_else(|| ApiError::not_found("order_not_found", format!("no order {id:?}")))?;
+    let now = store::now_ms();
+    if o.status == "created" && o.expires_at <= now {
+        if st.store.close_order(&o.id, "expired", Some("timeout"), now).await? {
+            o.status = "expired".into();
+            o.status_reason = Some("timeout".into());
+        } else if let Some(fresh) = st.store.order(id).await? {
+            // Moved meanwhile (the sweeper, a notification): report what the store says now.
+            o = fresh;
+        }
+    }
+    Ok(o)
+}
+
+async fn order_status(State(st): State<Arc<AppState>>, UrlPath(id): UrlPath<String>) -> Result<Response, ApiError> {
+    let o = load_order(&st, &id).await?;
+    Ok(json_reply(
+        StatusCode::OK,
+        &json!({
+            "order_id": o.id,
+            "status": o.status,
+            "amount": o.amount,
+            "currency": o.currency,
+            "base_amount": o.base_amount,
+            "tip": o.tip,
+            "fee": o.fee,
+            "bill_id": o.bill_id,
+            "status_reason": o.status_reason,
+            "expires_at": o.expires_at,
+        }),
+    ))
+}
+
+/// `POST /api/resolve {"payload"}`: whom the code pays, before the shopper confirms.
+async fn resolve(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let v = read_json(&headers, body, st.cfg.limits.max_body).await?;
+    let req = OrderRequest {
+        payload: match v.get("payload") {
+            Some(Value::String(s)) if !s.is_empty() && s.len() <= orders::MAX_PAYLOAD_CHARS * 4 => s.clone(),
+            _ => return Err(ApiError::bad_request("missing_payload", "payload (the raw QR text) is required")),
+        },
+        ..Default::default()
+    };
+    let payment = orders::parse_payment(&req, st.cfg.sandbox)?;
+    let (bill, payee) = classify(&st, &req.payload, &payment).await?;
+    Ok(json_reply(
+        StatusCode::OK,
+        &json!({
+            "payee": payee.json(),
+            "amount": bill.as_ref().map(|b| json!(b.amount)).unwrap_or_else(|| json!(payment.amount.map(|a| a.to_string()))),
+            "currency": bill.as_ref().map(|b| json!(b.currency)).unwrap_or_else(|| json!(payment.currency.as_ref().map(|c| c.code.clone()))),
+            "bill_id": bill.as_ref().map(|b| b.id.clone()),
+            "bill_status": bill.as_ref().map(|b| bill_state(b, store::now_ms()).to_string()),
+        }),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sandbox
+
+/// The sandbox's stand-in for a wallet's server-to-server notification. Sandbox mode only (the route
+/// does not exist otherwise), `application/json` only, same-origin only, orders made by the sandbox
+/// only, and the state machine enforced (created → paid | failed | cancelled; nothing leaves a final state).
+async fn sandbox_pay(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let r = sandbox_pay_inner(&st, &headers, body).await;
+    log(&st, "POST /sandbox/wallet/pay", r.as_ref().map(|r| r.status()).unwrap_or_else(|e| e.status));
+    r
+}
+
+async fn sandbox_pay_inner(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+    same_origin(headers)?;
+    let v = read_json(headers, body, st.cfg.limits.max_body).await?;
+    let Some(id) = v.get("order_id").and_then(Value::as_str) else {
+        return Err(ApiError::bad_request("missing_order_id", "order_id is required"));
+    };
+    let to = match v.get("result").and_then(Value::as_str) {
+        Some(r @ ("paid" | "failed" | "cancelled")) => r,
+        _ => return Err(ApiError::bad_request("bad_result", "result must be \"paid\", \"failed\" or \"cancelled\"")),
+    };
+    let o = load_order(st, id).await?;
+    if o.mode != "sandbox" {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "not_sandbox_order", "this order was not made by the sandbox"));
+    }
+    let done = |o: &OrderRow, changed: bool| json_reply(StatusCode::OK, &json!({ "order_id": o.id, "status": o.status, "changed": changed }));
+    if o.status == to {
+        // A repeated notification: nothing to do.
+        return Ok(done(&o, false));
+    }
+    if o.status != "created" {
+        let code = if o.status == "paid" { "already_paid" } else if o.status == "expired" { "order_expired" } else { "illegal_transition" };
+        return Err(ApiError::conflict(code, format!("order {} is {}: it cannot become {to}", o.id, o.status))
+            .with(json!({ "status": o.status })));
+    }
+    let now = store::now_ms();
+    let changed = if to == "paid" {
+        match st.store.pay_order(&o, now).await? {
+            PayOutcome::Paid => true,
+            PayOutcome::BillAlreadyPaid => {
+                st.store.close_order(&o.id, "failed", Some("bill_already_paid"), now).await?;
+                return Err(ApiError::conflict("bill_already_paid", "the bill of this order was paid by another order"));
+            }
+            PayOutcome::NotOpen => false,
+        }
+    } else {
+        st.store.close_order(&o.id, to, Some("wallet"), now).await?
+    };
+    let o = load_order(st, id).await?;
+    if !changed && o.status != to {
+        return Err(ApiError::conflict("illegal_transition", format!("order {} is {}: it cannot become {to}", o.id, o.status))
+            .with(json!({ "status": o.status })));
+    }
+    Ok(done(&o, changed))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static files
+
+/// Whether a file name carries a content hash (`app.3f9a2c1d.js`, `chunk-3f9a2c1d8e.wasm`): such a
+/// file never changes under its name, so it is cached for a year.
+pub fn is_content_hashed(name: &str) -> bool {
+    name.split(['.', '-', '_']).any(|part| part.len() >= 8 && part.len() <= 64 && part.bytes().all(|b| b.is_ascii_hexdigit()) && part.bytes().any(|b| b.is_ascii_digit()))
+        && name.contains('.')
+}
+
+async fn static_file(st: &AppState, path: &str, headers: &HeaderMap) -> Response {
+    let paths = &st.cfg.paths;
+    let (base, rest) = if let Some(rest) = path.strip_prefix("/interpay/") {
+        (paths.dist.clone(), rest)
+    } else if path == "/interpay" {
+        return redirect("/interpay/");
+    } else if path == "/sandbox-wallet.js" {
+        (paths.www.clone(), "sandbox-wallet.js")
+    } else if let Some(rest) = path.strip_prefix("/miniprogram/") {
+        (paths.www.join("miniprogram"), rest)
+    } else {
+        (paths.www.join("demo"), path.trim_start_matches('/'))
+    };
+    let Some(file) = safe_join(&base, rest) else {
+        return ApiError::bad_request("bad_path", "invalid path").into_response();
+    };
+    let file = if tokio::fs::metadata(&file).await.map(|m| m.is_dir()).unwrap_or(false) {
+        if !path.ends_with('/') {
+            return redirect(&format!("{path}/"));
+        }
+        file.join("index.html")
+    } else {
+        file
+    };
+    let (meta, bytes) = match tokio::fs::metadata(&file).await {
+        Ok(m) if m.is_file() => match tokio::fs::read(&file).await {
+            Ok(b) => (m, b),
+            Err(_) => return not_found(st, path),
+        },
+        _ => return not_found(st, path),
+    };
+    let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    let etag = {
+        let mut cache = st.etags.lock().unwrap_or_else(|e| e.into_inner());
+        match cache.get(&file) {
+            Some((t, len, tag)) if *t == mtime && *len == meta.len() => tag.clone(),
+            _ => {
+                // The content's own hash (raw bytes: a rebuilt wasm gets a new tag even if its size is equal).
+                let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+                let hex: String = digest.as_ref()[..10].iter().map(|b| format!("{b:02x}")).collect();
+                let tag = format!("\"{hex}\"");
+                cache.insert(file.clone(), (mtime, meta.len(), tag.clone()));
+                tag
+            }
+        }
+    };
+    let ct = mime_for(&file);
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let cache_control = if ct.starts_with("text/html") {
+        "no-cache"
+    } else if is_content_hashed(name) {
+        "public, max-age=31536000, immutable"
+    } else {
+        // Revalidated each time (ETag / Last-Modified): a rebuilt widget is picked up at once.
+        "no-cache"
+    };
+    let last_modified = httpdate::fmt_http_date(mtime);
+    let not_modified = match headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        Some(inm) => inm.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*"),
+        None => headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .is_some_and(|since| mtime.duration_since(since).map(|d| d.as_secs() == 0).unwrap_or(true)),
+    };
+    let mut r = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = Response::new(Body::from(bytes));
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+        r
+    };
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&last_modified) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    if ct.starts_with("text/html") {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
+    r
+}
+
+fn not_found(st: &AppState, path: &str) -> Response {
+    if path.starts_with("/interpay/") && !st.cfg.paths.dist.exists() {
+        return ApiError::not_found(
+            "not_built",
+            format!("{} does not exist: run `cargo xtask build` (or ./dev demo)", st.cfg.paths.dist.display()),
+        )
+        .into_response();
+    }
+    ApiError::not_found("not_found", format!("{path} not found")).into_response()
+}
+
+fn redirect(to: &str) -> Response {
+    let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
 }
 
 /// Join a URL path under `base`, refusing traversal, hidden files and odd characters.
@@ -336,215 +1129,37 @@ pub fn mime_for(path: &Path) -> &'static str {
     }
 }
 
-fn parse_json_body(body: &[u8]) -> Result<Value, Reply> {
-    if body.len() > MAX_BODY {
-        return Err(Reply::error(413, "body_too_large", format!("request body over {MAX_BODY} bytes")));
-    }
-    serde_json::from_slice(body).map_err(|e| Reply::error(400, "bad_json", format!("request body is not JSON: {e}")))
-}
-
-/// A validated order request.
-#[derive(Debug, Clone)]
-pub struct ValidOrder {
-    pub payload: String,
-    pub payment: Payment,
-    pub wallet: String,
-    pub amount: String,
-    pub currency: String,
-}
-
-/// Validate `POST /api/orders`. The payment is derived from the raw payload on the server;
-/// the client's `payment` field is ignored except that it must not contradict (it is informative only).
-pub fn validate_order_request(body: &[u8]) -> Result<ValidOrder, Reply> {
-    let v = parse_json_body(body)?;
-    if !v.is_object() {
-        return Err(Reply::error(400, "bad_json", "request body must be a JSON object"));
-    }
-    let payload = match v.get("payload") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        _ => return Err(Reply::error(400, "missing_payload", "payload (the raw QR text) is required")),
-    };
-    if payload.chars().count() > MAX_PAYLOAD_CHARS {
-        return Err(Reply::error(422, "payload_too_long", "payload is longer than any QR code can hold"));
-    }
-    let (wallet, wallet_id) = match v.get("wallet") {
-        Some(w @ Value::String(_)) => match serde_json::from_value::<WalletId>(w.clone()) {
-            Ok(id) => (w.as_str().unwrap_or_default().to_string(), id),
-            Err(_) => return Err(Reply::error(400, "unknown_wallet", format!("unknown wallet {w}"))),
-        },
-        _ => return Err(Reply::error(400, "missing_wallet", "wallet is required")),
-    };
-    let payment = match interpay::payload::parse(&payload) {
-        Ok(Code::Payment(p)) => p,
-        Ok(Code::NotPayment(n)) => {
-            return Err(Reply::error(422, "not_payment", format!("the scanned code is not a payment code ({})", n.what)))
-        }
-        Err(e) => return Err(Reply::error(422, "invalid_payload", format!("invalid payment code: {e}"))),
-    };
-    // The wallet must be able to settle one of the code's schemes (a WeChat Pay order for a PIX code
-    // would take the shopper's money to the wrong network).
-    if !payment.schemes.iter().any(|s| interpay::wallet::routing::supports_scheme(wallet_id, &s.id)) {
-        let schemes: Vec<&str> = payment.schemes.iter().map(|s| s.name.as_str()).collect();
-        return Err(Reply::error(
-            422,
-            "wallet_not_supported",
-            format!("the {wallet} wallet cannot pay this code ({})", schemes.join(", ")),
-        ));
-    }
-
-    // Currency: the code's, else the shopper's (static codes without currency), and they must agree.
-    let req_currency = match v.get("currency") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(Reply::error(400, "bad_currency", "currency must be a string")),
-    };
-    let (currency, minor_units) = match (&payment.currency, &req_currency) {
-        (Some(c), Some(r)) if !c.code.eq_ignore_ascii_case(r) => {
-            return Err(Reply::error(
-                422,
-                "currency_mismatch",
-                format!("the code is in {} but the order asks for {r}", c.code),
-            ))
-        }
-        (Some(c), _) => (c.code.clone(), c.minor_units),
-        (None, Some(r)) => {
-            let ok = (3..=5).contains(&r.len()) && r.chars().all(|c| c.is_ascii_uppercase());
-            if !ok {
-                return Err(Reply::error(422, "bad_currency", format!("{r:?} is not a currency code")));
-            }
-            (r.clone(), 2)
-        }
-        (None, None) => return Err(Reply::error(422, "missing_currency", "the code has no currency; give one")),
-    };
-
-    let req_amount = match v.get("amount") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => match Decimal::from_str(s.trim()) {
-            Ok(d) => Some(d),
-            Err(_) => return Err(Reply::error(400, "bad_amount", format!("amount {s:?} is not a decimal number"))),
-        },
-        Some(Value::Number(n)) => match Decimal::from_str(&n.to_string()) {
-            Ok(d) => Some(d),
-            Err(_) => return Err(Reply::error(400, "bad_amount", "amount is not a decimal number")),
-        },
-        Some(_) => return Err(Reply::error(400, "bad_amount", "amount must be a decimal string")),
-    };
-
-    let amount = match (payment.initiation, payment.amount) {
-        (Initiation::Dynamic, Some(code_amount)) | (Initiation::Static, Some(code_amount)) => {
-            // The code locks the amount: the order must be for exactly that amount.
-            if let Some(a) = req_amount {
-                if a != code_amount {
-                    return Err(Reply::error(
-                        422,
-                        "amount_mismatch",
-                        format!("the code is for {code_amount} {currency}, the order asks for {a}"),
-                    ));
-                }
-            }
-            code_amount
-        }
-        (_, None) => {
-            let Some(a) = req_amount else {
-                return Err(Reply::error(422, "missing_amount", "this code has no amount: the shopper must enter one"));
-            };
-            a
-        }
-    };
-    if amount <= Decimal::ZERO {
-        return Err(Reply::error(422, "invalid_amount", "the amount must be positive"));
-    }
-    if amount.normalize().scale() > u32::from(minor_units) {
-        return Err(Reply::error(
-            422,
-            "invalid_amount",
-            format!("{currency} has {minor_units} decimal places, {amount} has more"),
-        ));
-    }
-    if amount > Decimal::from(MAX_AMOUNT) {
-        return Err(Reply::error(422, "amount_too_large", format!("the sandbox accepts orders up to {MAX_AMOUNT}")));
-    }
-    let mut scaled = amount.normalize();
-    scaled.rescale(u32::from(minor_units));
-    Ok(ValidOrder { payload, payment, wallet, amount: scaled.to_string(), currency })
-}
-
-/// Serve `app` on `server` with a few worker threads; returns when the server is unblocked/closed.
-pub fn serve(server: Arc<tiny_http::Server>, app: Arc<App>, threads: usize) {
-    let mut handles = Vec::new();
-    for _ in 0..threads.max(1) {
-        let server = server.clone();
-        let app = app.clone();
-        handles.push(std::thread::spawn(move || {
-            while let Ok(mut req) = server.recv() {
-                let method = req.method().as_str().to_ascii_uppercase();
-                let url = req.url().to_string();
-                let mut body = Vec::new();
-                let too_large = req.body_length().is_some_and(|n| n > MAX_BODY);
-                let reply = if too_large {
-                    Reply::error(413, "body_too_large", format!("request body over {MAX_BODY} bytes"))
-                } else {
-                    use std::io::Read;
-                    match req.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body) {
-                        Ok(_) => app.handle(&method, &url, &body),
-                        Err(e) => Reply::error(400, "bad_request", format!("reading body: {e}")),
-                    }
-                };
-                let _ = write_reply(req, reply, method == "HEAD");
-            }
-        }));
-    }
-    for h in handles {
-        let _ = h.join();
-    }
-}
-
-/// Write the reply with `Connection: close`.
-///
-/// tiny_http 0.12 hands connections to a thread pool that can leave a 5th simultaneous keep-alive
-/// connection queued until another one closes (a browser loading a page with several images would stall).
-/// Its `Response` refuses a `Connection` header, so the response is written on the raw stream: the browser
-/// closes each connection after its response and no connection waits for a thread.
-fn write_reply(req: tiny_http::Request, r: Reply, head: bool) -> std::io::Result<()> {
-    use std::io::Write;
-    let clean = |s: &str| s.replace(['\r', '\n'], " ");
-    let mut out = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\
-         X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nPermissions-Policy: camera=(self)\r\n",
-        r.status,
-        reason(r.status),
-        clean(&r.content_type),
-        r.body.len()
-    );
-    for (k, v) in &r.headers {
-        out.push_str(&format!("{}: {}\r\n", clean(k), clean(v)));
-    }
-    out.push_str("\r\n");
-    let mut w = req.into_writer();
-    w.write_all(out.as_bytes())?;
-    if !head {
-        w.write_all(&r.body)?;
-    }
-    w.flush()
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Entity",
-        500 => "Internal Server Error",
-        _ => "Status",
-    }
-}
-
 /// The repository root this binary was built from (defaults for `--dist` / `--www`).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_long_random_base32() {
+        let rng = ring::rand::SystemRandom::new();
+        let a = random_id(&rng, "ord_", 16);
+        let b = random_id(&rng, "ord_", 16);
+        assert_eq!(a.len(), 4 + 26);
+        assert_ne!(a, b);
+        assert!(a[4..].bytes().all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c)));
+    }
+
+    #[test]
+    fn hashed_names() {
+        assert!(is_content_hashed("app.3f9a2c1d.js"));
+        assert!(is_content_hashed("interpay_bg-0a1b2c3d4e.wasm"));
+        assert!(!is_content_hashed("interpay.js"));
+        assert!(!is_content_hashed("interpay_bg.wasm"));
+        assert!(!is_content_hashed("deadbeef"));
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@127.0.0.1:5432/db"), "postgres://u:***@127.0.0.1:5432/db");
+        assert_eq!(redact("sqlite://x.sqlite?mode=rwc"), "sqlite://x.sqlite?mode=rwc");
+    }
 }
