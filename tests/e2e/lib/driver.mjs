@@ -77,9 +77,14 @@ export function tmp(name) {
 
 // -- server ------------------------------------------------------------------------------------------
 
+let serverCount = 0;
+
 /** Start the sandbox merchant on a free port. Returns { url, origin, stop, json, notify }. */
 export async function startServer() {
-  const proc = spawn(BIN.merchant, ['--port', '0', '--dist', DIST, '--www', path.join(ROOT, 'www'), '--quiet'], {
+  // Sandbox mode (the demo's), and a store of its own: every test server starts empty.
+  serverCount += 1;
+  const dataDir = tmp(`merchant-data-${serverCount}`);
+  const proc = spawn(BIN.merchant, ['--sandbox', '--data-dir', dataDir, '--port', '0', '--dist', DIST, '--www', path.join(ROOT, 'www'), '--quiet'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
