@@ -85,6 +85,10 @@ pub struct Order {
     pub status_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payee: Option<ConfirmedPayee>,
+    /// Whatever else the merchant's server says about the order (`base_amount`, `tip`, `fee`,
+    /// `bill_id`, `expires_at`…), passed on as it came in the events' `order`.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `GET {status_url}` answer.
@@ -188,8 +192,9 @@ mod tests {
         assert_eq!(body["replaces"], "ord_1");
         assert_eq!(body["payment"]["amount"], "23.72");
         assert_eq!(body["payment"]["payee"]["name"], "BEST TRANSPORT");
-        let o: Order = serde_json::from_str(r#"{"order_id":"o1","status_url":"/s","payee":{"name":"SANDBOX CAFE","verified":true}}"#).unwrap();
-        assert_eq!(o.payee.unwrap().name.as_deref(), Some("SANDBOX CAFE"));
+        let o: Order = serde_json::from_str(r#"{"order_id":"o1","status_url":"/s","payee":{"name":"SANDBOX CAFE","verified":true},"fee":"0.71"}"#).unwrap();
+        assert_eq!(o.payee.as_ref().unwrap().name.as_deref(), Some("SANDBOX CAFE"));
+        assert_eq!(serde_json::to_value(&o).unwrap()["fee"], "0.71", "the server's other fields are passed on");
     }
 
     #[test]

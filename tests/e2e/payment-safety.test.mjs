@@ -42,7 +42,7 @@ test('a deep-link hand-off comes back to a fresh page that checks the order and 
   await withShop({ text: UPI, name: 'handoff', userAgent: UA_ANDROID_CHROME }, async (w, server) => {
     const shopUrl = w.page.url();
     await w.scanToConfirm();
-    assert.deepEqual((await w.walletOptions()).slice(0, 1), ['deep_link'], 'a plain mobile browser pays a UPI code by deep link');
+    assert.ok((await w.walletOptions()).includes('deep_link'), 'a plain mobile browser can pay a UPI code by deep link');
     await w.payWith('deep_link');
     // The widget leaves for the wallet app (the sandbox's stand-in) with the order kept in sessionStorage.
     await w.page.waitForURL(/\/miniprogram\/sandbox-app\//, { timeout: 20_000 });
@@ -183,10 +183,14 @@ test('the till issues a bill, the shopper pays it with a tip on another page, th
 test('a WeChat Pay code that names nobody gets its payee from the merchant before the shopper confirms', T, async () => {
   await withShop({ text: WECHAT, name: 'resolve' }, async (w) => {
     await w.scanToConfirm();
-    await w.tid('payee-confirmed').waitFor({ state: 'visible', timeout: 10_000 });
+    // The sandbox merchant answers POST /api/resolve for a code of no known payee: itself, unverified.
+    const named = w.tid('payee-confirmed');
+    await named.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await named.getAttribute('data-verified'), 'false');
+    assert.match(await named.innerText(), /not verified/);
     const name = await w.text('payee-name');
-    assert.doesNotMatch(name, /Unnamed merchant/);
-    assert.ok(name.length > 0);
+    assert.equal(name, 'Interpay Sandbox Merchant');
+    await w.tid('amount-input').fill('12.30');
     assert.match(await w.text('confirm-pay'), new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'the Pay button names the payee');
   });
 });

@@ -8,7 +8,7 @@
 //! | `ui.rs` | [`Ui`](ui::Ui): the signals, `dispatch` (transition → event → announcement), the actions |
 //! | `camera.rs` | the camera, the scan loop, pictures and the clipboard |
 //! | `pay.rs` | the order → wallet → merchant status flow |
-//! | `root.rs` | the root component: launcher, dialog, live region, focus trap |
+//! | `root.rs` | the root component `Widget`: launcher, dialog, live region, focus trap |
 //! | `screens/` | one component per screen (camera, confirm, results, not a payment, invalid) |
 //! | `icons.rs` | inline SVG icons |
 
@@ -211,7 +211,7 @@ pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: O
         let ui = ui::Ui::new(for_view.clone());
         camera::watch_visibility(ui, &for_view);
         ui.resume();
-        root::view(ui)
+        leptos::view! { <root::Widget ui /> }
     });
     Some(Mounted { runtime, container, handle: Some(Box::new(handle)) })
 }

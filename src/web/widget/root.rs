@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-pub fn view(ui: Ui) -> impl IntoView {
+/// The whole widget: launch button, live region, and the sheet around the current screen.
+#[component]
+pub fn Widget(ui: Ui) -> impl IntoView {
     let label = ui.runtime().settings.label.clone().unwrap_or_else(|| ui.t(Msg::ScanToPay).to_string());
     view! {
         <button

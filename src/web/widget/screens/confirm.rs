@@ -83,7 +83,8 @@ pub fn ConfirmScreen(ui: Ui, checkout: Arc<Checkout>) -> impl IntoView {
 
 #[component]
 fn Payee(ui: Ui, checkout: Arc<Checkout>, name: Signal<String>) -> impl IntoView {
-    let verified = move || ui.phase.with(|p| p.checkout().and_then(|c| c.confirmed_payee.as_ref()).is_some_and(|c| c.verified));
+    // None: the code names the payee itself; Some(verified): the merchant's server named it.
+    let named_by_server = move || ui.phase.with(|p| p.checkout().and_then(|c| c.confirmed_payee.as_ref()).map(|c| c.verified));
     let payee = &checkout.payment.payee;
     let name_alt = payee.name_alt.clone().filter(|s| !s.trim().is_empty() && Some(s) != payee.name.as_ref());
     let lang_alt = payee.language_alt.clone().unwrap_or_default().to_ascii_lowercase();
@@ -92,9 +93,11 @@ fn Payee(ui: Ui, checkout: Arc<Checkout>, name: Signal<String>) -> impl IntoView
         <div class="ip-payee">
             <p class="ip-label">{ui.t(Msg::PayTo)}</p>
             <p class="ip-payee-name" data-testid="payee-name">{move || name.get()}</p>
-            <Show when=verified>
-                <p class="ip-muted" data-testid="payee-confirmed">{ui.t(Msg::PayeeConfirmed)}</p>
-            </Show>
+            {move || named_by_server().map(|verified| view! {
+                <p class="ip-muted" data-testid="payee-confirmed" data-verified=verified.to_string()>
+                    {ui.t(if verified { Msg::PayeeConfirmed } else { Msg::PayeeUnverified })}
+                </p>
+            })}
             {name_alt.map(|a| view! { <p class="ip-payee-alt" lang=lang_alt.clone() data-testid="payee-name-alt">{a}</p> })}
             {(!city.is_empty()).then(|| view! { <p class="ip-muted" data-testid="payee-city">{city.clone()}</p> })}
         </div>
