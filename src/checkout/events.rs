@@ -55,6 +55,26 @@ pub enum ErrorCode {
     DecoderCrash,
 }
 
+impl ErrorCode {
+    /// The wire name (`camera_denied` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::CameraDenied => "camera_denied",
+            ErrorCode::NoCamera => "no_camera",
+            ErrorCode::CameraInUse => "camera_in_use",
+            ErrorCode::InsecureContext => "insecure_context",
+            ErrorCode::CameraError => "camera_error",
+            ErrorCode::DecoderCrash => "decoder_crash",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<CameraError> for ErrorCode {
     fn from(e: CameraError) -> Self {
         match e {
@@ -222,5 +242,10 @@ mod tests {
         let crash = WidgetEvent::Error(WidgetError { code: ErrorCode::DecoderCrash, message: "oom".into(), recovered: true, restarts: Some(2) });
         assert_eq!(crash.detail(), json!({"code": "decoder_crash", "message": "oom", "recovered": true, "restarts": 2}));
         assert_eq!(ErrorCode::from(CameraError::Insecure), ErrorCode::InsecureContext);
+        for e in [CameraError::Denied, CameraError::NoCamera, CameraError::InUse, CameraError::Insecure, CameraError::Other] {
+            let code = ErrorCode::from(e);
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+            assert_eq!(code.as_str(), e.code(), "the event code is the camera error's code");
+        }
     }
 }
