@@ -53,8 +53,13 @@ pub fn query_params(q: &str) -> Vec<(String, String)> {
 /// credentials end at the last `@` of the authority, hosts are IDNA-mapped to lowercase ASCII (punycode).
 /// A text starting with "www." is read as https://. `None` for other schemes and unparsable links.
 pub fn web_url(text: &str) -> Option<url::Url> {
-    let t = text.trim();
+    // WHATWG strips leading and trailing C0 controls and spaces.
+    let t = text.trim().trim_matches(|c: char| c <= ' ');
     let www = t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
+    // Cheap test before the full parse: only http(s) links matter here.
+    if !www && !t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http")) {
+        return None;
+    }
     let u = if www { url::Url::parse(&format!("https://{t}")) } else { url::Url::parse(t) }.ok()?;
     matches!(u.scheme(), "http" | "https").then_some(u)
 }
