@@ -484,7 +484,7 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
                 for (j, &g) in f.iter().enumerate() {
                     for k in 0..5 {
                         let bit = (len - 1 - j) * 5 + k;
-                        if (g >> k) & 1 == 1 && bit % 2 == 0 && !KNOWN_EVEN_FEATURES.contains(&bit) && unknown_even.is_none() {
+                        if (g >> k) & 1 == 1 && bit.is_multiple_of(2) && !KNOWN_EVEN_FEATURES.contains(&bit) && unknown_even.is_none() {
                             unknown_even = Some(bit);
                         }
                     }

@@ -137,9 +137,12 @@ fn edit1(a: &str, b: &str) -> bool {
     }
 }
 
-/// (domain, its brand, skeleton of the domain, skeleton of the brand), computed once.
-fn brands() -> &'static [(&'static str, &'static str, String, String)] {
-    static B: std::sync::OnceLock<Vec<(&'static str, &'static str, String, String)>> = std::sync::OnceLock::new();
+/// (domain, its brand, skeleton of the domain, skeleton of the brand).
+type Brand = (&'static str, &'static str, String, String);
+
+/// Every payment domain with its brand and skeletons, computed once.
+fn brands() -> &'static [Brand] {
+    static B: std::sync::OnceLock<Vec<Brand>> = std::sync::OnceLock::new();
     B.get_or_init(|| {
         PAY_DOMAINS
             .iter()
@@ -178,10 +181,8 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
         let digits = brand.bytes().all(|b| b.is_ascii_digit());
         // Brands that are ordinary words are only matched as the registered name itself (stripe.co).
         let word = ORDINARY_WORDS.contains(brand);
-        if word {
-            if brand.len() >= 4 && reg_label == *sk_brand {
-                return Some(d);
-            }
+        if word && brand.len() >= 4 && reg_label == *sk_brand {
+            return Some(d);
         }
         // A payment domain as a label sequence of another host (or the whole host, lookalike letters
         // included): qr.alipay.com.evil.example, xn--pypal-4ve.com.
