@@ -207,10 +207,10 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
     None
 }
 
-/// Why a link fools the eye: the host it goes to imitates a payment provider, or the link shows a payment
-/// provider's name where the browser does not go (credentials, a backslash, the path:
+/// Why a link fools the eye: the host it goes to imitates a payment provider, or the link `raw` shows a
+/// payment provider's name where the browser does not go (credentials, or a backslash that ends the host:
 /// `https://evil.com\@qr.alipay.com/…` goes to evil.com). `None` for honest links.
-pub fn deceptive(u: &url::Url) -> Option<String> {
+pub fn deceptive(u: &url::Url, raw: &str) -> Option<String> {
     let host = host_of(u)?;
     if let Some(d) = lookalike(&host) {
         let (shown, _) = idna::domain_to_unicode(&host);
@@ -219,9 +219,12 @@ pub fn deceptive(u: &url::Url) -> Option<String> {
     if PAY_DOMAINS.iter().any(|d| host == *d || host.ends_with(&format!(".{d}"))) {
         return None;
     }
-    // A provider's domain written where the browser does not go: user name, password or the start of the path.
+    // A provider's domain written where the browser does not go: user name, password, or what follows a
+    // backslash that the browser reads as the end of the host.
     let lower = |s: &str| s.to_ascii_lowercase();
-    let decoy = [lower(u.username()), lower(u.password().unwrap_or("")), lower(u.path().split('/').nth(1).unwrap_or(""))];
+    let authority = raw.split_once("//").map(|x| x.1).unwrap_or(raw);
+    let after_backslash = authority.split_once('\\').map(|x| lower(x.1.split('/').next().unwrap_or(""))).unwrap_or_default();
+    let decoy = [lower(u.username()), lower(u.password().unwrap_or("")), after_backslash];
     for d in PAY_DOMAINS {
         if decoy.iter().any(|x| x.contains(d)) {
             return Some(format!("this link goes to {host}, not to {d} as its text suggests: do not trust it"));
@@ -232,7 +235,7 @@ pub fn deceptive(u: &url::Url) -> Option<String> {
 
 pub fn check_url(url: &str, field: &str, w: &mut Vec<Warning>) {
     if let Some(u) = web_url(url) {
-        if let Some(why) = deceptive(&u) {
+        if let Some(why) = deceptive(&u, url) {
             warn(w, WarningCode::LookalikeDomain, Some(field), why);
         }
         if u.scheme() == "http" {
@@ -460,8 +463,10 @@ mod tests {
         check_url("https://evil.com\\@qr.alipay.com/bax01234", "url", &mut w);
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].code == WarningCode::LookalikeDomain && w[0].message.contains("evil.com"), "{w:?}");
-        let mut w = Vec::new();
-        check_url("https://qr.alipay.com/bax01234", "url", &mut w);
-        assert!(w.is_empty(), "{w:?}");
+        for honest in ["https://qr.alipay.com/bax01234", "https://news.example/paypal.com-outage"] {
+            let mut w = Vec::new();
+            check_url(honest, "url", &mut w);
+            assert!(w.is_empty(), "{honest}: {w:?}");
+        }
     }
 }
