@@ -137,6 +137,11 @@ fn edit1(a: &str, b: &str) -> bool {
     }
 }
 
+/// `host` is `domain` or one of its subdomains.
+fn is_at_or_under(host: &str, domain: &str) -> bool {
+    host == domain || (host.len() > domain.len() && host.ends_with(domain) && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+}
+
 /// (domain, its brand, skeleton of the domain, skeleton of the brand).
 type Brand = (&'static str, &'static str, String, String);
 
@@ -163,11 +168,18 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
     if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
         return None;
     }
-    // IDNA: decode xn-- labels (and map a Unicode host) to the Unicode the shopper sees.
-    let (unicode, _) = idna::domain_to_unicode(&host);
-    let ascii = idna::domain_to_ascii(&unicode).unwrap_or_else(|_| host.clone());
+    // IDNA: decode xn-- labels (and map a Unicode host) to the Unicode the shopper sees. A plain ASCII
+    // host is its own form (the common case, no IDNA work).
+    let plain = host.is_ascii() && !host.contains("xn--");
+    let (unicode, ascii) = if plain {
+        (host.clone(), host.clone())
+    } else {
+        let (unicode, _) = idna::domain_to_unicode(&host);
+        let ascii = idna::domain_to_ascii(&unicode).unwrap_or_else(|_| host.clone());
+        (unicode, ascii)
+    };
     for d in PAY_DOMAINS {
-        if ascii == *d || ascii.ends_with(&format!(".{d}")) {
+        if is_at_or_under(&ascii, d) {
             return None; // the real thing (or a subdomain of it)
         }
     }
@@ -216,7 +228,7 @@ pub fn deceptive(u: &url::Url, raw: &str) -> Option<String> {
         let (shown, _) = idna::domain_to_unicode(&host);
         return Some(format!("{shown} imitates {d}: do not trust this link"));
     }
-    if PAY_DOMAINS.iter().any(|d| host == *d || host.ends_with(&format!(".{d}"))) {
+    if PAY_DOMAINS.iter().any(|d| is_at_or_under(&host, d)) {
         return None;
     }
     // A provider's domain written where the browser does not go: user name, password, or what follows a
