@@ -13,6 +13,7 @@
 //!   `cpm_error` (the error of `cpm::parse`).
 //!
 //! Every key is checked: a key the test does not know fails it (nothing is let through silently).
+//! An `id` names a vector that other tests use (tests/payload_schemes.rs), so they do not depend on lines.
 
 mod common;
 
@@ -469,6 +470,12 @@ fn all_vectors() {
     assert!(vs.len() >= 138, "{} vectors", vs.len());
     let mut checks = 0usize;
     let mut failures = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    for v in &vs {
+        if let Some(id) = v.get("id").and_then(Value::as_str) {
+            assert!(ids.insert(id), "vector id {id} used twice");
+        }
+    }
     for (i, v) in vs.iter().enumerate() {
         let errs = check_vector(v, &mut checks);
         if !errs.is_empty() {

@@ -470,7 +470,7 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
             }
             13 => {
                 let d = convert_bits(f, 5, 8, false).unwrap_or_default();
-                if descriptions == 0 || p.references.message.is_none() {
+                if p.references.message.is_none() {
                     p.references.message = Some(String::from_utf8_lossy(&d).into_owned());
                 }
                 descriptions += 1;
@@ -484,7 +484,7 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
                 for (j, &g) in f.iter().enumerate() {
                     for k in 0..5 {
                         let bit = (len - 1 - j) * 5 + k;
-                        if (g >> k) & 1 == 1 && bit % 2 == 0 && !KNOWN_EVEN_FEATURES.contains(&bit) && unknown_even.is_none() {
+                        if (g >> k) & 1 == 1 && bit.is_multiple_of(2) && !KNOWN_EVEN_FEATURES.contains(&bit) && unknown_even.is_none() {
                             unknown_even = Some(bit);
                         }
                     }
@@ -520,7 +520,6 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
         // Without n, the payee is the key recovered from the signature, high-S or low-S alike.
         None => recover(&msg, &sig).ok_or_else(|| err(ErrorCode::BadSignature, sig_pos, "signature", "signature is missing or invalid"))?,
     };
-    let recovered = payee;
     let fields = base + hrp.len() + 1;
     if let Some(bit) = unknown_even {
         return Err(err(ErrorCode::UnknownFeature, fields, "9", format!("the invoice requires feature bit {bit}, which this reader does not know (BOLT11: fail the payment)")));
@@ -532,7 +531,7 @@ pub fn parse_bolt11(text: &str, now_ms: Option<i64>) -> Result<Payment, ParseErr
         let why = if descriptions == 0 { "invoice without a description (d) or a description hash (h)" } else { "invoice with more than one description (d / h): BOLT11 allows exactly one" };
         return Err(err(if descriptions == 0 { ErrorCode::MissingTag } else { ErrorCode::DuplicateTag }, fields, "d", why));
     }
-    p.payee.accounts.insert(0, Account { scheme: "lightning".into(), kind: "node_id".into(), value: hex(&recovered) });
+    p.payee.accounts.insert(0, Account { scheme: "lightning".into(), kind: "node_id".into(), value: hex(&payee) });
     let exp = timestamp.saturating_add(expiry);
     p.references.expires = Some(exp.to_string());
     if let Some(now) = now_ms {

@@ -53,8 +53,13 @@ pub fn query_params(q: &str) -> Vec<(String, String)> {
 /// credentials end at the last `@` of the authority, hosts are IDNA-mapped to lowercase ASCII (punycode).
 /// A text starting with "www." is read as https://. `None` for other schemes and unparsable links.
 pub fn web_url(text: &str) -> Option<url::Url> {
-    let t = text.trim();
+    // WHATWG strips leading and trailing C0 controls and spaces.
+    let t = text.trim().trim_matches(|c: char| c <= ' ');
     let www = t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
+    // Cheap test before the full parse: only http(s) links matter here.
+    if !www && !t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http")) {
+        return None;
+    }
     let u = if www { url::Url::parse(&format!("https://{t}")) } else { url::Url::parse(t) }.ok()?;
     matches!(u.scheme(), "http" | "https").then_some(u)
 }
@@ -132,9 +137,17 @@ fn edit1(a: &str, b: &str) -> bool {
     }
 }
 
-/// (domain, its brand, skeleton of the domain, skeleton of the brand), computed once.
-fn brands() -> &'static [(&'static str, &'static str, String, String)] {
-    static B: std::sync::OnceLock<Vec<(&'static str, &'static str, String, String)>> = std::sync::OnceLock::new();
+/// `host` is `domain` or one of its subdomains.
+fn is_at_or_under(host: &str, domain: &str) -> bool {
+    host == domain || (host.len() > domain.len() && host.ends_with(domain) && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+}
+
+/// (domain, its brand, skeleton of the domain, skeleton of the brand).
+type Brand = (&'static str, &'static str, String, String);
+
+/// Every payment domain with its brand and skeletons, computed once.
+fn brands() -> &'static [Brand] {
+    static B: std::sync::OnceLock<Vec<Brand>> = std::sync::OnceLock::new();
     B.get_or_init(|| {
         PAY_DOMAINS
             .iter()
@@ -155,11 +168,18 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
     if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
         return None;
     }
-    // IDNA: decode xn-- labels (and map a Unicode host) to the Unicode the shopper sees.
-    let (unicode, _) = idna::domain_to_unicode(&host);
-    let ascii = idna::domain_to_ascii(&unicode).unwrap_or_else(|_| host.clone());
+    // IDNA: decode xn-- labels (and map a Unicode host) to the Unicode the shopper sees. A plain ASCII
+    // host is its own form (the common case, no IDNA work).
+    let plain = host.is_ascii() && !host.contains("xn--");
+    let (unicode, ascii) = if plain {
+        (host.clone(), host.clone())
+    } else {
+        let (unicode, _) = idna::domain_to_unicode(&host);
+        let ascii = idna::domain_to_ascii(&unicode).unwrap_or_else(|_| host.clone());
+        (unicode, ascii)
+    };
     for d in PAY_DOMAINS {
-        if ascii == *d || ascii.ends_with(&format!(".{d}")) {
+        if is_at_or_under(&ascii, d) {
             return None; // the real thing (or a subdomain of it)
         }
     }
@@ -173,10 +193,8 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
         let digits = brand.bytes().all(|b| b.is_ascii_digit());
         // Brands that are ordinary words are only matched as the registered name itself (stripe.co).
         let word = ORDINARY_WORDS.contains(brand);
-        if word {
-            if brand.len() >= 4 && reg_label == *sk_brand {
-                return Some(d);
-            }
+        if word && brand.len() >= 4 && reg_label == *sk_brand {
+            return Some(d);
         }
         // A payment domain as a label sequence of another host (or the whole host, lookalike letters
         // included): qr.alipay.com.evil.example, xn--pypal-4ve.com.
@@ -201,21 +219,24 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
     None
 }
 
-/// Why a link fools the eye: the host it goes to imitates a payment provider, or the link shows a payment
-/// provider's name where the browser does not go (credentials, a backslash, the path:
+/// Why a link fools the eye: the host it goes to imitates a payment provider, or the link `raw` shows a
+/// payment provider's name where the browser does not go (credentials, or a backslash that ends the host:
 /// `https://evil.com\@qr.alipay.com/…` goes to evil.com). `None` for honest links.
-pub fn deceptive(u: &url::Url) -> Option<String> {
+pub fn deceptive(u: &url::Url, raw: &str) -> Option<String> {
     let host = host_of(u)?;
     if let Some(d) = lookalike(&host) {
         let (shown, _) = idna::domain_to_unicode(&host);
         return Some(format!("{shown} imitates {d}: do not trust this link"));
     }
-    if PAY_DOMAINS.iter().any(|d| host == *d || host.ends_with(&format!(".{d}"))) {
+    if PAY_DOMAINS.iter().any(|d| is_at_or_under(&host, d)) {
         return None;
     }
-    // A provider's domain written where the browser does not go: user name, password or the start of the path.
+    // A provider's domain written where the browser does not go: user name, password, or what follows a
+    // backslash that the browser reads as the end of the host.
     let lower = |s: &str| s.to_ascii_lowercase();
-    let decoy = [lower(u.username()), lower(u.password().unwrap_or("")), lower(u.path().split('/').nth(1).unwrap_or(""))];
+    let authority = raw.split_once("//").map(|x| x.1).unwrap_or(raw);
+    let after_backslash = authority.split_once('\\').map(|x| lower(x.1.split('/').next().unwrap_or(""))).unwrap_or_default();
+    let decoy = [lower(u.username()), lower(u.password().unwrap_or("")), after_backslash];
     for d in PAY_DOMAINS {
         if decoy.iter().any(|x| x.contains(d)) {
             return Some(format!("this link goes to {host}, not to {d} as its text suggests: do not trust it"));
@@ -226,7 +247,7 @@ pub fn deceptive(u: &url::Url) -> Option<String> {
 
 pub fn check_url(url: &str, field: &str, w: &mut Vec<Warning>) {
     if let Some(u) = web_url(url) {
-        if let Some(why) = deceptive(&u) {
+        if let Some(why) = deceptive(&u, url) {
             warn(w, WarningCode::LookalikeDomain, Some(field), why);
         }
         if u.scheme() == "http" {
@@ -454,8 +475,10 @@ mod tests {
         check_url("https://evil.com\\@qr.alipay.com/bax01234", "url", &mut w);
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].code == WarningCode::LookalikeDomain && w[0].message.contains("evil.com"), "{w:?}");
-        let mut w = Vec::new();
-        check_url("https://qr.alipay.com/bax01234", "url", &mut w);
-        assert!(w.is_empty(), "{w:?}");
+        for honest in ["https://qr.alipay.com/bax01234", "https://news.example/paypal.com-outage"] {
+            let mut w = Vec::new();
+            check_url(honest, "url", &mut w);
+            assert!(w.is_empty(), "{honest}: {w:?}");
+        }
     }
 }
