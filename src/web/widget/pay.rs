@@ -7,8 +7,8 @@
 
 use super::ui::Ui;
 use crate::checkout::{
-    api_error, believed_outcome, checkout_total, pinned_url, poll_done, status_poll_delays, Attempt, Checkout, Event, Order,
-    OrderRequest, OrderStatus, Phase, Total,
+    api_error, checkout_total, pinned_url, poll_done, status_outcome, status_poll_delays, Attempt, Checkout, Event,
+    Order, OrderRequest, OrderStatus, Phase, Total,
 };
 use crate::wallet::{FailureCode, Outcome, WalletId};
 use crate::web::bridges;
@@ -151,12 +151,11 @@ impl Ui {
             js::sleep(*d).await;
             if let Ok((200..=299, text)) = js::fetch_json("GET", &url, None, &[], STATUS_MS).await {
                 if let Ok(s) = serde_json::from_str::<OrderStatus>(&text) {
-                    let believed = believed_outcome(&s, order);
-                    if believed.is_none() && s.check(order).is_err() {
-                        web_sys::console::warn_1(&format!("interpay: status answer not about this order: {s:?}").into());
+                    if let Err(mismatch) = s.check(order) {
+                        web_sys::console::warn_1(&format!("interpay: status answer not about this order: {mismatch:?}").into());
                         continue;
                     }
-                    let done = poll_done(believed.as_ref());
+                    let done = poll_done(status_outcome(&s.status).as_ref());
                     last = Some(s);
                     if done {
                         break;
