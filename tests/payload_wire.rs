@@ -27,5 +27,5 @@ fn every_vectors_reading_survives_the_json_trip_to_the_widget() {
             }
         }
     }
-    assert!(ok > 150 && err > 30, "the vector file is read ({ok} codes, {err} errors)");
+    assert!(ok > 100 && err > 30, "the vector file is read ({ok} codes, {err} errors)");
 }

@@ -243,6 +243,19 @@ fn set_timeout(f: &JsValue, ms: i32) {
     }
 }
 
+/// Resolves when the page is idle (`requestIdleCallback`, at most `max_ms` later), else after `max_ms`.
+pub async fn idle(max_ms: u32) {
+    let Some(w) = window() else { return };
+    let ric = get(&w, "requestIdleCallback");
+    let Some(ric) = ric.dyn_ref::<Function>() else { return sleep(max_ms).await };
+    let p = Promise::new(&mut |resolve, _| {
+        if ric.call2(&w, &resolve, &obj(&[("timeout", max_ms.into())])).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(p).await;
+}
+
 /// Resolves on the next animation frame.
 pub async fn next_frame() {
     let Some(w) = window() else { return sleep(16).await };

@@ -39,6 +39,8 @@ struct Inner {
     /// Workers in a row that failed before answering any frame (a CSP that blocks the worker's script,
     /// a file that does not load): after [`MAX_FAILED_STARTS`] the main-thread reader takes over.
     failed_starts: Cell<u32>,
+    /// Shut down with its widget: no worker is started any more.
+    stopped: Cell<bool>,
 }
 
 /// Workers in a row that may fail before their first answer before decoding moves to the main thread.
@@ -80,8 +82,9 @@ impl Decoder {
         self.inner.restarts.get()
     }
 
-    /// Terminate the worker (on unmount); the next frame starts a new one.
+    /// Terminate the worker for good (the widget is unmounted).
     pub fn shutdown(&self) {
+        self.inner.stopped.set(true);
         if let Some(live) = self.inner.live.borrow_mut().take() {
             live.worker.terminate();
         }
@@ -116,7 +119,7 @@ impl Decoder {
         if let Some(l) = self.inner.live.borrow().as_ref() {
             return Some(l.worker.clone());
         }
-        if self.inner.no_worker.get() || self.url.is_empty() {
+        if self.inner.no_worker.get() || self.url.is_empty() || self.inner.stopped.get() {
             return None;
         }
         let opts = web_sys::WorkerOptions::new();

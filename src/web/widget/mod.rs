@@ -219,5 +219,14 @@ pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: O
         ui.resume();
         leptos::view! { <root::Widget ui /> }
     });
+    // Once the page is idle, start the decoder worker: the reader module (the decoder and the payload
+    // parser) then downloads and compiles before the shopper taps, not while the camera is already up.
+    let warm = Rc::downgrade(&runtime);
+    leptos::task::spawn_local(async move {
+        js::idle(3_000).await;
+        if let Some(rt) = warm.upgrade() {
+            rt.decoder.warm_up();
+        }
+    });
     Some(Mounted { runtime, container, handle: Some(Box::new(handle)) })
 }
