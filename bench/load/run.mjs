@@ -59,7 +59,7 @@ const probe = {
   },
 };
 
-async function once(browser, server, { tapEarly }) {
+async function once(browser, server, { tapEarly, settleMs = 0 }) {
   const context = await newContext(browser);
   const page = await context.newPage();
   const { bytes } = await throttle(page);
@@ -70,6 +70,8 @@ async function once(browser, server, { tapEarly }) {
   const buttonMs = Date.now() - t0;
   if (!tapEarly) await wait(probe.mounted);
   const uiMs = tapEarly ? null : Date.now() - t0;
+  // A shopper who reads the page first: the decoder worker has warmed up while the page was idle.
+  if (settleMs) await page.waitForTimeout(settleMs);
   const tap = Date.now();
   await page.evaluate(probe.tap);
   await wait(probe.preview);
@@ -109,18 +111,21 @@ const browser = await launchBrowser({ camera: fakeCamera(DYNAMIC_UNIONPAY, 'benc
 try {
   const early = [];
   const late = [];
+  const settled = [];
   for (let i = 0; i < RUNS; i++) {
     early.push(await once(browser, server, { tapEarly: true }));
     late.push(await once(browser, server, { tapEarly: false }));
+    settled.push(await once(browser, server, { tapEarly: false, settleMs: 6000 }));
   }
   const m = (list, k) => median(list.map((r) => r[k]));
   console.log(`\nInterpay load, headless Chromium, CPU ×${CPU} slower, ${LINK.downloadThroughput * 8 / 1e6} Mbps down / ${LINK.latency} ms, cold cache, median of ${RUNS} (${new Date().toISOString().slice(0, 10)})`);
-  console.log('| step | tap at once | tap once the UI is up | goal |');
-  console.log('|---|---|---|---|');
-  console.log(`| navigation → launch button usable | ${m(early, 'buttonMs')} ms | ${m(late, 'buttonMs')} ms | ≤ 1500 ms |`);
-  console.log(`| navigation → checkout UI mounted | — | ${m(late, 'uiMs')} ms | |`);
-  console.log(`| tap → camera preview | ${m(early, 'previewMs')} ms | ${m(late, 'previewMs')} ms | ≤ 1000 ms |`);
-  console.log(`| code in view → confirmation sheet | ${m(early, 'sheetMs')} ms | ${m(late, 'sheetMs')} ms | ≤ 300 ms |`);
+  console.log('| step | tap at once | tap once the UI is up | tap 6 s after the UI is up | goal |');
+  console.log('|---|---|---|---|---|');
+  const row = (label, k, goal) => console.log(`| ${label} | ${m(early, k) ?? '—'} ms | ${m(late, k) ?? '—'} ms | ${m(settled, k) ?? '—'} ms | ${goal} |`);
+  row('navigation → launch button usable', 'buttonMs', '≤ 1500 ms');
+  row('navigation → checkout UI mounted', 'uiMs', '');
+  row('tap → camera preview', 'previewMs', '≤ 1000 ms');
+  row('code in view → confirmation sheet', 'sheetMs', '≤ 300 ms');
   const bytes = early[early.length - 1].bytes;
   console.log('\n| file (on the wire) | bytes |');
   console.log('|---|---|');
