@@ -274,6 +274,20 @@ pub async fn query(g: &Gateways, fam: &str, order_id: &str) -> Result<Verdict, w
     Ok(alipay_verdict(&t.trade_status, &t.total_amount))
 }
 
+/// Close the wallet-side order of an attempt the merchant voided (a retry superseded it), best effort:
+/// the shopper can then no longer pay the old one.
+pub async fn close(g: &Gateways, fam: &str, order_id: &str) -> Result<(), wallet_gateways::Error> {
+    match (fam, &g.wechat, &g.alipay) {
+        ("wechat", Some(wx), _) => wx.close(order_id).await,
+        ("alipay", _, Some(ali)) => match ali.close(order_id).await {
+            // A wap.pay trade the shopper never opened does not exist at Alipay yet.
+            Err(wallet_gateways::Error::Vendor { code, .. }) if code == "ACQ.TRADE_NOT_EXIST" => Ok(()),
+            r => r,
+        },
+        _ => Ok(()),
+    }
+}
+
 pub fn wechat_verdict(tx: &wallet_gateways::wechat::Transaction) -> Verdict {
     match tx.trade_state.as_str() {
         "SUCCESS" => {

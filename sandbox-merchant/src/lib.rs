@@ -813,8 +813,8 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
                     .with(json!({ "order_id": o.id })));
             }
             // Only an attempt for the same code can be voided this way.
-            if o.status == "created" && o.payload == req.payload {
-                st.store.close_order(&o.id, "cancelled", Some("superseded"), now).await?;
+            if o.status == "created" && o.payload == req.payload && st.store.close_order(&o.id, "cancelled", Some("superseded"), now).await? {
+                close_at_gateway(st, &o);
             }
         }
     }
@@ -830,7 +830,9 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
                 } else {
                     // Another wallet or tip: the earlier attempt is voided (a real merchant closes the
                     // wallet-side order first), so the bill still has one open order.
-                    st.store.close_order(&open.id, "cancelled", Some("superseded"), now).await?;
+                    if st.store.close_order(&open.id, "cancelled", Some("superseded"), now).await? {
+                        close_at_gateway(st, &open);
+                    }
                 }
             }
         }
@@ -985,6 +987,20 @@ fn gateway_family(o: &OrderRow) -> Option<&'static str> {
         Some("wechat") => Some("wechat"),
         Some("alipay") => Some("alipay"),
         _ => None,
+    }
+}
+
+/// Close a voided order at its gateway in the background (the shopper must not pay it any more).
+fn close_at_gateway(st: &AppState, o: &OrderRow) {
+    if let Some(fam) = gateway_family(o) {
+        let (g, id, log_on) = (st.gateways.clone(), o.id.clone(), st.cfg.log);
+        tokio::spawn(async move {
+            if let Err(e) = gateways::close(&g, fam, &id).await {
+                if log_on {
+                    eprintln!("closing {fam} order {id} at the gateway: {e}");
+                }
+            }
+        });
     }
 }
 

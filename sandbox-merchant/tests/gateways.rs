@@ -185,3 +185,26 @@ fn wechat_h5_deep_link_and_sandbox_wallets_unchanged() {
     let h = get(&a, "/api/health").json();
     assert_eq!(h["gateways"], json!({ "wechat": "mock", "alipay": "mock" }));
 }
+
+#[test]
+fn a_superseded_attempt_is_closed_at_the_gateway() {
+    let s = mock_server("gw-close");
+    let a = addr(&s);
+    let r = order(&a, WECHAT_CODE, "wechat_jsapi", json!({ "openid": "oShopper" }));
+    let first = r.json()["order_id"].as_str().unwrap().to_string();
+    let body = json!({ "payload": WECHAT_CODE, "wallet": "wechat_jsapi", "amount": "12.34", "currency": "CNY", "replaces": first, "payer": { "openid": "oShopper" } });
+    assert_eq!(post_json(&a, "/api/orders", &body).status, 201);
+    assert_eq!(status(&a, &first), "cancelled");
+    // The close runs in the background: ask WeChat (the mock) until it says CLOSED.
+    let wx = wallet_gateways::wechat::WechatPay::new(mock::wechat_config(s.mock_url.as_ref().unwrap())).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut closed = false;
+    for _ in 0..100 {
+        if rt.block_on(wx.query(&first)).unwrap().trade_state == "CLOSED" {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(closed, "the superseded order was closed at WeChat Pay");
+}
