@@ -182,3 +182,14 @@ async fn alipay_wap_pay_signs_return_url_and_notifications_verify() {
     assert!(matches!(ali.notification(&m.alipay.notification_form(&t, true)), Err(Error::Signature(_))));
     assert!(matches!(ali.notification(&form.replace("sign_type=RSA2", "sign_type=RSA")), Err(Error::Signature(_))));
 }
+
+#[test]
+fn configurations_never_print_secrets() {
+    let wx = format!("{:?}", mock::wechat_config("http://x"));
+    let ali = format!("{:?}", mock::alipay_config("http://x"));
+    for (what, s) in [("wechat", &wx), ("alipay", &ali)] {
+        assert!(!s.contains(mock::APIV3_KEY) && !s.contains(mock::APP_SECRET) && !s.contains(mock::MINI_SECRET), "{what}: {s}");
+        assert!(!s.contains("MII") && !s.contains("BEGIN"), "{what} prints key material: {s}");
+        assert!(s.contains("redacted") || s.contains("***"), "{what}: {s}");
+    }
+}

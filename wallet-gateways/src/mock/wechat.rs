@@ -162,8 +162,8 @@ impl MockWechat {
     }
 
     /// Check a merchant request's `Authorization` the way WeChat Pay does.
-    fn check_auth(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &str) -> Result<(), Response> {
-        let refuse = |m: &str| Err(self.error(StatusCode::UNAUTHORIZED, "SIGN_ERROR", m));
+    fn check_auth(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &str) -> Result<(), Box<Response>> {
+        let refuse = |m: &str| Err(Box::new(self.error(StatusCode::UNAUTHORIZED, "SIGN_ERROR", m)));
         let Some(f) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(wx::parse_authorization) else {
             return refuse("Authorization 头缺失或格式错误 (missing or malformed WECHATPAY2-SHA256-RSA2048 Authorization)");
         };
@@ -206,7 +206,7 @@ fn text(b: &Bytes) -> String {
 async fn place(m: &MockWechat, method: Method, uri: Uri, headers: HeaderMap, body: Bytes, trade_type: &'static str) -> Response {
     let body = text(&body);
     if let Err(r) = m.check_auth(&method, &uri, &headers, &body) {
-        return r;
+        return *r;
     }
     let Ok(v) = serde_json::from_str::<Value>(&body) else {
         return m.error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "请求体不是合法的JSON");
@@ -278,7 +278,7 @@ async fn h5(State(m): State<Arc<MockWechat>>, method: Method, uri: Uri, h: Heade
 
 async fn query(State(m): State<Arc<MockWechat>>, Path(no): Path<String>, method: Method, uri: Uri, h: HeaderMap, q: Query<HashMap<String, String>>) -> Response {
     if let Err(r) = m.check_auth(&method, &uri, &h, "") {
-        return r;
+        return *r;
     }
     if q.get("mchid").map(String::as_str) != Some(MCHID) {
         return m.error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "mchid");
@@ -292,7 +292,7 @@ async fn query(State(m): State<Arc<MockWechat>>, Path(no): Path<String>, method:
 async fn close(State(m): State<Arc<MockWechat>>, Path(no): Path<String>, method: Method, uri: Uri, h: HeaderMap, b: Bytes) -> Response {
     let body = text(&b);
     if let Err(r) = m.check_auth(&method, &uri, &h, &body) {
-        return r;
+        return *r;
     }
     let mut orders = m.orders.lock().unwrap_or_else(|e| e.into_inner());
     match orders.get_mut(&no) {
