@@ -48,7 +48,7 @@ impl ApiError {
 fn leak(code: &str) -> &'static str {
     const KNOWN: &[&str] = &[
         "bad_json", "missing_payload", "unknown_wallet", "missing_wallet", "bad_currency", "bad_replaces", "bad_amount",
-        "bad_tip", "bad_fee", "bad_base_amount", "bad_result", "missing_order_id", "bad_idempotency_key", "bad_request",
+        "bad_tip", "bad_fee", "bad_base_amount", "bad_result", "missing_order_id", "bad_idempotency_key", "bad_request", "bad_payer",
     ];
     KNOWN.iter().find(|k| **k == code).copied().unwrap_or("bad_request")
 }

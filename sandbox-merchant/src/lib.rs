@@ -19,6 +19,7 @@
 //! - static: `/interpay/*` ← the build output (`dist/`), `/sandbox-wallet.js`, `/miniprogram/*`, `/*` ← `www/demo/`
 
 pub mod error;
+pub mod gateways;
 pub mod orders;
 pub mod store;
 pub mod wallet_params;
@@ -113,6 +114,11 @@ pub struct Config {
     pub limits: Limits,
     /// Log API calls to stderr.
     pub log: bool,
+    /// Which gateway each wallet family goes through (sandbox, mock, live).
+    pub gateways: gateways::Choice,
+    /// This server's public base URL (`https://shop.example`): notification and return URLs.
+    /// Default: the address it listens on.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -128,6 +134,8 @@ impl Config {
             till_token: None,
             limits: Limits::default(),
             log: false,
+            gateways: gateways::Choice::default(),
+            public_url: None,
         }
     }
 }
@@ -140,6 +148,7 @@ pub fn sqlite_url(data_dir: &Path) -> String {
 pub struct AppState {
     pub cfg: Config,
     pub store: Store,
+    pub gateways: gateways::Gateways,
     rng: ring::rand::SystemRandom,
     etags: Mutex<HashMap<PathBuf, (SystemTime, u64, String)>>,
 }
@@ -181,6 +190,8 @@ fn sha256_hex(parts: &[&str]) -> String {
 pub struct Running {
     pub addr: std::net::SocketAddr,
     pub store: Store,
+    /// The mock gateways' base URL (when a wallet family is `mock`).
+    pub mock_url: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -221,15 +232,17 @@ pub fn spawn(cfg: Config, addr: &str) -> Result<Running, String> {
         };
         rt.block_on(async move {
             let started = async {
-                let state = AppState::new(cfg).await?;
                 let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
                 let local = listener.local_addr().map_err(|e| e.to_string())?;
+                let mut cfg = cfg;
+                cfg.public_url.get_or_insert_with(|| format!("http://{local}"));
+                let state = AppState::new(cfg).await?;
                 Ok::<_, String>((state, listener, local))
             };
             match started.await {
                 Err(e) => drop(tx.send(Err(e))),
                 Ok((state, listener, local)) => {
-                    let _ = tx.send(Ok((local, state.store.clone())));
+                    let _ = tx.send(Ok((local, state.store.clone(), state.gateways.mock_url.clone())));
                     let limits = state.cfg.limits.clone();
                     let sweeper = tokio::spawn(expiry_sweeper(state.clone()));
                     tokio::select! {
@@ -244,7 +257,7 @@ pub fn spawn(cfg: Config, addr: &str) -> Result<Running, String> {
         rt.shutdown_timeout(Duration::from_millis(200));
     });
     match rx.recv() {
-        Ok(Ok((addr, store))) => Ok(Running { addr, store, stop: Some(stop_tx), thread: Some(thread) }),
+        Ok(Ok((addr, store, mock_url))) => Ok(Running { addr, store, mock_url, stop: Some(stop_tx), thread: Some(thread) }),
         Ok(Err(e)) => Err(e),
         Err(_) => Err("the server thread died while starting".into()),
     }
@@ -259,7 +272,8 @@ impl AppState {
             }
         }
         let store = Store::connect(&cfg.database_url).await.map_err(|e| format!("order store {}: {e}", redact(&cfg.database_url)))?;
-        Ok(Arc::new(AppState { cfg, store, rng: ring::rand::SystemRandom::new(), etags: Mutex::new(HashMap::new()) }))
+        let gateways = gateways::Gateways::build(cfg.gateways).await?;
+        Ok(Arc::new(AppState { cfg, store, gateways, rng: ring::rand::SystemRandom::new(), etags: Mutex::new(HashMap::new()) }))
     }
 }
 
@@ -345,7 +359,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/bills/{id}/events", get(bill_events))
         .route("/api/orders", post(create_order))
         .route("/api/orders/{id}", get(order_status))
-        .route("/api/resolve", post(resolve));
+        .route("/api/resolve", post(resolve))
+        .route("/api/notify/wechat", post(notify_wechat))
+        .route("/api/notify/alipay", post(notify_alipay));
     if state.cfg.sandbox {
         api = api.route("/sandbox/wallet/pay", post(sandbox_pay));
     }
@@ -426,7 +442,8 @@ async fn health(State(st): State<Arc<AppState>>) -> Response {
     };
     json_reply(
         if db { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE },
-        &json!({ "ok": db, "store": backend, "sandbox": st.cfg.sandbox }),
+        &json!({ "ok": db, "store": backend, "sandbox": st.cfg.sandbox,
+                 "gateways": { "wechat": st.gateways.choice.wechat.as_str(), "alipay": st.gateways.choice.alipay.as_str() } }),
     )
 }
 
@@ -808,8 +825,8 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
                     .with(json!({ "order_id": o.id })));
             }
             // Only an attempt for the same code can be voided this way.
-            if o.status == "created" && o.payload == req.payload {
-                st.store.close_order(&o.id, "cancelled", Some("superseded"), now).await?;
+            if o.status == "created" && o.payload == req.payload && st.store.close_order(&o.id, "cancelled", Some("superseded"), now).await? {
+                close_at_gateway(st, &o);
             }
         }
     }
@@ -825,12 +842,39 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
                 } else {
                     // Another wallet or tip: the earlier attempt is voided (a real merchant closes the
                     // wallet-side order first), so the bill still has one open order.
-                    st.store.close_order(&open.id, "cancelled", Some("superseded"), now).await?;
+                    if st.store.close_order(&open.id, "cancelled", Some("superseded"), now).await? {
+                        close_at_gateway(st, &open);
+                    }
                 }
             }
         }
         let id = random_id(&st.rng, "ord_", 16);
-        let params = wallet_params::for_wallet(&req.wallet, &id, &total, &price.currency);
+        let schemes: Vec<String> = payment.schemes.iter().map(|s| s.id.clone()).collect();
+        let fam = gateways::family(&st.gateways, &req.wallet, &schemes);
+        let params = match fam {
+            None => wallet_params::for_wallet(&req.wallet, &id, &total, &price.currency),
+            Some(f) => {
+                let public = st.cfg.public_url.clone().unwrap_or_default();
+                let subject = payee.name.clone().unwrap_or_else(|| st.cfg.merchant.name.clone());
+                let placement = gateways::Placement {
+                    order_id: &id,
+                    wallet: &req.wallet,
+                    amount: &total,
+                    currency: &price.currency,
+                    subject: &subject,
+                    payer: req.payer.as_ref(),
+                    public_url: &public,
+                    client_ip: &client_ip(headers),
+                };
+                gateways::place(&st.gateways, f, &placement).await?
+            }
+        };
+        let mode = match fam {
+            Some("wechat") => format!("wechat:{}", st.gateways.choice.wechat.as_str()),
+            Some(_) => format!("alipay:{}", st.gateways.choice.alipay.as_str()),
+            None if st.cfg.sandbox => "sandbox".into(),
+            None => "live".into(),
+        };
         let row = OrderRow {
             id: id.clone(),
             bill_id: bill.as_ref().map(|b| b.id.clone()),
@@ -847,7 +891,7 @@ async fn create_order_inner(st: &AppState, headers: &HeaderMap, body: Body) -> R
             status_reason: None,
             idempotency_key: key.clone(),
             request_hash: hash.clone(),
-            mode: if st.cfg.sandbox { "sandbox".into() } else { "live".into() },
+            mode,
             created_at: now,
             updated_at: now,
             expires_at: now + st.cfg.order_ttl.as_millis() as i64,
@@ -892,7 +936,19 @@ async fn load_order(st: &AppState, id: &str) -> Result<OrderRow, ApiError> {
 }
 
 async fn order_status(State(st): State<Arc<AppState>>, UrlPath(id): UrlPath<String>) -> Result<Response, ApiError> {
-    let o = load_order(&st, &id).await?;
+    let mut o = load_order(&st, &id).await?;
+    // Still open at a real gateway: the notification may be late, so ask the gateway.
+    if o.status == "created" {
+        if let Some(fam) = gateway_family(&o) {
+            match gateways::query(&st.gateways, fam, &o.id).await {
+                Ok(v) => {
+                    settle(&st, &o, fam, v, "query").await?;
+                    o = load_order(&st, &id).await?;
+                }
+                Err(e) => log(&st, &format!("status query {fam} {}: {e}", o.id), StatusCode::BAD_GATEWAY),
+            }
+        }
+    }
     Ok(json_reply(
         StatusCode::OK,
         &json!({
@@ -932,6 +988,137 @@ async fn resolve(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Body
             "bill_status": bill.as_ref().map(|b| bill_state(b, store::now_ms()).to_string()),
         }),
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gateway notifications
+
+/// The gateway family of an order placed through one (`wechat:mock`, `alipay:live`…).
+fn gateway_family(o: &OrderRow) -> Option<&'static str> {
+    match o.mode.split(':').next() {
+        Some("wechat") => Some("wechat"),
+        Some("alipay") => Some("alipay"),
+        _ => None,
+    }
+}
+
+/// Close a voided order at its gateway in the background (the shopper must not pay it any more).
+fn close_at_gateway(st: &AppState, o: &OrderRow) {
+    if let Some(fam) = gateway_family(o) {
+        let (g, id, log_on) = (st.gateways.clone(), o.id.clone(), st.cfg.log);
+        tokio::spawn(async move {
+            if let Err(e) = gateways::close(&g, fam, &id).await {
+                if log_on {
+                    eprintln!("closing {fam} order {id} at the gateway: {e}");
+                }
+            }
+        });
+    }
+}
+
+/// The shopper's address as a proxy in front reports it (WeChat H5 wants `payer_client_ip`).
+fn client_ip(headers: &HeaderMap) -> String {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|s| s.trim().to_string())
+        .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+        .unwrap_or_else(|| "127.0.0.1".into())
+}
+
+/// Apply what the gateway said (notification or query) to the order, idempotently: a paid order
+/// stays paid, a repeated verdict changes nothing, an amount that is not the order's is refused.
+/// Answers whether the order changed.
+async fn settle(st: &AppState, o: &OrderRow, fam: &str, v: gateways::Verdict, via: &str) -> Result<bool, ApiError> {
+    if gateway_family(o) != Some(fam) {
+        return Err(ApiError::conflict("wrong_gateway", format!("order {} was not placed through {fam}", o.id)));
+    }
+    let now = store::now_ms();
+    match v {
+        gateways::Verdict::Open => Ok(false),
+        gateways::Verdict::Paid { amount } => {
+            if !gateways::same_amount(&amount, &o.amount) {
+                return Err(ApiError::conflict("amount_mismatch", format!("{fam} reports {amount} paid for order {} of {}", o.id, o.amount)));
+            }
+            if o.status == "paid" {
+                return Ok(false);
+            }
+            match st.store.pay_order(o, now).await? {
+                PayOutcome::Paid => {
+                    log(st, &format!("{fam} {via}: order {} paid", o.id), StatusCode::OK);
+                    Ok(true)
+                }
+                PayOutcome::BillAlreadyPaid => {
+                    // The shopper paid twice for one bill: a real merchant refunds this one.
+                    st.store.close_order(&o.id, "failed", Some("bill_already_paid"), now).await?;
+                    Ok(true)
+                }
+                PayOutcome::NotOpen => Ok(false),
+            }
+        }
+        gateways::Verdict::Closed => Ok(st.store.close_order(&o.id, "cancelled", Some("wallet_closed"), now).await?),
+    }
+}
+
+fn wechat_fail(status: StatusCode, message: &str) -> Response {
+    let mut r = (status, axum::Json(json!({ "code": "FAIL", "message": message }))).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// `POST /api/notify/wechat`: a WeChat Pay notification (signature, serial, timestamp window,
+/// resource decrypted). 200 with no body = received (WeChat stops retrying); 4xx/5xx = retry.
+async fn notify_wechat(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+    let Some(wx) = st.gateways.wechat.clone() else {
+        return wechat_fail(StatusCode::NOT_FOUND, "no WeChat Pay gateway here");
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, st.cfg.limits.max_body).await else {
+        return wechat_fail(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let n = match wx.notification(&headers, &text, wallet_gateways::time::now_secs()) {
+        Ok(n) => n,
+        Err(e) => {
+            log(&st, &format!("POST /api/notify/wechat refused: {e}"), StatusCode::UNAUTHORIZED);
+            return wechat_fail(StatusCode::UNAUTHORIZED, "signature or resource refused");
+        }
+    };
+    let tx = &n.transaction;
+    let Ok(Some(o)) = st.store.order(&tx.out_trade_no).await else {
+        // Not ours (or the store is down: then WeChat retries).
+        return wechat_fail(StatusCode::NOT_FOUND, "unknown out_trade_no");
+    };
+    match settle(&st, &o, "wechat", gateways::wechat_verdict(tx), "notification").await {
+        Ok(_) => {
+            log(&st, "POST /api/notify/wechat", StatusCode::OK);
+            StatusCode::OK.into_response()
+        }
+        Err(e) => wechat_fail(e.status, &e.message),
+    }
+}
+
+/// `POST /api/notify/alipay`: an Alipay asynchronous notification (RSA2 verified, this app's),
+/// answered `success` once applied (Alipay retries anything else).
+async fn notify_alipay(State(st): State<Arc<AppState>>, body: Body) -> Response {
+    let fail = |s: StatusCode| (s, [(header::CONTENT_TYPE, "text/plain")], "fail").into_response();
+    let Some(ali) = st.gateways.alipay.clone() else { return fail(StatusCode::NOT_FOUND) };
+    let Ok(bytes) = axum::body::to_bytes(body, st.cfg.limits.max_body).await else { return fail(StatusCode::PAYLOAD_TOO_LARGE) };
+    let n = match ali.notification(&String::from_utf8_lossy(&bytes)) {
+        Ok(n) => n,
+        Err(e) => {
+            log(&st, &format!("POST /api/notify/alipay refused: {e}"), StatusCode::UNAUTHORIZED);
+            return fail(StatusCode::UNAUTHORIZED);
+        }
+    };
+    let Ok(Some(o)) = st.store.order(&n.out_trade_no).await else { return fail(StatusCode::NOT_FOUND) };
+    match settle(&st, &o, "alipay", gateways::alipay_verdict(&n.trade_status, &n.total_amount), "notification").await {
+        Ok(_) => {
+            log(&st, "POST /api/notify/alipay", StatusCode::OK);
+            ([(header::CONTENT_TYPE, "text/plain")], wallet_gateways::alipay::NOTIFY_SUCCESS).into_response()
+        }
+        Err(e) => fail(e.status),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

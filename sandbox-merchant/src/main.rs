@@ -1,6 +1,7 @@
 //! `sandbox-merchant [--port 8080] [--host 127.0.0.1] [--dist DIR] [--www DIR] [--data-dir .data]
 //!   [--database-url URL] [--sandbox | --live] [--order-ttl SECS] [--bill-ttl SECS] [--till-token TOKEN]
-//!   [--header-timeout SECS] [--request-timeout SECS] [--max-connections N] [--quiet]`
+//!   [--header-timeout SECS] [--request-timeout SECS] [--max-connections N] [--quiet]
+//!   [--gateway sandbox|mock|live] [--wechat MODE] [--alipay MODE] [--public-url URL]`
 //!
 //! Serves the demo merchant page, the built widget and the merchant API. `--port 0` picks a free port;
 //! the first line on stdout is always `listening on http://HOST:PORT/` (the e2e tests read it).
@@ -16,6 +17,10 @@ const USAGE: &str = "usage: sandbox-merchant [--port 8080] [--host 127.0.0.1] [-
   [--order-ttl 900] [--bill-ttl 3600]                 seconds an open order / a till bill lives
   [--till-token TOKEN]          POST /api/bills needs Authorization: Bearer TOKEN (also $INTERPAY_TILL_TOKEN; required with --live)
   [--header-timeout 10] [--request-timeout 15] [--max-connections 4096] [--max-header-bytes 16384]
+  [--gateway sandbox|mock|live] every wallet family: sandbox (default, made-up parameters), mock (the
+                                protocol-faithful mock gateways, in-process), live (the vendors: INTERPAY_WECHAT_*, INTERPAY_ALIPAY_*)
+  [--wechat MODE] [--alipay MODE] one family only (also $INTERPAY_WECHAT_GATEWAY, $INTERPAY_ALIPAY_GATEWAY)
+  [--public-url https://shop.example]  base of the notify/return URLs (default: the listening address; $INTERPAY_PUBLIC_URL)
   [--quiet]";
 
 fn die(msg: &str) -> ! {
@@ -36,6 +41,12 @@ fn main() {
     let mut till_token = std::env::var("INTERPAY_TILL_TOKEN").ok().filter(|s| !s.is_empty());
     let mut max_connections: Option<usize> = None;
     let mut max_header: Option<usize> = None;
+    let env_mode = |n: &str| std::env::var(n).ok().filter(|s| !s.is_empty()).map(|v| v.parse().unwrap_or_else(|e: String| die(&format!("{n}: {e}"))));
+    let mut choice = sandbox_merchant::gateways::Choice {
+        wechat: env_mode("INTERPAY_WECHAT_GATEWAY").unwrap_or_default(),
+        alipay: env_mode("INTERPAY_ALIPAY_GATEWAY").unwrap_or_default(),
+    };
+    let mut public_url = std::env::var("INTERPAY_PUBLIC_URL").ok().filter(|s| !s.is_empty());
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| -> String { args.next().unwrap_or_else(|| die(&format!("{name} needs a value"))) };
@@ -52,6 +63,17 @@ fn main() {
             "--sandbox" => sandbox = true,
             "--live" => sandbox = false,
             "--till-token" => till_token = Some(value("--till-token")),
+            "--gateway" | "--wechat" | "--alipay" => {
+                let v = value(&a);
+                let m: sandbox_merchant::gateways::Mode = v.parse().unwrap_or_else(|e: String| die(&format!("{a}: {e}")));
+                if a != "--alipay" {
+                    choice.wechat = m;
+                }
+                if a != "--wechat" {
+                    choice.alipay = m;
+                }
+            }
+            "--public-url" => public_url = Some(value("--public-url").trim_end_matches('/').to_string()),
             "--order-ttl" | "--bill-ttl" | "--header-timeout" | "--request-timeout" => {
                 let v = value(&a);
                 let n: u64 = v.parse().unwrap_or_else(|_| die(&format!("{a} {v:?} is not a number of seconds")));
@@ -117,6 +139,8 @@ fn main() {
         cfg.limits.max_header_bytes = n;
     }
     cfg.log = !quiet;
+    cfg.gateways = choice;
+    cfg.public_url = public_url;
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
         eprintln!("sandbox-merchant: cannot start the runtime: {e}");
@@ -124,13 +148,6 @@ fn main() {
     });
     rt.block_on(async move {
         let db = redact(&cfg.database_url);
-        let state = match AppState::new(cfg).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("sandbox-merchant: {e}");
-                std::process::exit(1)
-            }
-        };
         let listener = match tokio::net::TcpListener::bind((host.as_str(), port)).await {
             Ok(l) => l,
             Err(e) => {
@@ -139,10 +156,26 @@ fn main() {
             }
         };
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| format!("{host}:{port}"));
+        let mut cfg = cfg;
+        cfg.public_url.get_or_insert_with(|| format!("http://{addr}"));
+        let state = match AppState::new(cfg).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("sandbox-merchant: {e}");
+                std::process::exit(1)
+            }
+        };
         println!("listening on http://{addr}/");
         let _ = std::io::stdout().flush();
         if state.cfg.log {
             eprintln!("sandbox-merchant: store {db}; {} mode", if state.cfg.sandbox { "sandbox" } else { "live" });
+            let g = &state.gateways;
+            eprintln!(
+                "sandbox-merchant: gateways: WeChat Pay {}, Alipay {}{}",
+                g.choice.wechat.as_str(),
+                g.choice.alipay.as_str(),
+                g.mock_url.as_deref().map(|u| format!(" (mock gateways at {u})")).unwrap_or_default()
+            );
         }
         tokio::spawn(expiry_sweeper(state.clone()));
         let limits = state.cfg.limits.clone();

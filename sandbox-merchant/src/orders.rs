@@ -67,6 +67,8 @@ pub struct OrderRequest {
     pub fee: Option<Decimal>,
     /// The order id of an earlier attempt this one replaces (voided if still open).
     pub replaces: Option<String>,
+    /// The shopper's identity for wallets that need it (WeChat openid, Alipay buyer_open_id), or a code for it.
+    pub payer: Option<crate::gateways::PayerRequest>,
 }
 
 fn decimal_field(v: &Value, name: &str) -> Result<Option<Decimal>, ApiError> {
@@ -119,6 +121,7 @@ pub fn read_request(v: &Value) -> Result<OrderRequest, ApiError> {
         tip: decimal_field(v, "tip")?,
         fee: decimal_field(v, "fee")?,
         replaces,
+        payer: crate::gateways::read_payer(v.get("payer"))?,
     })
 }
 

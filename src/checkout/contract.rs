@@ -28,6 +28,25 @@ pub struct OrderRequest<'a> {
     /// The order this attempt replaces (Retry): the server voids it if still open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaces: Option<&'a str>,
+    /// The shopper's identity for wallets whose order needs it (WeChat `openid`, Alipay
+    /// `buyer_open_id`), or a one-time code the server exchanges for it. Absent: not sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payer: Option<Payer>,
+}
+
+/// `payer` of the order request (docs/merchant-contract.md): one of these, the others `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openid: Option<String>,
+    /// OAuth `snsapi_base` code (`wechat_jsapi`) or `wx.login` code (`wechat_mini_program`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wechat_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_open_id: Option<String>,
+    /// `my.getAuthCode` code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alipay_auth_code: Option<String>,
 }
 
 impl<'a> OrderRequest<'a> {
@@ -43,6 +62,7 @@ impl<'a> OrderRequest<'a> {
             tip: t.tip_string(),
             fee: t.fee_string(attempt.checkout.payment.tip.as_ref()),
             replaces: attempt.replaces.as_deref(),
+            payer: None,
         }
     }
 }
@@ -190,6 +210,10 @@ mod tests {
         assert_eq!((&body["amount"], &body["base_amount"], &body["fee"]), (&"24.43".into(), &"23.72".into(), &"0.71".into()));
         assert!(body.get("tip").is_none(), "no tip for a code that does not prompt for one");
         assert_eq!(body["replaces"], "ord_1");
+        assert!(body.get("payer").is_none(), "no payer unless the widget has one");
+        let mut with_payer = OrderRequest::for_attempt(&attempt);
+        with_payer.payer = Some(Payer { wechat_code: Some("c1".into()), ..Default::default() });
+        assert_eq!(serde_json::to_value(&with_payer).unwrap()["payer"], serde_json::json!({ "wechat_code": "c1" }));
         assert_eq!(body["payment"]["amount"], "23.72");
         assert_eq!(body["payment"]["payee"]["name"], "BEST TRANSPORT");
         let o: Order = serde_json::from_str(r#"{"order_id":"o1","status_url":"/s","payee":{"name":"SANDBOX CAFE","verified":true},"fee":"0.71"}"#).unwrap();

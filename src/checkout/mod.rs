@@ -20,7 +20,7 @@ pub mod result;
 
 pub use amount::{amount_string, checkout_total, fee, needs_typed_amount, parse_amount, AmountError, Total, TotalError, MAX_TYPED_AMOUNT};
 pub use camera::{faces_user, preferred_camera, scan_square, CameraDevice, CameraError};
-pub use contract::{api_error, pinned_url, ApiError, ApiErrorBody, ConfirmedPayee, Order, OrderRequest, OrderStatus, StatusMismatch};
+pub use contract::{api_error, pinned_url, ApiError, ApiErrorBody, ConfirmedPayee, Order, OrderRequest, OrderStatus, Payer, StatusMismatch};
 pub use events::{OrderCreated, PaymentResult, Scanned, WidgetError, WidgetEvent};
 pub use phase::{payee_name, Attempt, Checkout, Event, Phase};
 pub use result::{believed_outcome, final_outcome, notice, poll_done, result_screen, status_outcome, status_poll_delays, Notice, ResultScreen};
