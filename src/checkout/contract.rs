@@ -49,6 +49,61 @@ pub struct Payer {
     pub alipay_auth_code: Option<String>,
 }
 
+impl Payer {
+    /// The shopper identity the page's URL carries (its query string, `?a=1&b=2`): the WeChat
+    /// mini-program web-view's `interpay_wx_code` (a `wx.login` code), a WeChat OAuth `snsapi_base`
+    /// redirect's `code` (with `state=interpay`, the state the merchant's redirect sets), or the Alipay
+    /// host page's `interpay_alipay_code` (a `my.getAuthCode` code). Codes are opaque: only the merchant's
+    /// server exchanges them, once.
+    pub fn from_query(search: &str) -> Option<Payer> {
+        let mut p = Payer::default();
+        let mut oauth_code = None;
+        let mut oauth_state = false;
+        for pair in search.trim_start_matches('?').split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode(v);
+            if v.is_empty() || v.len() > 512 {
+                continue;
+            }
+            match k {
+                "interpay_wx_code" => p.wechat_code = Some(v),
+                "interpay_alipay_code" => p.alipay_auth_code = Some(v),
+                "code" => oauth_code = Some(v),
+                "state" => oauth_state = v == "interpay",
+                _ => {}
+            }
+        }
+        if p.wechat_code.is_none() && oauth_state {
+            p.wechat_code = oauth_code;
+        }
+        (p != Payer::default()).then_some(p)
+    }
+}
+
+/// `%XX` and `+` decoding of a query value (invalid escapes kept as they are).
+fn percent_decode(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match (char::from(b[i + 1]).to_digit(16), char::from(b[i + 2]).to_digit(16)) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 impl<'a> OrderRequest<'a> {
     pub fn for_attempt(attempt: &'a Attempt) -> OrderRequest<'a> {
         let t = &attempt.total;
@@ -211,6 +266,11 @@ mod tests {
         assert!(body.get("tip").is_none(), "no tip for a code that does not prompt for one");
         assert_eq!(body["replaces"], "ord_1");
         assert!(body.get("payer").is_none(), "no payer unless the widget has one");
+        assert_eq!(Payer::from_query(""), None);
+        assert_eq!(Payer::from_query("?interpay_wx_code=0a1%2Bb&x=1").unwrap().wechat_code.as_deref(), Some("0a1+b"));
+        assert_eq!(Payer::from_query("?code=081Kq&state=interpay").unwrap().wechat_code.as_deref(), Some("081Kq"));
+        assert_eq!(Payer::from_query("?code=081Kq&state=other"), None, "a code for somebody else's OAuth is not ours");
+        assert_eq!(Payer::from_query("?interpay_alipay_code=ap%2").unwrap().alipay_auth_code.as_deref(), Some("ap%2"));
         let mut with_payer = OrderRequest::for_attempt(&attempt);
         with_payer.payer = Some(Payer { wechat_code: Some("c1".into()), ..Default::default() });
         assert_eq!(serde_json::to_value(&with_payer).unwrap()["payer"], serde_json::json!({ "wechat_code": "c1" }));

@@ -110,7 +110,10 @@ impl Ui {
         let Some(order_url) = self.runtime().order_url() else {
             return Err(Outcome::failed(FailureCode::OrderRefused("no_order_url".into()), "the widget has no order-url"));
         };
-        let body = serde_json::to_string(&OrderRequest::for_attempt(attempt)).unwrap_or_default();
+        let mut request = OrderRequest::for_attempt(attempt);
+        // The shopper's wallet identity, when the page was opened with one (in-app JSAPI payments need it).
+        request.payer = js::window().and_then(|w| w.location().search().ok()).and_then(|q| crate::checkout::Payer::from_query(&q));
+        let body = serde_json::to_string(&request).unwrap_or_default();
         let headers = [("Idempotency-Key", attempt.key.as_str())];
         let order = match js::fetch_json("POST", &order_url, Some(&body), &headers, ORDER_MS).await {
             Err(e) => return Err(Outcome::failed(FailureCode::NetworkError, e)),
