@@ -3,6 +3,8 @@
 //! wasm-bindgen exports (called by `www/interpay.js` and `www/decoder-worker.js`):
 //! - [`mount_widget`]`(shadow_root, host, options)` → a [`WidgetHandle`] (`unmount()` on disconnect);
 //! - [`decode_rgba`]`(rgba, width, height)` → `[{text, corners}]` (the worker's entry);
+//! - [`scan_rgba`]`(rgba, width, height)` → `{codes: [{text, corners}], hint}` (the same, plus the
+//!   shopper hint `null | "too_small" | "too_blurred" | "too_dark"` when nothing read);
 //! - [`parse_payload`]`(text)` → `{ok: Code}` or `{error: ParseError}` (for developers / the demo).
 //!
 //! With the `test-hooks` feature (browser tests only) `test_hooks` adds `__interpay_test_*` exports.
@@ -61,6 +63,28 @@ pub fn decode_rgba(data: &[u8], width: u32, height: u32) -> JsValue {
         Vec::new()
     };
     js::to_js(&codes)
+}
+
+/// Like [`decode_rgba`], plus the shopper hint when nothing read:
+/// `{codes: [{text, corners}], hint: null | "too_small" | "too_blurred" | "too_dark"}`
+/// (`crate::decode::guidance`). Never throws.
+#[wasm_bindgen]
+pub fn scan_rgba(data: &[u8], width: u32, height: u32) -> JsValue {
+    #[derive(Serialize)]
+    struct Out {
+        codes: Vec<ScanCode>,
+        hint: Option<crate::decode::guidance::Guidance>,
+    }
+    console_error_panic_hook::set_once();
+    let (w, h) = (width as usize, height as usize);
+    let luma = crate::decode::rgba_to_luma(data, w, h);
+    let out = if luma.len() == w.saturating_mul(h) {
+        let s = crate::decode::scan(crate::decode::LumaImage { width: w, height: h, data: &luma }, &Default::default());
+        Out { codes: s.codes.into_iter().map(|d| ScanCode { text: d.text, corners: d.corners }).collect(), hint: s.hint }
+    } else {
+        Out { codes: Vec::new(), hint: None }
+    };
+    js::to_js(&out)
 }
 
 /// Parse a scanned text: `{ok: Code}` or `{error: ParseError}`.
