@@ -290,6 +290,46 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
             }
         }
     }
+    // 4c. Far codes on camera frames (modules under ~3 px): some pass saw a small finder pattern
+    //     but nothing read. Upscale 2× only a window around it (at most two windows), where run
+    //     lengths of 1–2 px become 2–4 px and the sampling grid lands inside modules.
+    if large && out.is_empty() {
+        let pats: Vec<[f32; 3]> = seen.patterns.borrow().iter().filter(|p| p[2] > 0.0 && p[2] < 3.2).copied().collect();
+        let mut windows: Vec<Region> = Vec::new();
+        for p in pats {
+            let half = (p[2] * 55.0).clamp(90.0, 260.0);
+            let (x0, y0) = ((p[0] - half).max(0.0) as usize, (p[1] - half).max(0.0) as usize);
+            let r = Region { x: x0, y: y0, width: (2.0 * half) as usize, height: (2.0 * half) as usize };
+            let covered = windows.iter().any(|q| p[0] as usize >= q.x + q.width / 4 && (p[0] as usize) < q.x + 3 * q.width / 4 && p[1] as usize >= q.y + q.height / 4 && (p[1] as usize) < q.y + 3 * q.height / 4);
+            if !covered && windows.len() < 2 {
+                windows.push(r);
+            }
+        }
+        // The windows' patterns are in window pixels: keep the whole-frame ones for the hint.
+        let keep = (seen.most.get(), seen.patterns.borrow().clone());
+        for r in windows {
+            let Some((buf, cw, chh)) = luma::crop(luma, w, h, r) else { continue };
+            let (big, bw, bh) = luma::upscale2(&buf, cw, chh);
+            let before = out.len();
+            let mut bits = binarizer::hybrid(&big, bw, bh);
+            let mut ok = run(&bits, 0.5, out);
+            if !ok && opts.try_invert {
+                bits.invert();
+                ok = run(&bits, 0.5, out);
+            }
+            for d in out.iter_mut().skip(before) {
+                for c in &mut d.corners {
+                    c[0] += r.x as f32;
+                    c[1] += r.y as f32;
+                }
+            }
+            if ok {
+                return;
+            }
+        }
+        seen.most.set(keep.0);
+        *seen.patterns.borrow_mut() = keep.1;
+    }
     // 5. A clean symbol filling a small image (screenshots, generated images, no quiet zone).
     if w.max(h) <= 1024 {
         let bits = binarizer::global_histogram(luma, w, h);
