@@ -4,6 +4,25 @@
 
 mod common;
 
+/// Camera-like 1280×720 frames without a code (the generator's "empty" category: clutter, text-like
+/// bars, checker tiles, finder-pattern look-alikes alone and in pairs, dark frames) read nothing;
+/// nor do frames with hundreds of look-alikes (the finder candidates and triples are capped).
+#[test]
+fn camera_frames_without_code_read_nothing() {
+    let texts = common::frames::payloads(&std::fs::read_to_string(common::VECTORS).unwrap());
+    for i in 0..12 {
+        let mut s = common::frames::scene(11, "empty", i, &texts);
+        if i >= 8 {
+            s.lookalikes = 150;
+            s.clutter = 400;
+        }
+        let f = common::frames::render(&s);
+        assert!(f.texts.is_empty());
+        let luma = f.luma();
+        assert_no_code(&format!("empty camera frame {i}"), common::frames::W, common::frames::H, &luma);
+    }
+}
+
 use common::rng::Rng;
 use interpay::decode::{decode, rgba_to_luma, DecodeOptions, LumaImage, Region};
 

@@ -2,7 +2,7 @@
 // off the main thread. It runs the reader module (decoder + payload parser), not the checkout UI.
 //
 // In:  {id, width, height, data: ArrayBuffer (RGBA, transferred)}
-// Out: {id, codes: "<JSON [{text, corners, code | error}]>", error: null | string}
+// Out: {id, codes: "<JSON {codes: [{text, corners, code | error}], hint}>", error: null | string}
 //
 // A wasm trap leaves this instance unusable: after an error the page terminates this worker and
 // starts a fresh one. Its imports resolve from its own URL, so it also runs when started from a
@@ -26,6 +26,6 @@ self.onmessage = async (event) => {
     const codes = reader.read_frame(new Uint8Array(data), width >>> 0, height >>> 0);
     self.postMessage({ id, codes, error: null });
   } catch (err) {
-    self.postMessage({ id, codes: '[]', error: String((err && err.message) || err || 'decoder error') });
+    self.postMessage({ id, codes: '{"codes":[]}', error: String((err && err.message) || err || 'decoder error') });
   }
 };

@@ -12,7 +12,7 @@ use super::detector::{alignment_positions, ModuleGrid};
 include!("version_table.rs");
 
 /// Error-correction level as stored in the format information (index into the EC tables).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Format {
     pub ec_index: usize,
     pub mask: u8,

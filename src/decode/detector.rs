@@ -536,9 +536,20 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
         let get = |x: usize, y: usize| -> bool {
             xf.map(x as f64 + 0.5, y as f64 + 0.5).is_some_and(|(px, py)| img.get_i(px as i64, py as i64))
         };
-        let near_ok = super::bitstream::read_format_copy1(&get).is_some();
+        let f1 = super::bitstream::read_format_copy1(&get);
+        let near_ok = f1.is_some();
         if gate && !near_ok && (!try_harder || super::bitstream::read_format(&get, dim0).is_none()) {
             return false;
+        }
+        // On camera frames random texture passes the format check above about half the time (15
+        // bits, up to 3 errors): also ask for the timing patterns to alternate, or both format
+        // copies to agree. A false triple then rarely costs the dozens of grids tried below.
+        if gate {
+            let agree = f1.is_some() && f1 == super::bitstream::read_format_copy2(&get, dim0);
+            let timing = timing_score(&get, dim0);
+            if !(agree || timing >= 0.62) {
+                return false;
+            }
         }
     }
     let mut dims = vec![dim0];
@@ -711,4 +722,19 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
         }
     }
     false
+}
+
+/// Share of the timing-pattern modules (row 6 and column 6 between the finder patterns) that
+/// alternate as they should (dark at even indices); 0.5 for noise.
+fn timing_score(get: &dyn Fn(usize, usize) -> bool, dim: usize) -> f64 {
+    if dim < 21 {
+        return 0.0;
+    }
+    let (mut ok, mut n) = (0u32, 0u32);
+    for i in 8..dim - 8 {
+        let want = i % 2 == 0;
+        ok += (get(i, 6) == want) as u32 + (get(6, i) == want) as u32;
+        n += 2;
+    }
+    ok as f64 / n.max(1) as f64
 }

@@ -30,6 +30,7 @@ pub mod binarizer;
 pub mod bitstream;
 pub mod detector;
 pub mod finder;
+pub mod guidance;
 pub mod luma;
 pub mod perspective;
 pub mod pure;
@@ -96,13 +97,35 @@ pub struct Decoded {
 const MAX_PIXELS: usize = 16 * 1024 * 1024;
 /// Upper bound of triples tried per pass (each try samples a grid and runs Reed–Solomon).
 const MAX_TRIPLES: usize = 24;
+/// Upper bound of grids sampled and decoded per frame, over every pass: bounds the time a
+/// cluttered or noisy frame can take, whatever the finder patterns found.
+const MAX_GRIDS: usize = 600;
 
 /// Decode every QR code in the image. Never panics.
 pub fn decode(img: LumaImage<'_>, opts: &DecodeOptions) -> Vec<Decoded> {
+    scan_inner(img, opts, false).codes
+}
+
+/// What one frame gave: the codes, and when none read, a hint for the shopper measured on the
+/// frame ([`guidance::Guidance`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scan {
+    pub codes: Vec<Decoded>,
+    pub hint: Option<guidance::Guidance>,
+}
+
+/// [`decode`] plus, when no code reads, the shopper hint (finder patterns seen but too small,
+/// too blurred or too dark to read; or a very dark frame). Never panics.
+pub fn scan(img: LumaImage<'_>, opts: &DecodeOptions) -> Scan {
+    scan_inner(img, opts, true)
+}
+
+fn scan_inner(img: LumaImage<'_>, opts: &DecodeOptions, want_hint: bool) -> Scan {
     let (w, h) = (img.width, img.height);
-    let Some(n) = w.checked_mul(h) else { return Vec::new() };
+    let empty = Scan { codes: Vec::new(), hint: None };
+    let Some(n) = w.checked_mul(h) else { return empty };
     if w == 0 || h == 0 || img.data.len() < n {
-        return Vec::new();
+        return empty;
     }
     // Region of interest: crop, and remember the offset.
     let (mut owned, mut ox, mut oy) = (None, 0.0f32, 0.0f32);
@@ -127,24 +150,49 @@ pub fn decode(img: LumaImage<'_>, opts: &DecodeOptions) -> Vec<Decoded> {
     }
     let base: &[u8] = owned.as_deref().unwrap_or(img.data);
     let mut out = Vec::new();
-    decode_passes(base, cw, ch, opts, &mut out);
+    let seen = Seen::default();
+    decode_passes(base, cw, ch, opts, &mut out, &seen);
     for d in &mut out {
         for c in &mut d.corners {
             c[0] = c[0] * scale + ox;
             c[1] = c[1] * scale + oy;
         }
     }
-    out
+    let hint = if want_hint && out.is_empty() { guidance::measure(base, cw, ch, &seen.patterns.borrow(), scale) } else { None };
+    Scan { codes: out, hint }
 }
 
-fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mut Vec<Decoded>) {
+/// What the passes saw: the most finder patterns any pass found, and that pass's patterns
+/// (x, y, module size in the pass's input image pixels).
+#[derive(Default)]
+struct Seen {
+    most: std::cell::Cell<usize>,
+    /// Grids sampled and decoded so far in this frame (bounded by [`MAX_GRIDS`]).
+    grids: std::cell::Cell<usize>,
+    patterns: std::cell::RefCell<Vec<[f32; 3]>>,
+}
+
+impl Seen {
+    fn record(&self, p: &[finder::FinderPattern], scale: f32) {
+        if p.len() > self.most.get() {
+            self.most.set(p.len());
+            let mut v = self.patterns.borrow_mut();
+            v.clear();
+            v.extend(p.iter().take(8).map(|q| [q.x as f32 * scale, q.y as f32 * scale, q.module_size as f32 * scale]));
+        }
+    }
+    fn get(&self) -> usize {
+        self.most.get()
+    }
+}
+
+fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) {
     let mut pass = 0u32;
     // Most finder patterns any pass found: the shifted-grid retry only runs when some pass saw at
     // least two (near a code), so frames without a code do not pay for it.
-    let seen = std::cell::Cell::new(0usize);
     let mut run = |bits: &BitMatrix, scale: f32, out: &mut Vec<Decoded>| {
         pass += 1;
-        let ok = run_matrix(bits, scale, opts, out, &seen);
+        let ok = run_matrix(bits, scale, opts, out, seen);
         #[cfg(not(target_arch = "wasm32"))]
         if ok && std::env::var_os("INTERPAY_PASS_STATS").is_some() {
             eprintln!("PASS {pass}");
@@ -242,6 +290,46 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
             }
         }
     }
+    // 4c. Far codes on camera frames (modules under ~3 px): some pass saw a small finder pattern
+    //     but nothing read. Upscale 2× only a window around it (at most two windows), where run
+    //     lengths of 1–2 px become 2–4 px and the sampling grid lands inside modules.
+    if large && out.is_empty() {
+        let pats: Vec<[f32; 3]> = seen.patterns.borrow().iter().filter(|p| p[2] > 0.0 && p[2] < 3.2).copied().collect();
+        let mut windows: Vec<Region> = Vec::new();
+        for p in pats {
+            let half = (p[2] * 55.0).clamp(90.0, 260.0);
+            let (x0, y0) = ((p[0] - half).max(0.0) as usize, (p[1] - half).max(0.0) as usize);
+            let r = Region { x: x0, y: y0, width: (2.0 * half) as usize, height: (2.0 * half) as usize };
+            let covered = windows.iter().any(|q| p[0] as usize >= q.x + q.width / 4 && (p[0] as usize) < q.x + 3 * q.width / 4 && p[1] as usize >= q.y + q.height / 4 && (p[1] as usize) < q.y + 3 * q.height / 4);
+            if !covered && windows.len() < 2 {
+                windows.push(r);
+            }
+        }
+        // The windows' patterns are in window pixels: keep the whole-frame ones for the hint.
+        let keep = (seen.most.get(), seen.patterns.borrow().clone());
+        for r in windows {
+            let Some((buf, cw, chh)) = luma::crop(luma, w, h, r) else { continue };
+            let (big, bw, bh) = luma::upscale2(&buf, cw, chh);
+            let before = out.len();
+            let mut bits = binarizer::hybrid(&big, bw, bh);
+            let mut ok = run(&bits, 0.5, out);
+            if !ok && opts.try_invert {
+                bits.invert();
+                ok = run(&bits, 0.5, out);
+            }
+            for d in out.iter_mut().skip(before) {
+                for c in &mut d.corners {
+                    c[0] += r.x as f32;
+                    c[1] += r.y as f32;
+                }
+            }
+            if ok {
+                return;
+            }
+        }
+        seen.most.set(keep.0);
+        *seen.patterns.borrow_mut() = keep.1;
+    }
     // 5. A clean symbol filling a small image (screenshots, generated images, no quiet zone).
     if w.max(h) <= 1024 {
         let bits = binarizer::global_histogram(luma, w, h);
@@ -255,10 +343,10 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
 }
 
 /// Finds and decodes codes in one binary image; true when something was read.
-fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &std::cell::Cell<usize>) -> bool {
+fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) -> bool {
     let before = out.len();
     let mut patterns = finder::find_patterns(bits, opts.try_harder);
-    seen.set(seen.get().max(patterns.len()));
+    seen.record(&patterns, scale);
     #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
     if std::env::var_os("INTERPAY_DEBUG").is_some() {
         eprintln!("matrix {}x{} scale {scale}: {} patterns", bits.width, bits.height, patterns.len());
@@ -267,7 +355,7 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
         }
     }
     if patterns.len() >= 3 {
-        try_patterns(bits, &patterns, 0, scale, opts, out);
+        try_patterns(bits, &patterns, 0, scale, opts, out, seen);
     }
     if out.len() > before || !opts.try_harder || scale > 1.0 || bits.width.saturating_mul(bits.height) > 640 * 480 {
         return out.len() > before;
@@ -284,16 +372,16 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
             patterns.push(p);
         }
     }
-    seen.set(seen.get().max(patterns.len()));
+    seen.record(&patterns, scale);
     if patterns.len() > old && patterns.len() >= 3 {
-        try_patterns(bits, &patterns, old, scale, opts, out);
+        try_patterns(bits, &patterns, old, scale, opts, out, seen);
     }
     out.len() > before
 }
 
 /// Tries the plausible triples of `patterns`, best first; with `first_new` > 0 only triples
 /// using at least one pattern at index ≥ `first_new` (the others were tried already).
-fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new: usize, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>) {
+fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new: usize, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) {
     let triples = finder::triples(patterns);
     // On small still images every plausible triple gets a full look; on camera-sized images
     // triples whose format information does not read are skipped (speed).
@@ -311,8 +399,16 @@ fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new:
         if t.idx.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
             continue;
         }
+        if seen.grids.get() >= MAX_GRIDS {
+            break;
+        }
         let mut got: Option<Decoded> = None;
         detector::for_each_grid(bits, t, opts.try_harder, gate, |g| {
+            let n = seen.grids.get() + 1;
+            seen.grids.set(n);
+            if n > MAX_GRIDS {
+                return true;
+            }
             if let Some(d) = decode_grid(g, scale) {
                 got = Some(d);
                 true

@@ -1,13 +1,13 @@
 //! Browser edge (wasm32 only): the Leptos widget, the camera, the decoder worker entry, wallet bridges.
 //!
-//! wasm-bindgen exports (called by `www/interpay.js` and `www/decoder-worker.js`):
-//! - [`mount_widget`]`(shadow_root, host, options)` → a [`WidgetHandle`] (`unmount()` on disconnect);
-//! - [`decode_rgba`]`(rgba, width, height)` → `[{text, corners}]` (the worker's entry);
-//! - [`parse_payload`]`(text)` → `{ok: Code}` or `{error: ParseError}` (for developers / the demo).
+//! Two wasm modules are built from this crate (features; docs/ARCHITECTURE.md, "Built output"):
+//! - the UI (`widget`), loaded by `www/interpay.js`: [`mount_widget`]`(shadow_root, host, options)` → a
+//!   [`WidgetHandle`] (`unmount()` on disconnect), and the Leptos component;
+//! - the reader (`reader`), loaded by `www/decoder-worker.js`: `read_frame(rgba, width, height)` → the JSON
+//!   of a [`FrameRead`] (codes with their payload reading, and the shopper hint), `decode_rgba` (codes
+//!   only, for benchmarks), `parse_payload(text)` → `{ok: Code}` or `{error: ParseError}`.
 //!
 //! With the `test-hooks` feature (browser tests only) `test_hooks` adds `__interpay_test_*` exports.
-//!
-//! No `#[wasm_bindgen(start)]`: the same wasm module is instantiated in the decoder worker.
 //!
 //! For Rust apps there is also the Leptos component [`InterpayCheckout`] (same widget, same shadow
 //! root isolation, typed callbacks):
@@ -61,6 +61,14 @@ pub struct ScanCode {
     pub code: Option<crate::payload::Code>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::payload::ParseError>,
+}
+
+/// What the reader sends for one frame: the codes, and when none reads, what the shopper should change.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct FrameRead {
+    pub codes: Vec<ScanCode>,
+    #[serde(default)]
+    pub hint: Option<crate::decode::guidance::Guidance>,
 }
 
 impl ScanCode {

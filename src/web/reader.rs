@@ -3,7 +3,7 @@
 //! payload parser and their tables (character sets, IDNA, UTS-39 confusables, secp256k1, Keccak) are
 //! only in this module, so the widget module the page loads first stays small.
 
-use super::ScanCode;
+use super::{FrameRead, ScanCode};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -11,15 +11,18 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
-/// Read every QR code in an RGBA frame (canvas `ImageData.data`) and parse each text:
-/// a JSON string `[{text, corners, code | error}]` (see [`ScanCode`]). Never throws.
+/// Read every QR code in an RGBA frame (canvas `ImageData.data`) and parse each text: the JSON of a
+/// [`FrameRead`], `{codes: [{text, corners, code | error}], hint}` (`hint`: `null`, or when nothing read
+/// `"too_small"`, `"too_blurred"`, `"too_dark"`). Never throws.
 #[wasm_bindgen]
 pub fn read_frame(data: &[u8], width: u32, height: u32) -> String {
     console_error_panic_hook::set_once();
     let (w, h) = (width as usize, height as usize);
     let luma = crate::decode::rgba_to_luma(data, w, h);
-    let codes: Vec<ScanCode> = if luma.len() == w.saturating_mul(h) && w > 0 && h > 0 {
-        crate::decode::decode(crate::decode::LumaImage { width: w, height: h, data: &luma }, &Default::default())
+    let read = if luma.len() == w.saturating_mul(h) && w > 0 && h > 0 {
+        let scan = crate::decode::scan(crate::decode::LumaImage { width: w, height: h, data: &luma }, &Default::default());
+        let codes = scan
+            .codes
             .into_iter()
             .map(|d| {
                 let parsed = crate::payload::parse(&d.text);
@@ -29,11 +32,12 @@ pub fn read_frame(data: &[u8], width: u32, height: u32) -> String {
                 };
                 ScanCode { text: d.text, corners: d.corners, code, error }
             })
-            .collect()
+            .collect();
+        FrameRead { codes, hint: scan.hint }
     } else {
-        Vec::new()
+        FrameRead::default()
     };
-    serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&read).unwrap_or_else(|_| "{\"codes\":[]}".into())
 }
 
 /// Only the decoder (for benchmarks and developers): `[{text, corners}]`. Never throws.

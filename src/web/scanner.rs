@@ -6,7 +6,7 @@
 //! fallback (the loader's: the reader module instantiated on the main thread).
 
 use super::js::{self, get, obj};
-use super::ScanCode;
+use super::FrameRead;
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -165,7 +165,7 @@ impl Decoder {
 
     /// Decode one RGBA frame. The buffer is transferred to the worker (it is unusable afterwards).
     /// `Err(Busy)` without doing anything while a frame is in flight.
-    pub async fn decode(&self, rgba: js_sys::ArrayBuffer, width: u32, height: u32) -> Result<Vec<ScanCode>, ScanError> {
+    pub async fn decode(&self, rgba: js_sys::ArrayBuffer, width: u32, height: u32) -> Result<FrameRead, ScanError> {
         if self.inner.busy.get() {
             return Err(ScanError::Busy);
         }
@@ -175,7 +175,7 @@ impl Decoder {
         r
     }
 
-    async fn decode_inner(&self, rgba: js_sys::ArrayBuffer, width: u32, height: u32) -> Result<Vec<ScanCode>, ScanError> {
+    async fn decode_inner(&self, rgba: js_sys::ArrayBuffer, width: u32, height: u32) -> Result<FrameRead, ScanError> {
         let Some(worker) = self.ensure_worker() else {
             let Some(read) = &self.fallback else {
                 return Err(ScanError::Crashed("no decoder worker and no main-thread reader".into()));
@@ -214,8 +214,8 @@ impl Decoder {
     }
 }
 
-/// The reader's answer (a JSON string, see [`ScanCode`]) → codes; anything else → none.
-fn codes_from(v: &JsValue) -> Vec<ScanCode> {
+/// The reader's answer (a JSON string, see [`FrameRead`]) → codes; anything else → none.
+fn codes_from(v: &JsValue) -> FrameRead {
     v.as_string().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
 }
 

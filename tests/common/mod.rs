@@ -4,6 +4,7 @@
 //! hence `dead_code` is allowed here.
 #![allow(dead_code)]
 
+pub mod frames;
 pub mod qr;
 pub mod rng;
 

@@ -4,6 +4,7 @@
 use super::ui::{CameraCaps, Ui};
 use super::Runtime;
 use crate::checkout::{scan_square, Event, Phase, WidgetError, WidgetEvent};
+use crate::decode::guidance::Guidance;
 use crate::i18n::Msg;
 use crate::payload::{Code, ParseError};
 use crate::web::bridges;
@@ -17,6 +18,19 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
+
+/// Frames in a row with the same advice before it is shown (about half a second of camera).
+const HINT_FRAMES: u32 = 6;
+
+/// The message for a hint; a dark frame asks for the torch when the camera has one.
+pub fn hint_msg(h: Guidance, torch: bool) -> Msg {
+    match h {
+        Guidance::TooSmall => Msg::HintMoveCloser,
+        Guidance::TooBlurred => Msg::HintHoldStill,
+        Guidance::TooDark if torch => Msg::HintMoreLightTorch,
+        Guidance::TooDark => Msg::HintMoreLight,
+    }
+}
 
 /// Largest side of a frame sent to the decoder (the scan square is downscaled to it).
 const MAX_FRAME_SIDE: u32 = 720;
@@ -41,6 +55,8 @@ impl Ui {
         let session = runtime.camera_session.get();
         self.torch_on.set(false);
         self.caps.set(CameraCaps::default());
+        self.hint.set(None);
+        self.hint_run.set((None, 0));
         spawn_local(async move {
             js::next_frame().await;
             let runtime = self.runtime();
@@ -123,13 +139,19 @@ impl Ui {
             }
             let Some((frame, side)) = self.grab_frame(&runtime) else { continue };
             match runtime.decoder.decode(frame, side, side).await {
-                Ok(codes) if !codes.is_empty() => {
+                Ok(read) if !read.codes.is_empty() => {
                     if runtime.camera_session.get() == session {
-                        self.on_codes(codes);
+                        self.hint.set(None);
+                        self.on_codes(read.codes);
                     }
                     return;
                 }
-                Ok(_) | Err(ScanError::Busy) => {}
+                Ok(read) => {
+                    if runtime.camera_session.get() == session {
+                        self.show_hint(read.hint);
+                    }
+                }
+                Err(ScanError::Busy) => {}
                 Err(ScanError::Crashed(why)) => {
                     web_sys::console::warn_1(&format!("interpay: decoder restarted ({why})").into());
                     runtime.emit(WidgetEvent::Error(WidgetError {
@@ -165,6 +187,20 @@ impl Ui {
         let img = ctx.get_image_data(0.0, 0.0, out as f64, out as f64).ok()?;
         let data: js_sys::Uint8ClampedArray = get(&img, "data").dyn_into().ok()?;
         Some((data.buffer(), out))
+    }
+
+    /// The decoder's advice for a frame that did not read. It changes only after the same advice on
+    /// [`HINT_FRAMES`] frames in a row (no flicker, and one announcement), and goes after as many without.
+    fn show_hint(self, hint: Option<Guidance>) {
+        let (last, n) = self.hint_run.get_untracked();
+        let n = if last == hint { n.saturating_add(1) } else { 1 };
+        self.hint_run.set((hint, n));
+        if n == HINT_FRAMES && self.hint.get_untracked() != hint {
+            self.hint.set(hint);
+            if let Some(h) = hint {
+                self.announce.set(self.t(hint_msg(h, self.caps.get_untracked().torch)).to_string());
+            }
+        }
     }
 
     /// Several codes in view: the first payment code wins, then an invalid payment code.
@@ -334,9 +370,9 @@ async fn decode_picture(runtime: &Runtime, blob: &JsValue) -> Result<Vec<ScanCod
             // Recreated; one more go at this size is cheap and usually enough.
             decoded = runtime.decoder.decode(pixels(dw, dh)?, dw, dh).await;
         }
-        if let Ok(codes) = decoded {
-            if !codes.is_empty() {
-                found = codes;
+        if let Ok(read) = decoded {
+            if !read.codes.is_empty() {
+                found = read.codes;
                 break;
             }
         }

@@ -83,6 +83,10 @@ pub struct Ui {
     pub announce: RwSignal<String>,
     /// A note above the picture buttons (no code in the picture, clipboard empty…).
     pub note: RwSignal<Option<Msg>>,
+    /// The decoder's advice while nothing reads (move closer, hold still, more light).
+    pub hint: RwSignal<Option<crate::decode::guidance::Guidance>>,
+    /// The advice of the last frames and how many frames in a row gave it.
+    pub hint_run: RwSignal<(Option<crate::decode::guidance::Guidance>, u32)>,
     pub caps: RwSignal<CameraCaps>,
     pub torch_on: RwSignal<bool>,
     pub form: Form,
@@ -101,6 +105,8 @@ impl Ui {
             screen: Memo::new(move |_| phase.with(Screen::of)),
             announce: RwSignal::new(String::new()),
             note: RwSignal::new(None),
+            hint: RwSignal::new(None),
+            hint_run: RwSignal::new((None, 0)),
             caps: RwSignal::new(CameraCaps::default()),
             torch_on: RwSignal::new(false),
             form: Form {

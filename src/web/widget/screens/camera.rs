@@ -30,7 +30,13 @@ pub fn CameraScreen(ui: Ui) -> impl IntoView {
                     <span class="ip-corner ip-br"></span>
                     <span class="ip-scanline"></span>
                 </div>
-                <p class="ip-hint">{move || if starting() { ui.t(Msg::StartingCamera) } else { ui.t(Msg::PointCamera) }}</p>
+                <p class="ip-hint" data-testid="scan-hint" data-hint=move || ui.hint.get().map(|h| serde_json::to_value(h).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()).unwrap_or_default()>
+                    {move || match (starting(), ui.hint.get()) {
+                        (true, _) => ui.t(Msg::StartingCamera),
+                        (false, Some(h)) => ui.t(crate::web::widget::camera::hint_msg(h, ui.caps.get().torch)),
+                        (false, None) => ui.t(Msg::PointCamera),
+                    }}
+                </p>
             </div>
             <CameraControls ui />
         </section>
