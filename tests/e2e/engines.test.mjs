@@ -111,6 +111,7 @@ for (const engine of ENGINES) {
         await w.shot('FAILED');
         const state = await s.execute(() => window.__interpay).catch(() => null);
         e.message += `\n--- widget state ---\n${JSON.stringify(state && { events: state.events.map((x) => x.type), csp: state.csp, errors: state.errors })}`;
+        e.message += `\n--- ${engine} driver log (last lines) ---\n${s.log().split('\n').slice(-30).join('\n')}`;
       }
       throw e;
     } finally {
