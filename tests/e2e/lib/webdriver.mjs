@@ -96,6 +96,11 @@ function firefoxCapabilities() {
         'browser.shell.checkDefaultBrowser': false,
         'datareporting.policy.dataSubmissionEnabled': false,
         'toolkit.telemetry.reportingpolicy.firstRun': false,
+        // No experiments, remote settings or captive-portal probes: the test machine has no internet.
+        'messaging-system.rsexperimentloader.enabled': false,
+        'app.normandy.enabled': false,
+        'network.captive-portal-service.enabled': false,
+        'network.connectivity-service.enabled': false,
       },
     },
   };
