@@ -4,9 +4,11 @@
 // wallet → success screen with the amount, and the merchant has the order as `paid`.
 //
 // Neither engine can play a file as its camera (Firefox's fake stream and WebKit's mock capture device are a
-// generated pattern), so the camera is opened where the engine has a fake one, and the code is read from a
-// picture through the widget's picture fallback (its file input, what "Scan a picture" opens). The test
-// names say so; the output says what the camera did.
+// generated pattern), so there are two scans per engine, and the test names say which:
+// - the engine's own fake camera is opened (asserted live), and the code is read from a picture through the
+//   widget's picture fallback (its file input, what "Scan a picture" opens);
+// - a canvas stream showing the code stands in for the camera (getUserMedia answered with
+//   canvas.captureStream(), set up after load), and the widget's own scan loop reads it.
 //
 // INTERPAY_ENGINES=webkit,firefox (default both) picks the engines.
 import { test } from 'node:test';
@@ -110,8 +112,59 @@ for (const engine of ENGINES) {
       if (w) {
         await w.shot('FAILED');
         const state = await s.execute(() => window.__interpay).catch(() => null);
-        e.message += `\n--- widget state ---\n${JSON.stringify(state && { events: state.events.map((x) => x.type), csp: state.csp, errors: state.errors })}`;
+        e.message += `\n--- widget state ---\n${JSON.stringify(state && { events: state.events.map((x) => (x.type === 'interpay:error' ? `${x.type}(${x.detail?.code}: ${x.detail?.message})` : x.type)), csp: state.csp, errors: state.errors })}`;
         e.message += `\n--- ${engine} driver log (last lines) ---\n${s.log().split('\n').slice(-30).join('\n')}`;
+      }
+      throw e;
+    } finally {
+      if (s) await s.quit();
+      await server.stop();
+    }
+  });
+}
+
+// The camera path in these engines: the widget's scan loop (video element → frames → decoder worker) reading a
+// live stream. Their fake cameras show only a pattern, so a canvas stream showing the code stands in for the
+// camera (getUserMedia answered with canvas.captureStream(), set up after load); the rest is the same flow.
+for (const engine of ENGINES) {
+  test(`${engine}: scan from a camera stream (a canvas stream showing the code stands in for the camera) → confirm → pay → success, order paid`, T, async (t) => {
+    const missing = engineMissing(engine);
+    assert.equal(missing, null, missing || '');
+    const png = qrPng(DYNAMIC_UNIONPAY, tmp(`${engine}-stream-dynamic-unionpay.png`), 6);
+    const server = await startServer();
+    let s;
+    let w;
+    try {
+      s = await launchEngine(engine);
+      w = new EngineWidget(s, { name: 'stream', events: EVENTS });
+      await w.open(server.origin);
+      await w.useCanvasCamera(png);
+      await w.tap('scan-button');
+      await w.waitVisible('camera-view', 15_000).catch(() => {});
+      await w.shot('2-camera');
+      await w.waitVisible('confirm-sheet', EngineWidget.SCAN_TIMEOUT);
+      await w.shot('3-confirm');
+      assert.match(await w.text('payee-name'), /BEST TRANSPORT/);
+      assert.match(await w.text('amount'), new RegExp(EXPECTED_AMOUNT.replace('.', '\\.')));
+      assert.equal((await w.waitEvent('interpay:scanned')).detail?.text, DYNAMIC_UNIONPAY);
+
+      await w.payWithSandbox();
+      await w.result('result-success');
+      assert.match(await w.text('result-success'), new RegExp(EXPECTED_AMOUNT.replace('.', '\\.')));
+      const orderId = (await w.waitEvent('interpay:order-created')).detail?.order?.order_id;
+      assert.match(orderId || '', /^ord_/);
+      assert.equal(await server.orderStatus(orderId), 'paid');
+
+      const tracks = await w.trackStates();
+      assert.ok(tracks.length > 0, 'the widget opened the (canvas) camera');
+      assert.ok(tracks.every((x) => x === 'ended'), `camera tracks stopped: ${tracks}`);
+      assert.deepEqual(await w.cspViolations(), [], 'no CSP violation during the whole flow');
+      assert.deepEqual(await w.pageErrors(), [], 'no uncaught page error');
+    } catch (e) {
+      if (w) {
+        await w.shot('FAILED');
+        const state = await s.execute(() => window.__interpay).catch(() => null);
+        e.message += `\n--- widget state ---\n${JSON.stringify(state && { events: state.events.map((x) => (x.type === 'interpay:error' ? `${x.type}(${x.detail?.code}: ${x.detail?.message})` : x.type)), csp: state.csp, errors: state.errors })}`;
       }
       throw e;
     } finally {

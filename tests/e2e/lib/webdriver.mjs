@@ -13,7 +13,8 @@
 // Engine facts (measured 2026-12-02, Debian 12): WebKitGTK 2.50 has no camera that plays a file; its
 // mock capture device (`enable-mock-capture-devices`) and Firefox's fake stream
 // (`media.navigator.streams.fake`) show a generated pattern. The scan there reads a picture of the code
-// through the widget's picture fallback (its file input), which the tests say in their names.
+// through the widget's picture fallback (its file input), or a canvas stream showing the code stands in for
+// the camera (`useCanvasCamera`); the tests say which in their names.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -303,6 +304,45 @@ function setPicture(el, b64, name) {
   return el.files.length;
 }
 
+/** Make the camera a stream of a canvas showing the PNG `b64` (640×480, white, the code centred, redrawn
+ * 15 times a second): getUserMedia for video answers that stream. What Chromium's Y4M fake camera does, for
+ * engines whose fake camera shows only a pattern. The widget's own scan loop then reads the frames. */
+function canvasCamera(b64) {
+  const orig = MediaDevices.prototype.getUserMedia;
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onerror = () => reject(new Error('the code picture did not load'));
+    img.onload = () => {
+      const c = document.createElement('canvas');
+      c.width = 640;
+      c.height = 480;
+      const g = c.getContext('2d');
+      const draw = () => {
+        g.fillStyle = '#fff';
+        g.fillRect(0, 0, c.width, c.height);
+        const side = Math.min(360, img.width);
+        g.imageSmoothingEnabled = false;
+        g.drawImage(img, (c.width - side) / 2, (c.height - side) / 2, side, side);
+      };
+      draw();
+      setInterval(draw, 66);
+      MediaDevices.prototype.getUserMedia = function (constraints) {
+        if (!constraints || !constraints.video) return orig.call(this, constraints);
+        const stream = c.captureStream(15);
+        for (const t of stream.getTracks()) window.__interpay.tracks.push(t);
+        // The answer is chained on the engine's own getUserMedia (its fake camera, stopped at once): a promise
+        // made by the page's API, which Firefox's WebDriver script sandbox can hand to the page.
+        return orig.call(this, { video: true }).then((real) => {
+          for (const t of real.getTracks()) t.stop();
+          return stream;
+        });
+      };
+      resolve(true);
+    };
+    img.src = `data:image/png;base64,${b64}`;
+  });
+}
+
 const SCAN_TIMEOUT = 30_000;
 const RESULT_TIMEOUT = 30_000;
 
@@ -375,6 +415,11 @@ export class EngineWidget {
       if (n !== 1) throw new Error(`could not set the picture on file-input (${e.message})`);
       return `DataTransfer (driver upload refused: ${e.error || e.message})`;
     }
+  }
+
+  /** From now on the camera shows the code in `png` (a canvas stream; see canvasCamera). */
+  useCanvasCamera(png) {
+    return this.s.execute(canvasCamera, readFileSync(png).toString('base64'));
   }
 
   /** The interpay:* events recorded since the page was opened, optionally of one type. */
