@@ -3,34 +3,85 @@
 //   <script type="module" src="https://…/interpay/interpay.js"></script>
 //   <interpay-checkout order-url="/api/orders"></interpay-checkout>
 //
-// Attributes: order-url (required), locale ("en", "fr", "zh-CN", "zh-TW"…), label, scan-region (0.2–1, default 0.7).
-// Events (bubbling, composed) on the element: interpay:scanned, interpay:order-created, interpay:succeeded,
-// interpay:cancelled, interpay:failed, interpay:error. Theme with CSS custom properties on the element
-// (see interpay.css: --interpay-accent, --interpay-radius, --interpay-font, …).
+// Attributes: order-url (required), locale ("en", "fr", "zh-CN", "zh-TW"…), label, scan-region (0.2–1, default 0.7),
+// resolve-url. Events (bubbling, composed) on the element: interpay:scanned, interpay:order-created,
+// interpay:succeeded, interpay:cancelled, interpay:failed, interpay:pending, interpay:error. Method: open().
+// Theme with CSS custom properties on the element (see interpay.css: --interpay-accent, --interpay-radius, …).
+// Types: interpay.d.ts.
 //
-// Strict-CSP friendly: no inline script or style, no eval; the wasm needs 'wasm-unsafe-eval'.
+// This file is the launcher, and the only one a page loads up front. It draws the launch button at once
+// (usable before any wasm has arrived), then fetches the checkout UI module (widget wasm); the decoder and the
+// payload parser are a second module that the decoder worker loads when the camera opens. A tap that comes
+// before the UI module is remembered and carried out when it is ready.
+//
+// Every other file is named by its content hash (cached for good); `cargo xtask build` writes their names and
+// SRI hashes into ASSETS below, and the wasm is fetched with its `integrity`.
+//
+// Strict-CSP friendly: no inline script or style, no eval; the wasm needs 'wasm-unsafe-eval'. Served from another
+// origin (a CDN, with CORS), the decoder worker is started from a `blob:` URL: allow `worker-src blob:`.
 
-const here = import.meta.url;
-const url = (path) => new URL(path, here).href;
+// Files are found next to this script, or under the base given to configure() (a bundler that moves this
+// module into its own chunk: copy the package's assets/ to a public path and name it).
+let base = import.meta.url;
+const url = (path) => new URL(path, base).href;
 
-let wasm = null;
-function loadWasm() {
-  if (!wasm) {
-    wasm = import('./pkg/interpay.js').then(async (m) => {
-      await m.default({ module_or_path: url('./pkg/interpay_bg.wasm') });
+/**
+ * Where the widget's files are served, for bundled apps: `configure({ assetsUrl: '/interpay/' })` when the
+ * package's `assets/` folder is served at `/interpay/assets/`. Call it before the first element connects.
+ */
+export function configure({ assetsUrl } = {}) {
+  if (assetsUrl) base = new URL(assetsUrl.endsWith('/') ? assetsUrl : `${assetsUrl}/`, location.href).href;
+}
+
+// Replaced by `cargo xtask build` (hashed names, sha384 integrity); these defaults are the unhashed files.
+const ASSETS = /*@interpay-assets*/ {
+  css: { path: 'interpay.css', integrity: '' },
+  ui: { path: 'pkg/interpay.js', integrity: '' },
+  uiWasm: { path: 'pkg/interpay_bg.wasm', integrity: '' },
+  reader: { path: 'pkg/interpay_reader.js', integrity: '' },
+  readerWasm: { path: 'pkg/interpay_reader_bg.wasm', integrity: '' },
+  worker: { path: 'decoder-worker.js', integrity: '' },
+} /*@end*/;
+
+function fetchAsset(asset) {
+  return fetch(url(asset.path), asset.integrity ? { integrity: asset.integrity } : {}).then((r) => {
+    if (!r.ok) throw new Error(`${asset.path}: HTTP ${r.status}`);
+    return r;
+  });
+}
+
+let ui = null;
+/** The checkout UI module (one download, shared by every element on the page). */
+function loadUi() {
+  if (!ui) {
+    ui = import(url(ASSETS.ui.path)).then(async (m) => {
+      await m.default({ module_or_path: fetchAsset(ASSETS.uiWasm) });
       return m;
     });
     // Let a later element retry after a failed download.
-    wasm.catch(() => { wasm = null; });
+    ui.catch(() => { ui = null; });
   }
-  return wasm;
+  return ui;
+}
+
+let reader = null;
+/** Only where no worker can start: the reader module on the main thread. */
+function readFrame(buffer, width, height) {
+  if (!reader) {
+    reader = import(url(ASSETS.reader.path)).then(async (m) => {
+      await m.default({ module_or_path: fetchAsset(ASSETS.readerWasm) });
+      return m;
+    });
+    reader.catch(() => { reader = null; });
+  }
+  return reader.then((m) => m.read_frame(new Uint8Array(buffer), width >>> 0, height >>> 0));
 }
 
 const FALLBACK_TEXT = {
-  en: ['Scan to pay', 'The payment widget could not load. Check your connection and reload the page.'],
-  fr: ['Scanner pour payer', 'Le module de paiement n’a pas pu se charger. Vérifiez votre connexion et rechargez la page.'],
-  'zh-CN': ['扫码支付', '支付组件加载失败。请检查网络后刷新页面。'],
-  'zh-TW': ['掃碼付款', '付款元件載入失敗。請檢查網路後重新整理頁面。'],
+  en: ['Scan to pay', 'The payment widget could not load. Check your connection and reload the page.', 'Opening…'],
+  fr: ['Scanner pour payer', 'Le module de paiement n’a pas pu se charger. Vérifiez votre connexion et rechargez la page.', 'Ouverture…'],
+  'zh-CN': ['扫码支付', '支付组件加载失败。请检查网络后刷新页面。', '正在打开…'],
+  'zh-TW': ['掃碼付款', '付款元件載入失敗。請檢查網路後重新整理頁面。', '正在開啟…'],
 };
 
 function fallbackText(el) {
@@ -44,6 +95,19 @@ function fallbackText(el) {
   return FALLBACK_TEXT.en;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+function qrIcon() {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'ip-icon');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', 'M3 3h7v7H3zM5 5v3h3V5zM14 3h7v7h-7zM16 5v3h3V5zM3 14h7v7H3zM5 16v3h3v-3zM14 14h3v3h-3zM18 18h3v3h-3zM18 14h3v2h-3zM14 19h2v2h-2z');
+  svg.appendChild(path);
+  return svg;
+}
+
 class InterpayCheckout extends HTMLElement {
   connectedCallback() {
     if (this._handle || this._loading) return;
@@ -51,12 +115,16 @@ class InterpayCheckout extends HTMLElement {
     if (!root.querySelector('link[data-interpay-css]')) {
       const link = document.createElement('link');
       link.rel = 'stylesheet';
-      link.href = url('./interpay.css');
+      link.href = url(ASSETS.css.path);
+      if (ASSETS.css.integrity) {
+        link.integrity = ASSETS.css.integrity;
+        link.crossOrigin = 'anonymous';
+      }
       link.setAttribute('data-interpay-css', '');
       root.appendChild(link);
     }
-    // Never a blank widget: a (disabled) launcher shows while the wasm loads.
-    const [label, failed] = fallbackText(this);
+    // The launch button works at once; the UI module arrives behind it.
+    const [label, failed, opening] = fallbackText(this);
     let placeholder = root.querySelector('[data-interpay-placeholder]');
     if (!placeholder) {
       placeholder = document.createElement('div');
@@ -65,13 +133,23 @@ class InterpayCheckout extends HTMLElement {
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'ip-launch';
-      b.disabled = true;
-      b.setAttribute('aria-busy', 'true');
-      b.textContent = this.getAttribute('label') || label;
+      b.setAttribute('part', 'launch');
+      b.setAttribute('data-testid', 'launch-placeholder');
+      b.setAttribute('aria-haspopup', 'dialog');
+      const span = document.createElement('span');
+      span.textContent = this.getAttribute('label') || label;
+      b.append(qrIcon(), span);
+      b.addEventListener('click', () => {
+        if (this._failed) return;
+        this._openWhenReady = true;
+        b.setAttribute('aria-busy', 'true');
+        span.textContent = opening;
+      });
       placeholder.appendChild(b);
       root.appendChild(placeholder);
     }
-    this._loading = loadWasm()
+    this._failed = false;
+    this._loading = loadUi()
       .then((m) => {
         this._loading = null;
         if (!this.isConnected || this._handle) return;
@@ -80,12 +158,24 @@ class InterpayCheckout extends HTMLElement {
           locale: this.getAttribute('locale') || undefined,
           label: this.getAttribute('label') || undefined,
           scanRegion: this.getAttribute('scan-region') || undefined,
-          workerUrl: url('./decoder-worker.js'),
+          resolveUrl: this.getAttribute('resolve-url') || undefined,
+          workerUrl: url(ASSETS.worker.path),
+          readFrame,
         });
+        if (this._openWhenReady) {
+          this._openWhenReady = false;
+          this.open();
+        }
       })
       .catch((err) => {
         this._loading = null;
+        this._failed = true;
         console.error('interpay: failed to load', err);
+        const b = placeholder.querySelector('button');
+        if (b) {
+          b.disabled = true;
+          b.removeAttribute('aria-busy');
+        }
         const p = document.createElement('p');
         p.className = 'ip-load-error';
         p.setAttribute('role', 'alert');
@@ -98,7 +188,17 @@ class InterpayCheckout extends HTMLElement {
       });
   }
 
-  static get observedAttributes() { return ['locale', 'label', 'scan-region']; }
+  /** Open the scan sheet, as a tap on the launch button does (after the UI module has loaded if it has not). */
+  open() {
+    const b = this.shadowRoot && this.shadowRoot.querySelector('[data-testid="scan-button"]');
+    if (b) {
+      if (b.getAttribute('aria-expanded') !== 'true') b.click();
+    } else {
+      this._openWhenReady = true;
+    }
+  }
+
+  static get observedAttributes() { return ['locale', 'label', 'scan-region', 'order-url', 'resolve-url']; }
 
   // Options are read at mount: a change remounts the widget (unless a payment is on screen).
   attributeChangedCallback(name, oldValue, newValue) {

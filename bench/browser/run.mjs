@@ -14,8 +14,8 @@ const framesDir = resolve(arg('--frames', ''));
 const pkgDir = resolve(arg('--pkg', join(here, '../../dist/pkg')));
 const out = arg('--json');
 const reps = Number(arg('--reps', '2'));
-if (!existsSync(join(pkgDir, 'interpay.js'))) {
-  console.error(`bench/browser: ${pkgDir}/interpay.js not found: build the widget first (cargo xtask build)`);
+if (!existsSync(join(pkgDir, 'interpay_reader.js'))) {
+  console.error(`bench/browser: ${pkgDir}/interpay_reader.js not found: build the widget first (cargo xtask build)`);
   process.exit(2);
 }
 const pngs = (await readdir(framesDir)).filter((f) => f.endsWith('.png')).sort();

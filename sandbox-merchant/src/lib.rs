@@ -80,8 +80,20 @@ impl Default for Limits {
 pub struct Paths {
     /// Build output (`dist/`), served at `/interpay/`.
     pub dist: PathBuf,
-    /// `www/` (demo at `/`, `sandbox-wallet.js`, `miniprogram/`).
+    /// `www/` (the demo's pages and files under `www/demo/`, `sandbox-wallet.js`, `miniprogram/`).
     pub www: PathBuf,
+}
+
+impl Paths {
+    /// The demo's front page, served at `/`: `index.html` at the top of the repository (beside `www/`),
+    /// else `www/demo/index.html`. Its relative links reach `www/demo/`.
+    pub fn index(&self) -> PathBuf {
+        let top = self.www.parent().map(|p| p.join("index.html"));
+        match top {
+            Some(p) if p.is_file() => p,
+            _ => self.www.join("demo").join("index.html"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -991,7 +1003,10 @@ pub fn is_content_hashed(name: &str) -> bool {
 
 async fn static_file(st: &AppState, path: &str, headers: &HeaderMap) -> Response {
     let paths = &st.cfg.paths;
-    let (base, rest) = if let Some(rest) = path.strip_prefix("/interpay/") {
+    let index = paths.index();
+    let (base, rest) = if path == "/" || path == "/index.html" {
+        (index.parent().map(Path::to_path_buf).unwrap_or_default(), "index.html")
+    } else if let Some(rest) = path.strip_prefix("/interpay/") {
         (paths.dist.clone(), rest)
     } else if path == "/interpay" {
         return redirect("/interpay/");
@@ -1037,6 +1052,37 @@ async fn static_file(st: &AppState, path: &str, headers: &HeaderMap) -> Response
     };
     let ct = mime_for(&file);
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // The widget's files are public and meant to be embedded from other origins (a CDN's role).
+    let widget_file = path.starts_with("/interpay/");
+    // A precompressed copy (`x.br`, `x.gz` beside `x`, written by `cargo xtask build`) when the client takes it.
+    let accepts = |enc: &str| {
+        headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            v.split(',').any(|t| {
+                let mut parts = t.split(';');
+                let name = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|q| q.trim().replace(' ', "") == "q=0");
+                name.eq_ignore_ascii_case(enc) && !refused
+            })
+        })
+    };
+    let mut encoding: Option<&'static str> = None;
+    let mut bytes = bytes;
+    for (enc, ext) in [("br", "br"), ("gzip", "gz")] {
+        if !accepts(enc) {
+            continue;
+        }
+        let mut alt = file.clone().into_os_string();
+        alt.push(format!(".{ext}"));
+        if let Ok(b) = tokio::fs::read(&alt).await {
+            bytes = b;
+            encoding = Some(enc);
+            break;
+        }
+    }
+    let etag = match encoding {
+        Some(enc) => format!("{}-{enc}\"", etag.trim_end_matches('"')),
+        None => etag,
+    };
     let cache_control = if ct.starts_with("text/html") {
         "no-cache"
     } else if is_content_hashed(name) {
@@ -1059,9 +1105,17 @@ async fn static_file(st: &AppState, path: &str, headers: &HeaderMap) -> Response
     } else {
         let mut r = Response::new(Body::from(bytes));
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+        if let Some(enc) = encoding {
+            r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+        }
         r
     };
     let h = r.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if widget_file {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("cross-origin"));
+    }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);

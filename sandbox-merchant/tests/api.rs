@@ -296,6 +296,22 @@ fn static_files_have_types_csp_and_caching() {
     assert_eq!(r.header("content-security-policy"), Some(sandbox_merchant::CSP));
     assert_eq!(r.header("cache-control"), Some("no-cache"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.text().contains("top-level front page"), "/ is the index.html beside www/");
+    // Precompressed copies: brotli when accepted (the file's own bytes otherwise), CORS for embedding from
+    // another origin, immutable under a content-hashed name.
+    let wasm = "/interpay/assets/interpay-ui.0a1b2c3d4e.wasm";
+    let r = request(a, "GET", wasm, &[("Accept-Encoding", "gzip, deflate, br")], b"");
+    assert_eq!(r.header("content-encoding"), Some("br"));
+    assert_eq!(r.body, b"brotli stand-in");
+    assert_eq!(r.header("content-type"), Some("application/wasm"));
+    assert_eq!(r.header("vary"), Some("Accept-Encoding"));
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(r.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    let br_etag = r.header("etag").unwrap().to_string();
+    let r = request(a, "GET", wasm, &[("Accept-Encoding", "identity, br;q=0")], b"");
+    assert_eq!(r.body, b"\0asm\x01\0\0\0 plain", "br refused: the plain file");
+    assert_ne!(r.header("etag").unwrap(), br_etag, "each encoding has its own ETag");
+    assert_eq!(get(a, "/").header("access-control-allow-origin"), None, "pages are not shared");
     let r = get(a, "/interpay/pkg/interpay_bg.wasm");
     assert_eq!(r.header("content-type"), Some("application/wasm"));
     let r = get(a, "/interpay/interpay.js?v=1");

@@ -13,7 +13,9 @@
 //! the interpay wasm). By default they are looked up under `/interpay/` (`assets_url` prop); the
 //! app's own wasm does not need to be loaded twice on the main thread.
 //!
-//! Props are read once, when the component mounts (re-key the component to change them).
+//! The options props are reactive (pass a signal or a plain value): a change remounts the widget with
+//! the new options, unless the scan sheet is open (a payment or a scan in progress is never cut off;
+//! the custom element follows the same rule for its attributes).
 //! Callback closures need their parameter type written out (`move |r: PaymentResult| …`): the
 //! prop accepts any `Into<Callback<_>>`, so Rust cannot infer it from the use.
 //! The DOM events (`interpay:scanned`, …) are still dispatched on the host div, so code written for
@@ -65,16 +67,16 @@ fn hook<T: 'static>(cb: Option<Callback<T>>) -> Option<Box<dyn Fn(T)>> {
 pub fn InterpayCheckout(
     /// Merchant endpoint that creates an order (POST; docs/merchant-contract.md).
     #[prop(into)]
-    order_url: String,
+    order_url: Signal<String>,
     /// `en`, `fr`, `zh-CN`, `zh-TW`…; default: the page's `<html lang>`, then the browser.
     #[prop(optional, into)]
-    locale: Option<String>,
+    locale: MaybeProp<String>,
     /// Text of the launch button (default: "Scan to pay", localized).
     #[prop(optional, into)]
-    label: Option<String>,
+    label: MaybeProp<String>,
     /// Fraction of the shorter side of the camera picture read by the decoder (0.2–1, default 0.7).
-    #[prop(optional)]
-    scan_region: Option<f64>,
+    #[prop(optional, into)]
+    scan_region: MaybeProp<f64>,
     /// Where the built widget's static files are served (default `/interpay/`).
     #[prop(optional, into)]
     assets_url: Option<String>,
@@ -87,7 +89,7 @@ pub fn InterpayCheckout(
     /// Your endpoint that names the payee of a code that names nobody (`POST {payload}` →
     /// `{payee: {name, …}}`, see docs/merchant-contract.md); without it such codes show "unnamed merchant".
     #[prop(optional, into)]
-    resolve_url: Option<String>,
+    resolve_url: MaybeProp<String>,
     /// Class of the host div (e.g. to set the `--interpay-*` custom properties).
     #[prop(optional, into)]
     class: Option<String>,
@@ -108,8 +110,7 @@ pub fn InterpayCheckout(
     }
     let worker_url = worker_url.unwrap_or_else(|| format!("{assets}decoder-worker.js"));
     let css_url = css_url.unwrap_or_else(|| format!("{assets}interpay.css"));
-    let options = Options { order_url: Some(order_url), locale, label, scan_region, worker_url: Some(worker_url), resolve_url };
-    let hooks = Hooks {
+    let hooks = move || Hooks {
         scanned: hook(on_scanned),
         order_created: hook(on_order_created),
         succeeded: hook(on_succeeded),
@@ -118,7 +119,18 @@ pub fn InterpayCheckout(
         pending: hook(on_pending),
         error: hook(on_error),
     };
-    host.on_load(move |el: web_sys::HtmlDivElement| {
+    // Mounts once the host div exists, and again whenever an option prop changes.
+    Effect::new(move |_| {
+        let options = Options {
+            order_url: Some(order_url.get()),
+            locale: locale.get(),
+            label: label.get(),
+            scan_region: scan_region.get(),
+            worker_url: Some(worker_url.clone()),
+            read_frame: None,
+            resolve_url: resolve_url.get(),
+        };
+        let Some(el) = host.get() else { return };
         let el: web_sys::HtmlElement = el.unchecked_into();
         let shadow = match el.shadow_root() {
             Some(s) => s,
@@ -130,16 +142,25 @@ pub fn InterpayCheckout(
                 }
             },
         };
-        if let Some(doc) = super::js::window().and_then(|w| w.document()) {
-            if let Ok(link) = doc.create_element("link") {
-                let _ = link.set_attribute("rel", "stylesheet");
-                let _ = link.set_attribute("href", &css_url);
-                let _ = link.set_attribute("data-interpay-css", "");
-                let _ = shadow.append_child(&link);
+        if shadow.query_selector("link[data-interpay-css]").ok().flatten().is_none() {
+            if let Some(doc) = super::js::window().and_then(|w| w.document()) {
+                if let Ok(link) = doc.create_element("link") {
+                    let _ = link.set_attribute("rel", "stylesheet");
+                    let _ = link.set_attribute("href", &css_url);
+                    let _ = link.set_attribute("data-interpay-css", "");
+                    let _ = shadow.append_child(&link);
+                }
             }
         }
+        // The sheet is open: a scan or a payment is on screen, and it is not cut off.
+        if shadow.query_selector(".ip-overlay:not([hidden])").ok().flatten().is_some() {
+            return;
+        }
+        if let Some(m) = mounted.try_update_value(|m| m.take()).flatten() {
+            m.unmount();
+        }
         console_error_panic_hook::set_once();
-        mounted.set_value(widget::mount(shadow, el, options, hooks));
+        mounted.set_value(widget::mount(shadow, el, options, hooks()));
     });
     on_cleanup(move || {
         if let Some(m) = mounted.try_update_value(|m| m.take()).flatten() {

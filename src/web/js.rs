@@ -440,6 +440,16 @@ pub fn resolve_url(url: &str, base: Option<&str>) -> String {
     }
 }
 
+/// [`crate::checkout::pinned_url`] with the browser's own URL parser (the one `fetch` will use, and no
+/// `url`/IDNA tables in the widget module): `url` resolved against `order_url`, if it stays on its origin
+/// and is http(s).
+pub fn pinned_url(order_url: &str, url: &str) -> Option<String> {
+    let base = web_sys::Url::new(order_url).ok()?;
+    let joined = web_sys::Url::new_with_base(url.trim(), &base.href()).ok()?;
+    let web = matches!(joined.protocol().as_str(), "https:" | "http:");
+    (web && joined.origin() == base.origin()).then(|| joined.href())
+}
+
 /// A JSON request. `Ok((status, body text))` when the server answered; `Err(message)` on a
 /// network failure or timeout.
 pub async fn fetch_json(method: &str, url: &str, body: Option<&str>, extra_headers: &[(&str, &str)], timeout_ms: i32) -> Result<(u16, String), String> {

@@ -26,65 +26,63 @@
 //! });
 //! ```
 
+#[cfg(feature = "widget")]
 pub mod bridges;
+#[cfg(feature = "widget")]
 mod camera;
+#[cfg(feature = "widget")]
 mod component;
+#[cfg(feature = "widget")]
 mod js;
+#[cfg(feature = "reader")]
+mod reader;
+#[cfg(feature = "widget")]
 mod scanner;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
+#[cfg(feature = "widget")]
 mod widget;
 
+#[cfg(feature = "widget")]
 pub use component::{InterpayCheckout, InterpayCheckoutProps, OrderCreated, PaymentResult, Scanned, WidgetError};
-use serde::Serialize;
+#[cfg(feature = "reader")]
+pub use reader::{parse_payload, read_frame};
+#[cfg(feature = "widget")]
 use wasm_bindgen::prelude::*;
 
-/// One decoded code as the worker posts it.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+/// One code read from a frame, as the reader module (in the decoder worker) sends it to the widget:
+/// the text, where it is, and the payload engine's reading of it (`code` or `error`). The widget
+/// module has no payload parser: it trusts this reading, and the merchant's server parses the text again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ScanCode {
     pub text: String,
     pub corners: [[f32; 2]; 4],
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<crate::payload::Code>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::payload::ParseError>,
 }
 
-/// Decode every QR code in an RGBA frame (canvas `ImageData.data`). Never throws.
-#[wasm_bindgen]
-pub fn decode_rgba(data: &[u8], width: u32, height: u32) -> JsValue {
-    console_error_panic_hook::set_once();
-    let (w, h) = (width as usize, height as usize);
-    let luma = crate::decode::rgba_to_luma(data, w, h);
-    let codes: Vec<ScanCode> = if luma.len() == w.saturating_mul(h) {
-        crate::decode::decode(crate::decode::LumaImage { width: w, height: h, data: &luma }, &Default::default())
-            .into_iter()
-            .map(|d| ScanCode { text: d.text, corners: d.corners })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    js::to_js(&codes)
-}
-
-/// Parse a scanned text: `{ok: Code}` or `{error: ParseError}`.
-#[wasm_bindgen]
-pub fn parse_payload(text: &str) -> JsValue {
-    #[derive(Serialize)]
-    #[serde(rename_all = "snake_case")]
-    #[allow(clippy::large_enum_variant)]
-    enum Parsed {
-        Ok(crate::payload::Code),
-        Error(crate::payload::ParseError),
+impl ScanCode {
+    /// The text and the payload reading; `None` for a code the reader sent without a reading (a
+    /// message from another build), which the widget skips rather than guesses about.
+    pub fn into_parsed(self) -> Option<(String, Result<crate::payload::Code, crate::payload::ParseError>)> {
+        match (self.code, self.error) {
+            (Some(c), _) => Some((self.text, Ok(c))),
+            (None, Some(e)) => Some((self.text, Err(e))),
+            (None, None) => None,
+        }
     }
-    js::to_js(&match crate::payload::parse(text) {
-        Ok(c) => Parsed::Ok(c),
-        Err(e) => Parsed::Error(e),
-    })
 }
 
+#[cfg(feature = "widget")]
 /// The mounted widget; `unmount()` stops the camera and removes the view.
 #[wasm_bindgen]
 pub struct WidgetHandle {
     inner: Option<widget::Mounted>,
 }
 
+#[cfg(feature = "widget")]
 #[wasm_bindgen]
 impl WidgetHandle {
     pub fn unmount(&mut self) {
@@ -94,6 +92,7 @@ impl WidgetHandle {
     }
 }
 
+#[cfg(feature = "widget")]
 /// Mount the checkout widget into `shadow_root`; `host` is the `<interpay-checkout>` element (events
 /// are dispatched on it, attributes read from it). `options`: `{orderUrl, locale, label, scanRegion,
 /// workerUrl}` (each optional; attributes of `host` fill the gaps).

@@ -1,6 +1,9 @@
 //! The decoder worker client: frames go to `decoder-worker.js` (RGBA buffer transferred), one at a
 //! time; a worker that errors, traps or hangs is terminated and recreated on the next frame.
-//! If no worker can be started at all (old browser, CSP), frames are decoded on the main thread.
+//! A worker script on another origin (the widget served from a CDN) is started from a same-origin
+//! `blob:` module that imports it, so cross-origin embedding keeps decoding off the main thread.
+//! If no worker can be started at all (old browser, CSP), frames go to the page's `readFrame`
+//! fallback (the loader's: the reader module instantiated on the main thread).
 
 use super::js::{self, get, obj};
 use super::ScanCode;
@@ -31,7 +34,15 @@ struct Inner {
     no_worker: Cell<bool>,
     /// Times the worker was recreated.
     restarts: Cell<u32>,
+    /// The current worker has answered a frame.
+    answered: Cell<bool>,
+    /// Workers in a row that failed before answering any frame (a CSP that blocks the worker's script,
+    /// a file that does not load): after [`MAX_FAILED_STARTS`] the main-thread reader takes over.
+    failed_starts: Cell<u32>,
 }
+
+/// Workers in a row that may fail before their first answer before decoding moves to the main thread.
+const MAX_FAILED_STARTS: u32 = 3;
 
 /// Why a frame was not decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,12 +56,20 @@ pub enum ScanError {
 #[derive(Clone)]
 pub struct Decoder {
     url: String,
+    /// `readFrame(ArrayBuffer, width, height) → Promise<string>` (the reader's JSON) on the main thread.
+    fallback: Option<Function>,
     inner: Rc<Inner>,
 }
 
 impl Decoder {
-    pub fn new(url: String) -> Self {
-        Decoder { url, inner: Rc::new(Inner::default()) }
+    pub fn new(url: String, fallback: Option<Function>) -> Self {
+        Decoder { url, fallback, inner: Rc::new(Inner::default()) }
+    }
+
+    /// Start the worker now (when the camera opens), so the reader module downloads and compiles
+    /// while the camera starts rather than on the first frame.
+    pub fn warm_up(&self) {
+        let _ = self.ensure_worker();
     }
 
     pub fn busy(&self) -> bool {
@@ -80,6 +99,15 @@ impl Decoder {
         if let Some(live) = self.inner.live.borrow_mut().take() {
             live.worker.terminate();
         }
+        if self.inner.answered.get() {
+            self.inner.failed_starts.set(0);
+        } else {
+            self.inner.failed_starts.set(self.inner.failed_starts.get().saturating_add(1));
+            if self.inner.failed_starts.get() >= MAX_FAILED_STARTS && self.fallback.is_some() {
+                web_sys::console::warn_1(&format!("interpay: the decoder worker never started ({why}); decoding on the main thread").into());
+                self.inner.no_worker.set(true);
+            }
+        }
         self.inner.restarts.set(self.inner.restarts.get().saturating_add(1));
         self.reject_all(why);
     }
@@ -94,7 +122,7 @@ impl Decoder {
         let opts = web_sys::WorkerOptions::new();
         opts.set_type(web_sys::WorkerType::Module);
         opts.set_name("interpay-decoder");
-        let worker = match web_sys::Worker::new_with_options(&self.url, &opts) {
+        let worker = match start_worker(&self.url, &opts) {
             Ok(w) => w,
             Err(e) => {
                 web_sys::console::warn_2(&"interpay: decoder worker unavailable, decoding on the main thread".into(), &e);
@@ -110,6 +138,9 @@ impl Decoder {
             if id < 0.0 {
                 return;
             }
+            if get(&data, "error").is_null() {
+                inner.answered.set(true);
+            }
             let resolve = inner.pending.borrow_mut().remove(&(id as u32));
             if let Some(resolve) = resolve {
                 let _ = resolve.call1(&JsValue::NULL, &data);
@@ -124,6 +155,7 @@ impl Decoder {
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         worker.set_onmessageerror(Some(onerror.as_ref().unchecked_ref()));
+        self.inner.answered.set(false);
         *self.inner.live.borrow_mut() = Some(Live { worker: worker.clone(), _onmessage: onmessage, _onerror: onerror });
         Some(worker)
     }
@@ -142,9 +174,12 @@ impl Decoder {
 
     async fn decode_inner(&self, rgba: js_sys::ArrayBuffer, width: u32, height: u32) -> Result<Vec<ScanCode>, ScanError> {
         let Some(worker) = self.ensure_worker() else {
-            let bytes = js_sys::Uint8Array::new(&rgba).to_vec();
-            let v = super::decode_rgba(&bytes, width, height);
-            return Ok(serde_wasm_bindgen::from_value(v).unwrap_or_default());
+            let Some(read) = &self.fallback else {
+                return Err(ScanError::Crashed("no decoder worker and no main-thread reader".into()));
+            };
+            let p = read.call3(&JsValue::NULL, &rgba, &width.into(), &height.into()).map_err(|e| ScanError::Crashed(js::error_message(&e)))?;
+            let json = JsFuture::from(Promise::resolve(&p)).await.map_err(|e| ScanError::Crashed(js::error_message(&e)))?;
+            return Ok(codes_from(&json));
         };
         let id = self.inner.next_id.get().wrapping_add(1);
         self.inner.next_id.set(id);
@@ -172,6 +207,33 @@ impl Decoder {
             }
             return Err(ScanError::Crashed(err));
         }
-        Ok(serde_wasm_bindgen::from_value(get(&answer, "codes")).unwrap_or_default())
+        Ok(codes_from(&get(&answer, "codes")))
     }
+}
+
+/// The reader's answer (a JSON string, see [`ScanCode`]) → codes; anything else → none.
+fn codes_from(v: &JsValue) -> Vec<ScanCode> {
+    v.as_string().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+}
+
+/// A module worker for `url`. On the page's origin it is started directly; on another origin (a CDN)
+/// `new Worker(url)` is refused, so a same-origin `blob:` module that imports `url` is started instead
+/// (the worker script resolves its own imports from its `import.meta.url`, the CDN; the page's CSP must
+/// allow `worker-src blob:` and the CDN in `script-src`).
+fn start_worker(url: &str, opts: &web_sys::WorkerOptions) -> Result<web_sys::Worker, JsValue> {
+    let same_origin = match (js::window().and_then(|w| w.location().origin().ok()), web_sys::Url::new(url)) {
+        (Some(page), Ok(u)) => u.origin() == page,
+        _ => true,
+    };
+    if same_origin {
+        return web_sys::Worker::new_with_options(url, opts);
+    }
+    let quoted = serde_json::to_string(url).unwrap_or_default();
+    let source = Array::of1(&JsValue::from_str(&format!("import {quoted};\n")));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&source, &props)?;
+    let blob_url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    // Not revoked: a few bytes per worker start, and revoking it before the worker has read it would fail the start.
+    web_sys::Worker::new_with_options(&blob_url, opts)
 }

@@ -50,10 +50,11 @@ pub fn test_returned() -> JsValue {
     }
 }
 
-/// Mount [`InterpayCheckout`] into `el` inside a `<Show>` (the returned function hides it, which
-/// disposes the component) and record every typed callback in `window.__interpayComponent`.
+/// Mount [`InterpayCheckout`] into `el` inside a `<Show>` and record every typed callback in
+/// `window.__interpayComponent`. Returns `{remove(), setLocale(tag)}`: `remove` hides it (which
+/// disposes the component), `setLocale` sets its `locale` signal prop.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, locale: String) -> js_sys::Function {
+pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, locale: String) -> js_sys::Object {
     fn record(v: serde_json::Value) {
         let Some(w) = js::window() else { return };
         let key = wasm_bindgen::JsValue::from_str("__interpayComponent");
@@ -76,9 +77,10 @@ pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, 
     }
     console_error_panic_hook::set_once();
     let shown = RwSignal::new(true);
+    // A signal prop: the test changes it on a mounted component (`setLocale`).
+    let locale = RwSignal::new(locale);
     let handle = leptos::mount::mount_to(el, move || {
         let order_url = order_url.clone();
-        let locale = locale.clone();
         view! {
             <Show when=move || shown.get()>
             <InterpayCheckout
@@ -101,12 +103,17 @@ pub fn __mount_component_for_tests(el: web_sys::HtmlElement, order_url: String, 
                     record(serde_json::json!({"callback": "error", "code": e.code, "recovered": e.recovered}))
                 }
                 order_url=order_url.clone()
-                locale=locale.clone()
+                locale=locale
             />
             </Show>
         }
     });
     // Lives as long as the page.
     std::mem::forget(handle);
-    wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || shown.set(false)).into_js_value().unchecked_into()
+    let controls = js_sys::Object::new();
+    let remove = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || shown.set(false)).into_js_value();
+    let set_locale = wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(move |l: String| locale.set(l)).into_js_value();
+    let _ = js_sys::Reflect::set(&controls, &"remove".into(), &remove);
+    let _ = js_sys::Reflect::set(&controls, &"setLocale".into(), &set_locale);
+    controls
 }

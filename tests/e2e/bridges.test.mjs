@@ -50,7 +50,7 @@ const PAGE = '/__bridges.html';
 const PAGE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bridges</title></head><body>
 <p id="state">loading</p>
 <script type="module">
-  import init, * as m from '/interpay/pkg/interpay.js';
+  import init, * as m from '/interpay/pkg/interpay_test.js';
   try {
     await init();
     window.__m = m;

@@ -110,7 +110,7 @@ test('accessibility: modal dialog, focus moves in, Tab/Shift+Tab stay inside, Es
 test('decoder worker recovery: a worker that throws on its first frame is replaced and the code still scans', T, async () => {
   let served = 0;
   const setup = (context) =>
-    context.route('**/interpay/decoder-worker.js', async (route) => {
+    context.route('**/interpay/assets/decoder-worker.*.js', async (route) => {
       const response = await route.fetch();
       let body = await response.text();
       if (served++ === 0) {
@@ -118,7 +118,7 @@ test('decoder worker recovery: a worker that throws on its first frame is replac
         assert.ok(body.includes('self.onmessage = async'), 'decoder-worker.js still has the handler this test breaks');
         body = body.replace('self.onmessage = async', 'self.onmessage = () => { throw new Error("boom (test trap)"); }; const _unused = async');
       }
-      await route.fulfill({ response, body });
+      await route.fulfill({ status: response.status(), contentType: 'text/javascript', body });
     });
   await withPage('worker-crash', { setup }, async (w) => {
     const { page } = w;
@@ -206,13 +206,22 @@ test('Leptos component: <InterpayCheckout> pays end to end in its own shadow roo
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>component</title>
 <script src="/sandbox-wallet.js"></script></head><body><h1 class="ip-launch">page heading</h1><div id="app"></div>
 <script type="module">
-import init, { __mount_component_for_tests } from '/interpay/pkg/interpay.js';
-await init({ module_or_path: '/interpay/pkg/interpay_bg.wasm' });
-window.__interpayRemoveComponent = __mount_component_for_tests(document.getElementById('app'), '/api/orders', 'en');
+import init, { __mount_component_for_tests } from '/interpay/pkg/interpay_test.js';
+await init({ module_or_path: '/interpay/pkg/interpay_test_bg.wasm' });
+const component = __mount_component_for_tests(document.getElementById('app'), '/api/orders', 'en');
+window.__interpayRemoveComponent = component.remove;
+window.__interpaySetLocale = component.setLocale;
 </script></body></html>`;
   const setup = (context) => context.route(`**${PAGE}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
   await withPage('component', { setup, pathname: PAGE }, async (w) => {
     const { page, pageErrors } = w;
+    // Reactive props: a new `locale` signal value remounts the widget in that language, and back.
+    await w.ready();
+    assert.equal(await w.text('scan-button'), 'Scan to pay');
+    await page.evaluate(() => window.__interpaySetLocale('fr'));
+    await page.waitForFunction(() => document.querySelector('#app .interpay-checkout').shadowRoot.querySelector('[data-testid="scan-button"]')?.textContent.includes('Scanner pour payer'), null, { timeout: 5_000 });
+    await page.evaluate(() => window.__interpaySetLocale('en'));
+    await page.waitForFunction(() => document.querySelector('#app .interpay-checkout').shadowRoot.querySelector('[data-testid="scan-button"]')?.textContent.includes('Scan to pay'), null, { timeout: 5_000 });
     await w.scanToConfirm();
     // Styles stay isolated: the widget's CSS is linked inside the component's shadow root only.
     const iso = await page.evaluate(() => {

@@ -1,10 +1,16 @@
 //! Sandbox Café, Leptos edition: the Interpay checkout as a Rust component with typed callbacks.
 //! See README.md for the build.
 
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+#[cfg(target_arch = "wasm32")]
 use interpay::wallet::Outcome;
+#[cfg(target_arch = "wasm32")]
 use interpay::web::{InterpayCheckout, OrderCreated, PaymentResult, WidgetError};
+#[cfg(target_arch = "wasm32")]
 use leptos::prelude::*;
 
+#[cfg(target_arch = "wasm32")]
 #[component]
 fn App() -> impl IntoView {
     let status = RwSignal::new(String::from("Scan the QR code on the till."));
@@ -34,7 +40,14 @@ fn App() -> impl IntoView {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+/// Natively there is nothing to run (the workspace's native tests still build this crate).
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("interpay-leptos-app is a browser app: `cargo xtask example` builds it for wasm32");
 }

@@ -149,6 +149,12 @@ pub fn fake_site() -> sandbox_merchant::Paths {
     std::fs::write(dist.join("pkg/interpay_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(dist.join("interpay.js"), "export {};\n".repeat(200)).unwrap();
     std::fs::write(dist.join("chunk.3f9a2c1d.js"), b"export {};").unwrap();
+    // A precompressed pair as `cargo xtask build` writes them (the .br content is a stand-in).
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(dist.join("assets/interpay-ui.0a1b2c3d4e.wasm"), b"\0asm\x01\0\0\0 plain").unwrap();
+    std::fs::write(dist.join("assets/interpay-ui.0a1b2c3d4e.wasm.br"), b"brotli stand-in").unwrap();
+    // The front page lives at the top of the repository, beside www/.
+    std::fs::write(root.join("index.html"), b"<!doctype html><title>top-level front page</title>").unwrap();
     std::fs::write(www.join("demo/index.html"), b"<!doctype html><title>demo</title>").unwrap();
     std::fs::write(www.join("miniprogram/sandbox-app/index.html"), b"<!doctype html><title>app</title>").unwrap();
     std::fs::write(www.join("sandbox-wallet.js"), b"// wallet").unwrap();

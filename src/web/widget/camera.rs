@@ -5,7 +5,7 @@ use super::ui::{CameraCaps, Ui};
 use super::Runtime;
 use crate::checkout::{scan_square, Event, Phase, WidgetError, WidgetEvent};
 use crate::i18n::Msg;
-use crate::payload::{self, Code, ParseError};
+use crate::payload::{Code, ParseError};
 use crate::web::bridges;
 use crate::web::camera;
 use crate::web::js::{self, get, obj};
@@ -36,6 +36,8 @@ impl Ui {
     fn open_camera(self, device: Option<String>) {
         let runtime = self.runtime();
         runtime.stop_camera();
+        // The reader module downloads and compiles in the worker while the camera starts.
+        runtime.decoder.warm_up();
         let session = runtime.camera_session.get();
         self.torch_on.set(false);
         self.caps.set(CameraCaps::default());
@@ -167,13 +169,8 @@ impl Ui {
 
     /// Several codes in view: the first payment code wins, then an invalid payment code.
     fn on_codes(self, codes: Vec<ScanCode>) {
-        let parsed: Vec<(String, Result<Code, ParseError>)> = codes
-            .into_iter()
-            .map(|c| {
-                let code = payload::parse(&c.text);
-                (c.text, code)
-            })
-            .collect();
+        // The reader (in the worker) has parsed each text already.
+        let parsed: Vec<(String, Result<Code, ParseError>)> = codes.into_iter().filter_map(ScanCode::into_parsed).collect();
         let pick = parsed
             .iter()
             .position(|(_, r)| matches!(r, Ok(Code::Payment(_))))

@@ -39,6 +39,9 @@ pub struct Options {
     pub label: Option<String>,
     pub scan_region: Option<f64>,
     pub worker_url: Option<String>,
+    /// `readFrame(ArrayBuffer, width, height) → Promise<string>`: the reader on the main thread, for
+    /// browsers where no worker starts (the loader passes one; the Leptos component has none).
+    pub read_frame: Option<js_sys::Function>,
     /// The merchant's endpoint that names the payee of a code that names nobody (`POST {payload}`).
     pub resolve_url: Option<String>,
 }
@@ -55,6 +58,7 @@ impl Options {
             label: pick("label", "label"),
             scan_region: get(options, "scanRegion").as_f64().or_else(|| pick("scanRegion", "scan-region").and_then(|s| s.parse::<f64>().ok())),
             worker_url: pick("workerUrl", "data-worker-url"),
+            read_frame: get(options, "readFrame").dyn_into::<js_sys::Function>().ok(),
             resolve_url: pick("resolveUrl", "resolve-url"),
         }
     }
@@ -67,6 +71,7 @@ struct Settings {
     label: Option<String>,
     scan_region: f64,
     worker_url: String,
+    read_frame: Option<js_sys::Function>,
     resolve_url: Option<String>,
 }
 
@@ -86,6 +91,7 @@ impl Settings {
             label: clean(o.label),
             scan_region: o.scan_region.filter(|f| f.is_finite() && *f > 0.0).map(|f| f.clamp(0.2, 1.0)).unwrap_or(0.7),
             worker_url: clean(o.worker_url).map(|u| js::resolve_url(&u, None)).unwrap_or_default(),
+            read_frame: o.read_frame,
             resolve_url: clean(o.resolve_url).map(|u| js::resolve_url(&u, None)),
         }
     }
@@ -196,7 +202,7 @@ pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: O
     let runtime = Rc::new(Runtime {
         host,
         shadow,
-        decoder: Decoder::new(settings.worker_url.clone()),
+        decoder: Decoder::new(settings.worker_url.clone(), settings.read_frame.clone()),
         settings,
         camera: RefCell::new(None),
         camera_session: Cell::new(0),

@@ -7,7 +7,7 @@
 
 use super::ui::Ui;
 use crate::checkout::{
-    api_error, checkout_total, pinned_url, poll_done, status_outcome, status_poll_delays, Attempt, Checkout, Event,
+    api_error, checkout_total, poll_done, status_outcome, status_poll_delays, Attempt, Checkout, Event,
     Order, OrderRequest, OrderStatus, Phase, Total,
 };
 use crate::wallet::{FailureCode, Outcome, WalletId};
@@ -29,6 +29,8 @@ const CHECK_AGAIN_DELAYS: &[u32] = &[0, 800, 1600];
 #[derive(Serialize, Deserialize)]
 struct Stored {
     text: String,
+    /// The reader's parse of `text` (the widget module has no parser of its own).
+    payment: crate::payload::Payment,
     wallet: WalletId,
     total: Total,
     key: String,
@@ -121,7 +123,7 @@ impl Ui {
                 return Err(Outcome::failed(FailureCode::OrderRefused(e.code), message));
             }
         };
-        if pinned_url(&order_url, &order.status_url).is_none() {
+        if js::pinned_url(&order_url, &order.status_url).is_none() {
             return Err(Outcome::failed(FailureCode::BadOrderResponse, format!("status_url {:?} is not on the order-url's origin", order.status_url)));
         }
         Ok(order)
@@ -133,7 +135,7 @@ impl Ui {
         let mut params = order.wallet_params.clone();
         if let Some(url) = params.get("complete_url").and_then(|u| u.as_str()).map(str::to_string) {
             let base = self.runtime().order_url().unwrap_or_default();
-            match pinned_url(&base, &url) {
+            match js::pinned_url(&base, &url) {
                 Some(abs) => params["complete_url"] = abs.into(),
                 None => return Err(Outcome::failed(FailureCode::BadWalletParams, format!("complete_url {url:?} is not on the order-url's origin"))),
             }
@@ -145,7 +147,7 @@ impl Ui {
     /// nothing final (or believable) came back.
     async fn poll_status(self, order: &Order, delays: &[u32]) -> Option<OrderStatus> {
         let base = self.runtime().order_url().unwrap_or_default();
-        let url = pinned_url(&base, &order.status_url)?;
+        let url = js::pinned_url(&base, &order.status_url)?;
         let mut last = None;
         for d in delays {
             js::sleep(*d).await;
@@ -202,6 +204,7 @@ impl Ui {
     fn store(self, attempt: &Attempt, order: &Order) {
         let stored = Stored {
             text: attempt.checkout.text.clone(),
+            payment: attempt.checkout.payment.clone(),
             wallet: attempt.wallet,
             total: attempt.total.clone(),
             key: attempt.key.clone(),
@@ -227,9 +230,7 @@ impl Ui {
         let Ok(stored) = serde_json::from_str::<Stored>(&json) else {
             return self.forget_stored();
         };
-        let Ok(crate::payload::Code::Payment(payment)) = crate::payload::parse(&stored.text) else {
-            return self.forget_stored();
-        };
+        let payment = stored.payment;
         let verdict = bridges::returned()
             .filter(|r| r.order_id.as_deref().is_none_or(|id| id == stored.order.order_id))
             .map(|r| r.outcome)

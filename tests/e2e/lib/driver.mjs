@@ -80,11 +80,11 @@ export function tmp(name) {
 let serverCount = 0;
 
 /** Start the sandbox merchant on a free port. Returns { url, origin, stop, json, notify }. */
-export async function startServer() {
+export async function startServer({ www = path.join(ROOT, 'www') } = {}) {
   // Sandbox mode (the demo's), and a store of its own: every test server starts empty.
   serverCount += 1;
   const dataDir = tmp(`merchant-data-${serverCount}`);
-  const proc = spawn(BIN.merchant, ['--sandbox', '--data-dir', dataDir, '--port', '0', '--dist', DIST, '--www', path.join(ROOT, 'www'), '--quiet'], {
+  const proc = spawn(BIN.merchant, ['--sandbox', '--data-dir', dataDir, '--port', '0', '--dist', DIST, '--www', www, '--quiet'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -257,12 +257,12 @@ function recorderScript(events) {
 const SANDBOX_BUTTONS = { Pay: '#sandbox-wallet-pay', Cancel: '#sandbox-wallet-cancel', Decline: '#sandbox-wallet-decline' };
 
 export class Widget {
-  /** Open `pathname` (default: the demo page) in `context` with the recorders. */
-  static async open(context, server, { name, pathname = '/' } = {}) {
+  /** Open `pathname` (default: the demo page; or a full `url`, e.g. on another origin) in `context` with the recorders. */
+  static async open(context, server, { name, pathname = '/', url } = {}) {
     const page = await context.newPage();
     const recorded = recordConsole(page);
     await page.addInitScript(recorderScript, EVENTS);
-    const response = await page.goto(server.origin + pathname, { waitUntil: 'load' });
+    const response = await page.goto(url || server.origin + pathname, { waitUntil: 'load' });
     return new Widget({ page, response, name, server, ...recorded });
   }
 
@@ -391,10 +391,10 @@ export class Widget {
 }
 
 /** Run `fn(widget)` on a page opened in `context`; on failure annotate; always close the context. */
-export async function withWidget(context, server, { name, pathname }, fn) {
+export async function withWidget(context, server, { name, pathname, url }, fn) {
   let widget;
   try {
-    widget = await Widget.open(context, server, { name, pathname });
+    widget = await Widget.open(context, server, { name, pathname, url });
     await fn(widget);
   } catch (e) {
     if (widget) await widget.annotateFailure(e);

@@ -1,0 +1,75 @@
+//! The reader module's exports (feature `reader`): what the decoder worker runs. Camera frame → QR
+//! codes → the payload engine's reading of each, in one call, off the main thread. The decoder, the
+//! payload parser and their tables (character sets, IDNA, UTS-39 confusables, secp256k1, Keccak) are
+//! only in this module, so the widget module the page loads first stays small.
+
+use super::ScanCode;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+/// Read every QR code in an RGBA frame (canvas `ImageData.data`) and parse each text:
+/// a JSON string `[{text, corners, code | error}]` (see [`ScanCode`]). Never throws.
+#[wasm_bindgen]
+pub fn read_frame(data: &[u8], width: u32, height: u32) -> String {
+    console_error_panic_hook::set_once();
+    let (w, h) = (width as usize, height as usize);
+    let luma = crate::decode::rgba_to_luma(data, w, h);
+    let codes: Vec<ScanCode> = if luma.len() == w.saturating_mul(h) && w > 0 && h > 0 {
+        crate::decode::decode(crate::decode::LumaImage { width: w, height: h, data: &luma }, &Default::default())
+            .into_iter()
+            .map(|d| {
+                let parsed = crate::payload::parse(&d.text);
+                let (code, error) = match parsed {
+                    Ok(c) => (Some(c), None),
+                    Err(e) => (None, Some(e)),
+                };
+                ScanCode { text: d.text, corners: d.corners, code, error }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into())
+}
+
+/// Only the decoder (for benchmarks and developers): `[{text, corners}]`. Never throws.
+#[wasm_bindgen]
+pub fn decode_rgba(data: &[u8], width: u32, height: u32) -> JsValue {
+    console_error_panic_hook::set_once();
+    let (w, h) = (width as usize, height as usize);
+    let luma = crate::decode::rgba_to_luma(data, w, h);
+    #[derive(Serialize)]
+    struct Found {
+        text: String,
+        corners: [[f32; 2]; 4],
+    }
+    let codes: Vec<Found> = if luma.len() == w.saturating_mul(h) {
+        crate::decode::decode(crate::decode::LumaImage { width: w, height: h, data: &luma }, &Default::default())
+            .into_iter()
+            .map(|d| Found { text: d.text, corners: d.corners })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    to_js(&codes)
+}
+
+/// Parse a scanned text: `{ok: Code}` or `{error: ParseError}` (for developers and the demo).
+#[wasm_bindgen]
+pub fn parse_payload(text: &str) -> JsValue {
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    #[allow(clippy::large_enum_variant)]
+    enum Parsed {
+        Ok(crate::payload::Code),
+        Error(crate::payload::ParseError),
+    }
+    to_js(&match crate::payload::parse(text) {
+        Ok(c) => Parsed::Ok(c),
+        Err(e) => Parsed::Error(e),
+    })
+}
