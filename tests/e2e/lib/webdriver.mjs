@@ -1,0 +1,469 @@
+// A small W3C WebDriver client (plain `fetch` against the driver's HTTP API, no dependency) for the browser
+// engines Playwright does not drive here: WebKit (WebKitGTK's WebKitWebDriver + MiniBrowser, under Xvfb) and
+// Firefox ESR (geckodriver, headless). Used by tests/e2e/engines.test.mjs.
+//
+// - launchEngine('webkit' | 'firefox'): starts the driver on a free port and a session with a phone-sized window.
+//   Returns a Session; `session.quit()` ends the session and the driver (its whole process group: xvfb-run
+//   starts Xvfb beside the driver).
+// - Session: the few commands the tests need (navigate, execute script, find / click / send keys, screenshot).
+// - EngineWidget: the page object of the demo page over a Session. The widget renders into an open shadow root:
+//   every lookup goes through `find(testid)`, which searches the document and every open shadow root for
+//   `[data-testid="…"]` with an execute-script (W3C "Get Element Shadow Root" is not in every driver yet).
+//
+// Engine facts (measured 2026-12-02, Debian 12): WebKitGTK 2.50 has no camera that plays a file; its
+// mock capture device (`enable-mock-capture-devices`) and Firefox's fake stream
+// (`media.navigator.streams.fake`) show a generated pattern. The scan there reads a picture of the code
+// through the widget's picture fallback (its file input), or a canvas stream showing the code stands in for
+// the camera (`useCanvasCamera`); the tests say which in their names.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT, ARTIFACTS, TESTID_ATTR } from './driver.mjs';
+
+/** WebKitGTK's MiniBrowser (package libwebkit2gtk-4.1-0, in the multiarch lib directory). */
+export const MINIBROWSER = process.env.MINIBROWSER || findMiniBrowser();
+function findMiniBrowser() {
+  const dirs = existsSync('/usr/lib') ? readdirSync('/usr/lib').map((d) => path.join('/usr/lib', d, 'webkit2gtk-4.1', 'MiniBrowser')) : [];
+  return dirs.find((p) => existsSync(p)) || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+}
+export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+export const GECKODRIVER = process.env.GECKODRIVER || path.join(ROOT, '.tools', 'bin', 'geckodriver');
+export const WEBKITDRIVER = process.env.WEBKITDRIVER || '/usr/bin/WebKitWebDriver';
+
+/** The phone-sized window the Chromium tests use (390×844). */
+export const PHONE = { width: 390, height: 844 };
+
+/** The W3C web element identifier (the key of an element reference). */
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** What is missing to run `engine` here, or null. */
+export function engineMissing(engine) {
+  const need = engine === 'webkit' ? [WEBKITDRIVER, MINIBROWSER, '/usr/bin/xvfb-run'] : [GECKODRIVER, FIREFOX];
+  const missing = need.filter((p) => !existsSync(p));
+  return missing.length ? `${engine}: missing ${missing.join(', ')} (./dev setup --test installs them)` : null;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Thrown for a WebDriver error answer: `.error` is the W3C error code ("no such element", …). */
+export class WebDriverError extends Error {
+  constructor(command, status, value) {
+    super(`${command}: HTTP ${status} ${value?.error || ''}: ${value?.message || JSON.stringify(value)}`.slice(0, 2000));
+    this.error = value?.error;
+  }
+}
+
+async function call(base, method, p, body) {
+  const r = await fetch(base + p, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { value: { error: 'bad answer', message: text.slice(0, 500) } };
+  }
+  if (!r.ok) throw new WebDriverError(`${method} ${p}`, r.status, json.value);
+  return json.value;
+}
+
+/** Firefox ESR, headless, fake camera (a generated pattern) with the permission prompt off. */
+function firefoxCapabilities() {
+  return {
+    browserName: 'firefox',
+    acceptInsecureCerts: false,
+    'moz:firefoxOptions': {
+      binary: FIREFOX,
+      args: ['-headless', `--width=${PHONE.width}`, `--height=${PHONE.height}`],
+      prefs: {
+        'media.navigator.streams.fake': true,
+        'media.navigator.permission.disabled': true,
+        'browser.shell.checkDefaultBrowser': false,
+        'datareporting.policy.dataSubmissionEnabled': false,
+        'toolkit.telemetry.reportingpolicy.firstRun': false,
+        // No experiments, remote settings or captive-portal probes: the test machine has no internet.
+        'messaging-system.rsexperimentloader.enabled': false,
+        'app.normandy.enabled': false,
+        'network.captive-portal-service.enabled': false,
+        'network.connectivity-service.enabled': false,
+      },
+    },
+  };
+}
+
+/** MiniBrowser in automation mode; the mock capture device stands in for a camera. */
+function webkitCapabilities() {
+  return {
+    browserName: 'MiniBrowser',
+    'webkitgtk:browserOptions': {
+      binary: MINIBROWSER,
+      args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true'],
+    },
+  };
+}
+
+/** Start the driver for `engine` and a session. */
+export async function launchEngine(engine) {
+  const missing = engineMissing(engine);
+  if (missing) throw new Error(missing);
+  const port = await freePort();
+  const [cmd, args, capabilities] =
+    engine === 'webkit'
+      ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', WEBKITDRIVER, `--port=${port}`], webkitCapabilities()]
+      : [GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1', '--log', 'warn'], firefoxCapabilities()];
+  // Its own process group, so quit() ends xvfb-run, Xvfb and the driver together.
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let log = '';
+  proc.stdout.on('data', (d) => (log = (log + d).slice(-20_000)));
+  proc.stderr.on('data', (d) => (log = (log + d).slice(-20_000)));
+  const kill = () => {
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {}
+  };
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`${cmd} exited with ${proc.exitCode}: ${log}`);
+      const ready = await call(base, 'GET', '/status').then((v) => v && v.ready !== false, () => false);
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error(`${cmd} did not answer /status in 20 s: ${log}`);
+      await sleep(200);
+    }
+    const value = await call(base, 'POST', '/session', { capabilities: { alwaysMatch: capabilities } });
+    const session = new Session({ engine, base: `${base}/session/${value.sessionId}`, capabilities: value.capabilities, kill, log: () => log });
+    await session.setWindowRect(PHONE).catch(() => {});
+    return session;
+  } catch (e) {
+    kill();
+    throw e;
+  }
+}
+
+export class Session {
+  constructor({ engine, base, capabilities, kill, log }) {
+    Object.assign(this, { engine, base, capabilities, kill, log });
+  }
+
+  /** "WebKitGTK 2.50.6" / "Firefox 153.8.0". */
+  get browser() {
+    const c = this.capabilities || {};
+    return `${c.browserName} ${c.browserVersion}`;
+  }
+
+  cmd(method, p, body) {
+    return call(this.base, method, p, body);
+  }
+
+  navigate(url) {
+    return this.cmd('POST', '/url', { url });
+  }
+
+  url() {
+    return this.cmd('GET', '/url');
+  }
+
+  setWindowRect({ width, height }) {
+    return this.cmd('POST', '/window/rect', { width, height });
+  }
+
+  /** Run `fn` (a function; its source is sent) in the page with `args`; returns its (awaited) value. */
+  execute(fn, ...args) {
+    return this.cmd('POST', '/execute/async', {
+      script: `const done = arguments[arguments.length - 1];
+        Promise.resolve((${fn}).apply(null, Array.prototype.slice.call(arguments, 0, -1)))
+          .then((v) => done({ ok: v === undefined ? null : v }), (e) => done({ err: String(e && e.stack || e) }));`,
+      args,
+    }).then((r) => {
+      if (r && 'err' in r) throw new Error(`script failed in ${this.engine}: ${r.err}`);
+      return r ? r.ok : r;
+    });
+  }
+
+  click(el) {
+    return this.cmd('POST', `/element/${el[ELEMENT]}/click`, {});
+  }
+
+  sendKeys(el, text) {
+    return this.cmd('POST', `/element/${el[ELEMENT]}/value`, { text });
+  }
+
+  /** Save a screenshot of the viewport as tests/e2e/artifacts/NAME.png. */
+  async screenshot(name) {
+    try {
+      const b64 = await this.cmd('GET', '/screenshot');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      writeFileSync(path.join(ARTIFACTS, `${name}.png`), Buffer.from(b64, 'base64'));
+    } catch {}
+  }
+
+  /** Wait until `fn(...args)` in the page returns a truthy value; returns it. */
+  async waitFor(what, fn, args = [], timeout = 15_000) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        const v = await this.execute(fn, ...args);
+        if (v) return v;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) throw new Error(`${this.engine}: timed out after ${timeout} ms waiting for ${what}${last ? ` (${last.message})` : ''}`);
+      await sleep(150);
+    }
+  }
+
+  async quit() {
+    await this.cmd('DELETE', '').catch(() => {});
+    this.kill();
+  }
+}
+
+// -- page-side helpers (serialised into the page: no closures over this module) ---------------------------
+
+/** The first element matching `sel` in the document or any open shadow root (depth first), or null; with
+ * `visible`, only if it is rendered (a box, not hidden). Self-contained: no eval under the page's CSP. */
+function pageFind(sel, visible) {
+  const walk = (root) => {
+    const hit = root.querySelector(sel);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) {
+        const h = walk(el.shadowRoot);
+        if (h) return h;
+      }
+    }
+    return null;
+  };
+  const el = walk(document);
+  if (!el) return null;
+  if (visible) {
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    if (!(r.width > 0 && r.height > 0) || cs.visibility === 'hidden' || cs.display === 'none' || el.closest('[hidden]')) return null;
+  }
+  return el;
+}
+
+/** Recorders installed after load (WebDriver classic has no init scripts): the interpay:* events and CSP
+ * violations, as in driver.mjs, for the flow that follows. */
+function installRecorders(events) {
+  if (window.__interpay) return true;
+  window.__interpay = { events: [], csp: [], errors: [] };
+  const clone = (v) => {
+    try {
+      return JSON.parse(JSON.stringify(v ?? null));
+    } catch {
+      return String(v);
+    }
+  };
+  for (const name of events) {
+    window.addEventListener(name, (e) => window.__interpay.events.push({ type: e.type, detail: clone(e.detail) }), true);
+  }
+  document.addEventListener('securitypolicyviolation', (e) => window.__interpay.csp.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
+  window.__interpay.tracks = [];
+  if (navigator.mediaDevices && MediaDevices.prototype.getUserMedia) {
+    const orig = MediaDevices.prototype.getUserMedia;
+    MediaDevices.prototype.getUserMedia = function (...a) {
+      return orig.apply(this, a).then((stream) => {
+        for (const t of stream.getTracks()) window.__interpay.tracks.push(t);
+        return stream;
+      });
+    };
+  }
+  window.addEventListener('error', (e) => window.__interpay.errors.push(String(e.message)));
+  window.addEventListener('unhandledrejection', (e) => window.__interpay.errors.push(String(e.reason)));
+  return true;
+}
+
+/** Put `b64` (a PNG) on the file input `el` as the shopper's chosen picture and fire `change`. */
+function setPicture(el, b64, name) {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], name, { type: 'image/png' }));
+  el.files = dt.files;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+  return el.files.length;
+}
+
+/** Make the camera a stream of a canvas showing the PNG `b64` (640×480, white, the code centred, redrawn
+ * 15 times a second): getUserMedia for video answers that stream. What Chromium's Y4M fake camera does, for
+ * engines whose fake camera shows only a pattern. The widget's own scan loop then reads the frames. */
+function canvasCamera(b64) {
+  const orig = MediaDevices.prototype.getUserMedia;
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onerror = () => reject(new Error('the code picture did not load'));
+    img.onload = () => {
+      const c = document.createElement('canvas');
+      c.width = 640;
+      c.height = 480;
+      const g = c.getContext('2d');
+      const draw = () => {
+        g.fillStyle = '#fff';
+        g.fillRect(0, 0, c.width, c.height);
+        const side = Math.min(360, img.width);
+        g.imageSmoothingEnabled = false;
+        g.drawImage(img, (c.width - side) / 2, (c.height - side) / 2, side, side);
+      };
+      draw();
+      setInterval(draw, 66);
+      MediaDevices.prototype.getUserMedia = function (constraints) {
+        if (!constraints || !constraints.video) return orig.call(this, constraints);
+        const stream = c.captureStream(15);
+        for (const t of stream.getTracks()) window.__interpay.tracks.push(t);
+        // The answer is chained on the engine's own getUserMedia (its fake camera, stopped at once): a promise
+        // made by the page's API, which Firefox's WebDriver script sandbox can hand to the page.
+        return orig.call(this, { video: true }).then((real) => {
+          for (const t of real.getTracks()) t.stop();
+          return stream;
+        });
+      };
+      resolve(true);
+    };
+    img.src = `data:image/png;base64,${b64}`;
+  });
+}
+
+const SCAN_TIMEOUT = 30_000;
+const RESULT_TIMEOUT = 30_000;
+
+/** The demo page's widget, driven over WebDriver by data-testid (docs/ARCHITECTURE.md, "Test ids"). */
+export class EngineWidget {
+  constructor(session, { name, events }) {
+    Object.assign(this, { s: session, name, events });
+  }
+
+  sel(id) {
+    return `[${TESTID_ATTR}="${id}"]`;
+  }
+
+  /** The element of test id `id` (document or shadow roots), or null. */
+  find(id, { visible = false } = {}) {
+    return this.s.execute(pageFind, this.sel(id), visible);
+  }
+
+  /** Wait until test id `id` is visible; returns the element. */
+  waitVisible(id, timeout = 15_000) {
+    return this.s.waitFor(`[${id}] visible`, pageFind, [this.sel(id), true], timeout);
+  }
+
+  /** Wait until a host-page element (CSS `sel`, light DOM) is visible / gone. */
+  waitHost(sel, { gone = false } = {}, timeout = 15_000) {
+    return this.s.waitFor(`${sel} ${gone ? 'gone' : 'visible'}`, (s, g) => (g ? !document.querySelector(s) : document.querySelector(s)), [sel, gone], timeout);
+  }
+
+  async count(id) {
+    return (await this.find(id)) ? 1 : 0;
+  }
+
+  /** Visible, trimmed text of test id `id`. */
+  async text(id) {
+    const el = await this.waitVisible(id);
+    return ((await this.s.execute((e) => e.innerText || e.textContent, el)) || '').trim();
+  }
+
+  /** Click test id `id` with a real WebDriver click (scrolls it into view, checks it can be clicked). */
+  async tap(id) {
+    const el = await this.waitVisible(id);
+    await this.s.click(el);
+  }
+
+  shot(step) {
+    return this.s.screenshot(`${this.s.engine}-${this.name}-${step}`);
+  }
+
+  async open(origin, pathname = '/') {
+    await this.s.navigate(origin + pathname);
+    await this.s.execute(installRecorders, this.events);
+    await this.waitVisible('scan-button', 20_000);
+  }
+
+  /**
+   * Read `png` as the scanned code through the picture fallback: the widget's own file input (what
+   * "Scan a picture" opens). First the driver's file upload (Element Send Keys with a path, as a shopper's
+   * file chooser would); if the driver cannot do that on a hidden input in a shadow root, the same file set
+   * with a DataTransfer and a `change` event. Returns how the file was given.
+   */
+  async choosePicture(png) {
+    await this.waitVisible('scan-picture');
+    const input = await this.find('file-input');
+    if (!input) throw new Error('the widget has no file-input');
+    try {
+      await this.s.sendKeys(input, png);
+      return 'driver file upload';
+    } catch (e) {
+      const n = await this.s.execute(setPicture, input, readFileSync(png).toString('base64'), path.basename(png));
+      if (n !== 1) throw new Error(`could not set the picture on file-input (${e.message})`);
+      return `DataTransfer (driver upload refused: ${e.error || e.message})`;
+    }
+  }
+
+  /** From now on the camera shows the code in `png` (a canvas stream; see canvasCamera). */
+  useCanvasCamera(png) {
+    return this.s.execute(canvasCamera, readFileSync(png).toString('base64'));
+  }
+
+  /** The interpay:* events recorded since the page was opened, optionally of one type. */
+  async recorded(type) {
+    const all = await this.s.execute(() => window.__interpay.events);
+    return type ? all.filter((e) => e.type === type) : all;
+  }
+
+  async waitEvent(type, timeout = 15_000) {
+    await this.s.waitFor(`event ${type}`, (t) => window.__interpay.events.some((e) => e.type === t), [type], timeout);
+    const list = await this.recorded(type);
+    return list[list.length - 1];
+  }
+
+  /** States of the camera tracks the page opened since the recorders were installed: 'live' | 'ended'. */
+  trackStates() {
+    return this.s.execute(() => window.__interpay.tracks.map((t) => t.readyState));
+  }
+
+  cspViolations() {
+    return this.s.execute(() => window.__interpay.csp);
+  }
+
+  pageErrors() {
+    return this.s.execute(() => window.__interpay.errors);
+  }
+
+  /** Choose the sandbox wallet, confirm, and answer its sheet (in the host page) with Pay. */
+  async payWithSandbox() {
+    await this.tap('wallet-option-sandbox');
+    const pay = await this.waitVisible('confirm-pay');
+    const enabled = await this.s.execute((e) => !e.disabled && e.getAttribute('aria-disabled') !== 'true', pay);
+    if (!enabled) throw new Error('confirm-pay is disabled once the sandbox wallet is chosen');
+    await this.s.click(pay);
+    await this.waitHost('#sandbox-wallet');
+    await this.shot('4-wallet');
+    await this.s.click(await this.waitHost('#sandbox-wallet-pay'));
+    await this.waitHost('#sandbox-wallet', { gone: true }, 10_000);
+  }
+
+  async result(screen) {
+    await this.waitVisible(screen, RESULT_TIMEOUT);
+    await this.shot(`5-${screen}`);
+  }
+
+  static SCAN_TIMEOUT = SCAN_TIMEOUT;
+}
