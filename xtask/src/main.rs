@@ -53,7 +53,7 @@ const USAGE: &str = "usage:
                                                never in a bundle you ship)
   cargo xtask example                          the Leptos example app (examples/leptos-app) for wasm32, bound into
                                                examples/leptos-app/www/demo/pkg/ (serve it with dist/ at /interpay/)
-  cargo xtask y4m --png IN OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N]
+  cargo xtask y4m --png IN OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N] [--blur R] [--gain G]
                                                fake-camera Y4M video with the picture centred on white";
 
 fn run(args: &[String]) -> Result<()> {
@@ -430,7 +430,7 @@ fn example(args: &[String]) -> Result<()> {
 /// (nearest-neighbour integer scaling so modules stay sharp, like a phone held still in front of a screen).
 fn y4m(args: &[String]) -> Result<()> {
     let a = Args::parse(args, &[])?;
-    a.check_known(&["png", "width", "height", "frames", "fps", "scale"])?;
+    a.check_known(&["png", "width", "height", "frames", "fps", "scale", "gain", "blur"])?;
     let [out] = a.positional.as_slice() else {
         bail!("exactly one OUT.y4m is required\n{USAGE}");
     };
@@ -471,6 +471,18 @@ fn y4m(args: &[String]) -> Result<()> {
             luma[((oy + y) * w + ox + x) as usize] = v;
         }
     }
+    // A bad shot: `--blur R` (a box blur of radius R pixels, twice: out of focus), `--gain G` (every pixel
+    // times G: a dark room).
+    let blur: u32 = a.num("blur", 0)?;
+    for _ in 0..if blur > 0 { 2 } else { 0 } {
+        luma = box_blur(&luma, w as usize, h as usize, blur as usize);
+    }
+    if let Some(g) = a.get("gain") {
+        let g: f64 = g.parse().with_context(|| format!("--gain {g:?} is not a number"))?;
+        for v in luma.iter_mut() {
+            *v = ((*v as f64) * g).round().clamp(0.0, 255.0) as u8;
+        }
+    }
     let chroma = vec![128u8; ((w / 2) * (h / 2)) as usize];
     let mut data = Vec::with_capacity((frames as usize) * (luma.len() + 2 * chroma.len() + 6) + 64);
     data.extend_from_slice(format!("YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420\n").as_bytes());
@@ -482,6 +494,26 @@ fn y4m(args: &[String]) -> Result<()> {
     }
     std::fs::write(out, data).with_context(|| format!("writing {out}"))?;
     Ok(())
+}
+
+/// Separable box blur of radius `r` (edges clamped).
+fn box_blur(src: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
+    let pass = |src: &[u8], horizontal: bool| -> Vec<u8> {
+        let mut out = vec![0u8; src.len()];
+        let (n, m) = if horizontal { (h, w) } else { (w, h) };
+        for a in 0..n {
+            for b in 0..m {
+                let (lo, hi) = (b.saturating_sub(r), (b + r).min(m - 1));
+                let mut sum = 0u32;
+                for k in lo..=hi {
+                    sum += src[if horizontal { a * w + k } else { k * w + a }] as u32;
+                }
+                out[if horizontal { a * w + b } else { b * w + a }] = (sum / (hi - lo + 1) as u32) as u8;
+            }
+        }
+        out
+    };
+    pass(&pass(src, true), false)
 }
 
 #[cfg(test)]

@@ -140,12 +140,13 @@ export function qrPng(text, out, scale = 1) {
   return out;
 }
 
-/** A fake-camera Y4M video (640×480, white, the code centred) showing a QR code of `text`. */
-export function fakeCamera(text, name) {
+/** A fake-camera Y4M video (640×480, white, the code centred) showing a QR code of `text`; `shot`: extra
+ * `xtask y4m` options for a bad shot (`['--scale', '1']` far away, `['--blur', '4']`, `['--gain', '0.1']`). */
+export function fakeCamera(text, name, shot = []) {
   const png = qrPng(text, tmp(`${name}.png`));
   const y4m = tmp(`${name}.y4m`);
   if (!existsSync(BIN.xtask)) throw new Error(`${BIN.xtask} is missing: \`cargo xtask build\` builds it`);
-  execFileSync(BIN.xtask, ['y4m', '--png', png, y4m]);
+  execFileSync(BIN.xtask, ['y4m', '--png', png, ...shot, y4m]);
   return y4m;
 }
 
