@@ -78,20 +78,10 @@ fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// `YYYYMMDDhhmmss` (UTC) for Unix seconds `t` (civil-from-days, H. Hinnant).
+/// `YYYYMMDDhhmmss` (UTC) for Unix seconds `t` (the gateways' civil-date helper).
 fn stamp(t: u64) -> String {
-    let days = (t / 86_400) as i64;
-    let secs = t % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+    let (y, m, d, h, mi, sec) = wallet_gateways::time::civil(t as i64);
+    format!("{y:04}{m:02}{d:02}{h:02}{mi:02}{sec:02}")
 }
 
 /// Alipay trade numbers are 28 digits: date, channel digits, serial.
