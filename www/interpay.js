@@ -50,32 +50,27 @@ function fetchAsset(asset) {
   });
 }
 
-let ui = null;
-/** The checkout UI module (one download, shared by every element on the page). */
-function loadUi() {
-  if (!ui) {
-    ui = import(url(ASSETS.ui.path)).then(async (m) => {
-      await m.default({ module_or_path: fetchAsset(ASSETS.uiWasm) });
-      return m;
-    });
-    // Let a later element retry after a failed download.
-    ui.catch(() => { ui = null; });
-  }
-  return ui;
+/** A wasm-bindgen module (its glue `js`, its `wasm` fetched with the integrity), once per page; a failed
+ * download is forgotten so that a later element tries again. */
+function once(js, wasm) {
+  let loading = null;
+  return () => {
+    if (!loading) {
+      loading = import(url(js.path)).then(async (m) => {
+        await m.default({ module_or_path: fetchAsset(wasm) });
+        return m;
+      });
+      loading.catch(() => { loading = null; });
+    }
+    return loading;
+  };
 }
 
-let reader = null;
+/** The checkout UI module (shared by every element on the page). */
+const loadUi = once(ASSETS.ui, ASSETS.uiWasm);
 /** Only where no worker can start: the reader module on the main thread. */
-function readFrame(buffer, width, height) {
-  if (!reader) {
-    reader = import(url(ASSETS.reader.path)).then(async (m) => {
-      await m.default({ module_or_path: fetchAsset(ASSETS.readerWasm) });
-      return m;
-    });
-    reader.catch(() => { reader = null; });
-  }
-  return reader.then((m) => m.read_frame(new Uint8Array(buffer), width >>> 0, height >>> 0));
-}
+const loadReader = once(ASSETS.reader, ASSETS.readerWasm);
+const readFrame = (buffer, width, height) => loadReader().then((m) => m.read_frame(new Uint8Array(buffer), width >>> 0, height >>> 0));
 
 const FALLBACK_TEXT = {
   en: ['Scan to pay', 'The payment widget could not load. Check your connection and reload the page.', 'Opening…'],
