@@ -48,3 +48,28 @@ fn json_lines_and_exit_status() {
     assert_eq!(String::from_utf8(no_invert.stdout).unwrap().trim(), "https://pay.example/?id=7");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `interpay encode --hex BYTES [--eci N]` makes a byte-mode code of raw bytes (legacy charsets), which
+/// `interpay decode` reads back to the charset's text.
+#[test]
+fn encode_raw_bytes_with_eci() {
+    let dir = std::env::temp_dir().join(format!("interpay-encode-hex-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = env!("CARGO_BIN_EXE_interpay");
+    for (hex, eci, want) in [("a4a4b5d8a5c1b0ea", Some("28"), "中華民國"), ("b1b1bea9cad0b3afd1f4c7f8", None, "北京市朝阳区")] {
+        let png = dir.join(format!("{hex}.png"));
+        let mut args = vec!["encode", "--hex", hex, "--png", png.to_str().unwrap()];
+        if let Some(n) = eci {
+            args.extend(["--eci", n]);
+        }
+        let made = Command::new(bin).args(&args).output().unwrap();
+        assert_eq!(made.status.code(), Some(0), "{}", String::from_utf8_lossy(&made.stderr));
+        let read = Command::new(bin).arg("decode").arg(&png).output().unwrap();
+        assert_eq!(String::from_utf8(read.stdout).unwrap().trim(), want);
+    }
+    for bad in [vec!["encode", "--hex", "abc", "--png", "x.png"], vec!["encode", "--text", "x", "--eci", "26", "--png", "x.png"], vec!["encode", "--hex", "00"]] {
+        let out = Command::new(bin).args(&bad).output().unwrap();
+        assert_ne!(out.status.code(), Some(0), "{bad:?} is refused");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,6 +11,8 @@ use std::str::FromStr;
 
 const HELP: &str = "usage:
   interpay encode --text TEXT [--png FILE] [--svg FILE] [--scale N] [--ec L|M|Q|H]
+  interpay encode --hex BYTES [--eci N] --png FILE ...   (raw bytes in byte mode, e.g. a GBK or Shift_JIS
+        payload; --eci N puts an ECI designator first, e.g. 20 Shift_JIS, 28 Big5, 29 GB18030, 30 EUC-KR)
   interpay encode [EMVCo flags] [--png FILE] [--svg FILE] [--scale N] [--json]
 EMVCo flags:
   --name NAME --city CITY --country CC --currency CUR (alpha like CNY or numeric like 156)
@@ -25,6 +27,8 @@ Prints the payload on standard output (the parsed JSON too with --json); writes 
 
 struct Opts {
     text: Option<String>,
+    hex: Option<Vec<u8>>,
+    eci: Option<u32>,
     png: Option<String>,
     svg: Option<String>,
     scale: u32,
@@ -43,7 +47,7 @@ pub fn run(args: &[String]) -> i32 {
 }
 
 fn run_inner(args: &[String]) -> Result<(), String> {
-    let mut o = Opts { text: None, png: None, svg: None, scale: 8, ec: EcLevel::M, json: false };
+    let mut o = Opts { text: None, hex: None, eci: None, png: None, svg: None, scale: 8, ec: EcLevel::M, json: false };
     let mut p = Payment::new("emv_mpm");
 
     let mut dynamic: Option<bool> = None;
@@ -58,6 +62,8 @@ fn run_inner(args: &[String]) -> Result<(), String> {
                 return Ok(());
             }
             "--text" => o.text = Some(val("--text")?),
+            "--hex" => o.hex = Some(parse_hex(&val("--hex")?).ok_or("--hex must be pairs of hex digits")?),
+            "--eci" => o.eci = Some(val("--eci")?.parse().ok().filter(|n| *n <= 999_999).ok_or("--eci must be 0-999999")?),
             "--png" => o.png = Some(val("--png")?),
             "--svg" => o.svg = Some(val("--svg")?),
             "--json" => o.json = true,
@@ -118,6 +124,19 @@ fn run_inner(args: &[String]) -> Result<(), String> {
             }
         }
     }
+    if let Some(bytes) = &o.hex {
+        if o.text.is_some() || emv_flag {
+            return Err("usage: --hex cannot be combined with --text or EMVCo flags".into());
+        }
+        if o.png.is_none() && o.svg.is_none() {
+            return Err("usage: --hex needs --png or --svg".into());
+        }
+        let code = raw_code(bytes, o.eci, o.ec)?;
+        return write_images(&code, &o);
+    }
+    if o.eci.is_some() {
+        return Err("usage: --eci goes with --hex".into());
+    }
     let text = match (&o.text, emv_flag) {
         (Some(_), true) => return Err("usage: --text cannot be combined with EMVCo flags".into()),
         (Some(t), false) => t.clone(),
@@ -145,8 +164,32 @@ fn run_inner(args: &[String]) -> Result<(), String> {
         println!("{text}");
     }
     let code = QrCode::with_error_correction_level(text.as_bytes(), o.ec).map_err(|e| format!("cannot make a QR code: {e}"))?;
+    write_images(&code, &o)
+}
+
+fn parse_hex(s: &str) -> Option<Vec<u8>> {
+    let s: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    s.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect()
+}
+
+/// `bytes` in one byte-mode segment (after an ECI designator if given), in the smallest version that holds them.
+fn raw_code(bytes: &[u8], eci: Option<u32>, ec: EcLevel) -> Result<QrCode, String> {
+    for v in 1..=40 {
+        let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(v));
+        let fits = eci.map_or(Ok(()), |n| bits.push_eci_designator(n)).and_then(|()| bits.push_byte_data(bytes)).and_then(|()| bits.push_terminator(ec));
+        if fits.is_ok() {
+            return QrCode::with_bits(bits, ec).map_err(|e| format!("cannot make a QR code: {e}"));
+        }
+    }
+    Err("cannot make a QR code: too many bytes".into())
+}
+
+fn write_images(code: &QrCode, o: &Opts) -> Result<(), String> {
     if let Some(path) = &o.png {
-        write_png(&code, o.scale, path)?;
+        write_png(code, o.scale, path)?;
     }
     if let Some(path) = &o.svg {
         let svg = code

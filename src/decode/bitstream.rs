@@ -7,6 +7,7 @@
 //! The segment structure is kept (ECI designators included) so that each byte segment is decoded
 //! with its own charset.
 
+use super::charset::{self, OnError};
 use super::detector::{alignment_positions, ModuleGrid};
 
 include!("version_table.rs");
@@ -468,38 +469,37 @@ pub struct Payload {
 }
 
 fn eci_decode(eci: u32, bytes: &[u8]) -> Option<String> {
-    use encoding_rs::*;
-    let enc: &'static Encoding = match eci {
+    // ECI assignment number → WHATWG label (where WHATWG maps a label to a superset, that superset).
+    let label = match eci {
         3 | 1 => return Some(bytes.iter().map(|&b| b as char).collect()), // ISO-8859-1
-        2 | 20 => SHIFT_JIS,
-        4 => ISO_8859_2,
-        5 => ISO_8859_3,
-        6 => ISO_8859_4,
-        7 => ISO_8859_5,
-        8 => ISO_8859_6,
-        9 => ISO_8859_7,
-        10 => ISO_8859_8,
-        11 => WINDOWS_1254, // ISO-8859-9 superset
-        12 => ISO_8859_10,
-        13 => WINDOWS_874, // ISO-8859-11 superset
-        15 => ISO_8859_13,
-        16 => ISO_8859_14,
-        17 => ISO_8859_15,
-        18 => ISO_8859_16,
-        21 => WINDOWS_1250,
-        22 => WINDOWS_1251,
-        23 => WINDOWS_1252,
-        24 => WINDOWS_1256,
-        25 => UTF_16BE,
-        26 => UTF_8,
+        2 | 20 => "shift_jis",
+        4 => "iso-8859-2",
+        5 => "iso-8859-3",
+        6 => "iso-8859-4",
+        7 => "iso-8859-5",
+        8 => "iso-8859-6",
+        9 => "iso-8859-7",
+        10 => "iso-8859-8",
+        11 => "windows-1254", // ISO-8859-9 superset
+        12 => "iso-8859-10",
+        13 => "windows-874", // ISO-8859-11 superset
+        15 => "iso-8859-13",
+        16 => "iso-8859-14",
+        17 => "iso-8859-15",
+        18 => "iso-8859-16",
+        21 => "windows-1250",
+        22 => "windows-1251",
+        23 => "windows-1252",
+        24 => "windows-1256",
+        25 => "utf-16be",
+        26 => "utf-8",
         27 => return Some(bytes.iter().map(|&b| (b & 0x7f) as char).collect()),
-        28 => BIG5,
-        29 => GB18030,
-        30 => EUC_KR,
+        28 => "big5",
+        29 => "gb18030",
+        30 => "euc-kr",
         _ => return None,
     };
-    let (s, _) = enc.decode_without_bom_handling(bytes);
-    Some(s.into_owned())
+    charset::decode(label, bytes, OnError::Replace)
 }
 
 /// Parses the data codewords into bytes and text.
@@ -632,8 +632,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 // Kanji: Shift-JIS pairs, 0x8140… and 0xC140….
                 let sj = double_byte_chars(&mut bits, count, 0xc0, 0x1f00, 0x8140, 0xc140)?;
                 all.extend_from_slice(&sj);
-                let (s, _) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&sj);
-                text.push_str(&s);
+                text.push_str(&charset::decode("shift_jis", &sj, OnError::Replace).unwrap_or_default());
             }
             0xd => {
                 // Hanzi (GB2312) mode, subset 1.
@@ -645,8 +644,7 @@ fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 }
                 let gb = double_byte_chars(&mut bits, count, 0x60, 0x0a00, 0xa1a1, 0xa6a1)?;
                 all.extend_from_slice(&gb);
-                let (s, _) = encoding_rs::GBK.decode_without_bom_handling(&gb);
-                text.push_str(&s);
+                text.push_str(&charset::decode("gbk", &gb, OnError::Replace).unwrap_or_default());
             }
             3 => {
                 // Structured append: symbol index, count, parity. Content follows.

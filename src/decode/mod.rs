@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod binarizer;
 pub mod bitstream;
+pub mod charset;
 pub mod detector;
 pub mod finder;
 pub mod guidance;

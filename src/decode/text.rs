@@ -4,6 +4,8 @@
 //! Chinese; otherwise ISO-8859-1, the QR default charset. `Decoded::bytes` always keeps the raw
 //! bytes, so a caller can re-decode.
 
+use super::charset::{self, OnError};
+
 /// Which charset the text was decoded from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charset {
@@ -29,13 +31,13 @@ pub fn decode_text(bytes: &[u8]) -> (String, Charset) {
         return (s.to_owned(), Charset::Utf8);
     }
     if looks_shift_jis(bytes) {
-        if let Some(s) = encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
-            return (s.into_owned(), Charset::ShiftJis);
+        if let Some(s) = charset::decode("shift_jis", bytes, OnError::Fail) {
+            return (s, Charset::ShiftJis);
         }
     }
     if looks_gb2312(bytes) {
-        if let Some(s) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes) {
-            return (s.into_owned(), Charset::Gbk);
+        if let Some(s) = charset::decode("gbk", bytes, OnError::Fail) {
+            return (s, Charset::Gbk);
         }
     }
     (bytes.iter().map(|&b| b as char).collect(), Charset::Latin1)

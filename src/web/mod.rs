@@ -40,6 +40,7 @@ mod reader;
 mod scanner;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
+pub(crate) mod text_decoder;
 #[cfg(feature = "widget")]
 mod widget;
 
