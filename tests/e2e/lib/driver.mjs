@@ -21,9 +21,14 @@ import readline from 'node:readline';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+// The CLI and the server are the debug builds `cargo test --workspace` leaves in target/debug/ (./dev test runs
+// it first; ./dev e2e builds them when missing), so the browser suite needs no second, release build of the
+// server stack. INTERPAY_BIN_DIR points elsewhere (e.g. target/release). xtask is always the release build
+// `cargo xtask` runs.
+const BIN_DIR = process.env.INTERPAY_BIN_DIR ? path.resolve(process.env.INTERPAY_BIN_DIR) : path.join(TARGET, 'debug');
 export const BIN = {
-  interpay: path.join(TARGET, 'release', 'interpay'),
-  merchant: path.join(TARGET, 'release', 'sandbox-merchant'),
+  interpay: path.join(BIN_DIR, 'interpay'),
+  merchant: path.join(BIN_DIR, 'sandbox-merchant'),
   xtask: path.join(TARGET, 'release', 'xtask'),
 };
 export const DIST = process.env.INTERPAY_DIST ? path.resolve(process.env.INTERPAY_DIST) : path.join(ROOT, 'dist');
@@ -58,7 +63,7 @@ export const RESULT_TIMEOUT = 30_000;
 
 for (const p of [BIN.interpay, BIN.merchant]) {
   if (!existsSync(p)) {
-    throw new Error(`${p} is missing: build first (./dev test builds everything; or cargo build --release -p interpay -p sandbox-merchant)`);
+    throw new Error(`${p} is missing: build first (./dev test builds everything; or cargo build -p interpay -p sandbox-merchant)`);
   }
 }
 if (!existsSync(path.join(DIST, 'pkg'))) {

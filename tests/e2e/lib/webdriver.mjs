@@ -1,10 +1,11 @@
-// A small W3C WebDriver client (plain `fetch` against the driver's HTTP API, no dependency) for the browser
-// engines Playwright does not drive here: WebKit (WebKitGTK's WebKitWebDriver + MiniBrowser, under Xvfb) and
-// Firefox ESR (geckodriver, headless). Used by tests/e2e/engines.test.mjs.
+// A small W3C WebDriver client (no dependency) for the browser engines Playwright does not drive here: WebKit
+// (WebKitGTK's WebKitWebDriver + MiniBrowser, under Xvfb, over the driver's HTTP API with plain `fetch`) and
+// Firefox ESR (headless, over Marionette, the WebDriver protocol Firefox itself serves on a TCP socket: what
+// geckodriver translates HTTP into, so no geckodriver has to be built). Used by tests/e2e/engines.test.mjs.
 //
-// - launchEngine('webkit' | 'firefox'): starts the driver on a free port and a session with a phone-sized window.
-//   Returns a Session; `session.quit()` ends the session and the driver (its whole process group: xvfb-run
-//   starts Xvfb beside the driver).
+// - launchEngine('webkit' | 'firefox'): starts the driver (WebKit) or Firefox with Marionette on a free port,
+//   and a session with a phone-sized window. Returns a Session; `session.quit()` ends the session and the
+//   browser (its whole process group: xvfb-run starts Xvfb beside the driver).
 // - Session: the few commands the tests need (navigate, execute script, find / click / send keys, screenshot).
 // - EngineWidget: the page object of the demo page over a Session. The widget renders into an open shadow root:
 //   every lookup goes through `find(testid)`, which searches the document and every open shadow root for
@@ -17,10 +18,10 @@
 // the camera (`useCanvasCamera`); the tests say which in their names.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT, ARTIFACTS, TESTID_ATTR } from './driver.mjs';
+import { ARTIFACTS, TESTID_ATTR, tmp } from './driver.mjs';
 
 /** WebKitGTK's MiniBrowser (package libwebkit2gtk-4.1-0, in the multiarch lib directory). */
 export const MINIBROWSER = process.env.MINIBROWSER || findMiniBrowser();
@@ -29,7 +30,6 @@ function findMiniBrowser() {
   return dirs.find((p) => existsSync(p)) || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 }
 export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
-export const GECKODRIVER = process.env.GECKODRIVER || path.join(ROOT, '.tools', 'bin', 'geckodriver');
 export const WEBKITDRIVER = process.env.WEBKITDRIVER || '/usr/bin/WebKitWebDriver';
 
 /** The phone-sized window the Chromium tests use (390×844). */
@@ -40,7 +40,7 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 /** What is missing to run `engine` here, or null. */
 export function engineMissing(engine) {
-  const need = engine === 'webkit' ? [WEBKITDRIVER, MINIBROWSER, '/usr/bin/xvfb-run'] : [GECKODRIVER, FIREFOX];
+  const need = engine === 'webkit' ? [WEBKITDRIVER, MINIBROWSER, '/usr/bin/xvfb-run'] : [FIREFOX];
   const missing = need.filter((p) => !existsSync(p));
   return missing.length ? `${engine}: missing ${missing.join(', ')} (./dev setup --test installs them)` : null;
 }
@@ -83,27 +83,27 @@ async function call(base, method, p, body) {
   return json.value;
 }
 
-/** Firefox ESR, headless, fake camera (a generated pattern) with the permission prompt off. */
-function firefoxCapabilities() {
+/** Firefox ESR's prefs (a fresh profile's user.js): fake camera (a generated pattern) with the permission prompt
+ * off, Marionette on `port`, and nothing that reaches for the internet (the test machine has none). */
+function firefoxPrefs(port) {
   return {
-    browserName: 'firefox',
-    acceptInsecureCerts: false,
-    'moz:firefoxOptions': {
-      binary: FIREFOX,
-      args: ['-headless', `--width=${PHONE.width}`, `--height=${PHONE.height}`],
-      prefs: {
-        'media.navigator.streams.fake': true,
-        'media.navigator.permission.disabled': true,
-        'browser.shell.checkDefaultBrowser': false,
-        'datareporting.policy.dataSubmissionEnabled': false,
-        'toolkit.telemetry.reportingpolicy.firstRun': false,
-        // No experiments, remote settings or captive-portal probes: the test machine has no internet.
-        'messaging-system.rsexperimentloader.enabled': false,
-        'app.normandy.enabled': false,
-        'network.captive-portal-service.enabled': false,
-        'network.connectivity-service.enabled': false,
-      },
-    },
+    'marionette.port': port,
+    'media.navigator.streams.fake': true,
+    'media.navigator.permission.disabled': true,
+    'browser.shell.checkDefaultBrowser': false,
+    'browser.startup.homepage_override.mstone': 'ignore',
+    'browser.startup.page': 0,
+    'browser.sessionstore.resume_from_crash': false,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'datareporting.healthreport.uploadEnabled': false,
+    'toolkit.telemetry.reportingpolicy.firstRun': false,
+    'app.update.disabledForTesting': true,
+    'messaging-system.rsexperimentloader.enabled': false,
+    'app.normandy.enabled': false,
+    'network.captive-portal-service.enabled': false,
+    'network.connectivity-service.enabled': false,
+    'extensions.update.enabled': false,
+    'browser.safebrowsing.update.enabled': false,
   };
 }
 
@@ -118,16 +118,15 @@ function webkitCapabilities() {
   };
 }
 
-/** Start the driver for `engine` and a session. */
+/** Start the driver for `engine` (WebKit) or the browser itself (Firefox, Marionette) and a session. */
 export async function launchEngine(engine) {
   const missing = engineMissing(engine);
   if (missing) throw new Error(missing);
-  const port = await freePort();
-  const [cmd, args, capabilities] =
-    engine === 'webkit'
-      ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', WEBKITDRIVER, `--port=${port}`], webkitCapabilities()]
-      : [GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1', '--log', 'warn'], firefoxCapabilities()];
-  // Its own process group, so quit() ends xvfb-run, Xvfb and the driver together.
+  return engine === 'webkit' ? launchWebKit() : launchFirefox();
+}
+
+/** Spawn `cmd` in its own process group (so `kill()` ends xvfb-run, Xvfb and the driver together), keeping the tail of its output. */
+function spawnGroup(cmd, args) {
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   proc.stdout.on('data', (d) => (log = (log + d).slice(-20_000)));
@@ -137,18 +136,25 @@ export async function launchEngine(engine) {
       process.kill(-proc.pid, 'SIGKILL');
     } catch {}
   };
+  return { proc, kill, log: () => log };
+}
+
+async function launchWebKit() {
+  const port = await freePort();
+  const cmd = 'xvfb-run';
+  const { proc, kill, log } = spawnGroup(cmd, ['-a', '-s', '-screen 0 1280x1024x24', WEBKITDRIVER, `--port=${port}`]);
   const base = `http://127.0.0.1:${port}`;
   try {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      if (proc.exitCode !== null) throw new Error(`${cmd} exited with ${proc.exitCode}: ${log}`);
+      if (proc.exitCode !== null) throw new Error(`${cmd} exited with ${proc.exitCode}: ${log()}`);
       const ready = await call(base, 'GET', '/status').then((v) => v && v.ready !== false, () => false);
       if (ready) break;
-      if (Date.now() > deadline) throw new Error(`${cmd} did not answer /status in 20 s: ${log}`);
+      if (Date.now() > deadline) throw new Error(`${cmd} did not answer /status in 20 s: ${log()}`);
       await sleep(200);
     }
-    const value = await call(base, 'POST', '/session', { capabilities: { alwaysMatch: capabilities } });
-    const session = new Session({ engine, base: `${base}/session/${value.sessionId}`, capabilities: value.capabilities, kill, log: () => log });
+    const value = await call(base, 'POST', '/session', { capabilities: { alwaysMatch: webkitCapabilities() } });
+    const session = new Session({ engine: 'webkit', base: `${base}/session/${value.sessionId}`, capabilities: value.capabilities, kill, log });
     await session.setWindowRect(PHONE).catch(() => {});
     return session;
   } catch (e) {
@@ -157,9 +163,126 @@ export async function launchEngine(engine) {
   }
 }
 
+async function launchFirefox() {
+  const port = await freePort();
+  const profile = tmp(`firefox-profile-${port}`);
+  mkdirSync(profile, { recursive: true });
+  const prefs = Object.entries(firefoxPrefs(port)).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`);
+  writeFileSync(path.join(profile, 'user.js'), prefs.join('\n') + '\n');
+  const { proc, kill, log } = spawnGroup(FIREFOX, ['-marionette', '-headless', '-no-remote', '-profile', profile, `--width=${PHONE.width}`, `--height=${PHONE.height}`]);
+  const quitAll = () => {
+    kill();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  try {
+    const m = await Marionette.connect(port, proc, log, 30_000);
+    const value = await m.request('WebDriver:NewSession', {});
+    const session = new Session({ engine: 'firefox', marionette: m, capabilities: value.capabilities, kill: quitAll, log });
+    await session.setWindowRect(PHONE).catch(() => {});
+    return session;
+  } catch (e) {
+    quitAll();
+    throw e;
+  }
+}
+
+/**
+ * Marionette, Firefox's own remote protocol (what geckodriver speaks to Firefox): on a TCP socket, packets
+ * `<byte length>:<JSON>`; Firefox greets with `{applicationType, marionetteProtocol: 3}`, a command is
+ * `[0, id, "WebDriver:Name", params]` and its answer `[1, id, error | null, result]`. The command names and
+ * parameters are WebDriver's (Mozilla's remote/marionette/driver.sys.mjs).
+ */
+class Marionette {
+  static async connect(port, proc, log, timeout) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`firefox exited with ${proc.exitCode}: ${log()}`);
+      const socket = await new Promise((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.once('connect', () => resolve(s));
+        s.once('error', () => resolve(null));
+      });
+      if (socket) {
+        const m = new Marionette(socket);
+        const hello = await m.next();
+        if (hello.marionetteProtocol !== 3) throw new Error(`unexpected Marionette greeting ${JSON.stringify(hello)}`);
+        return m;
+      }
+      if (Date.now() > deadline) throw new Error(`firefox did not open Marionette on ${port} in ${timeout} ms: ${log()}`);
+      await sleep(200);
+    }
+  }
+
+  constructor(socket) {
+    this.socket = socket;
+    this.buf = Buffer.alloc(0);
+    this.waiting = [];
+    this.packets = [];
+    this.lastId = 0;
+    this.closed = null;
+    socket.on('data', (d) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      this.drain();
+    });
+    socket.on('close', () => {
+      this.closed = new Error('Marionette connection closed');
+      for (const w of this.waiting.splice(0)) w.reject(this.closed);
+    });
+  }
+
+  drain() {
+    for (;;) {
+      const colon = this.buf.indexOf(0x3a);
+      if (colon < 0) return;
+      const len = Number(this.buf.subarray(0, colon).toString('latin1'));
+      if (this.buf.length < colon + 1 + len) return;
+      const packet = JSON.parse(this.buf.subarray(colon + 1, colon + 1 + len).toString('utf8'));
+      this.buf = this.buf.subarray(colon + 1 + len);
+      const w = this.waiting.shift();
+      w ? w.resolve(packet) : this.packets.push(packet);
+    }
+  }
+
+  /** The next packet from Firefox. */
+  next() {
+    if (this.packets.length) return Promise.resolve(this.packets.shift());
+    if (this.closed) return Promise.reject(this.closed);
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** Send one command and wait for its answer (one at a time: the tests never overlap commands). */
+  async request(name, params = {}) {
+    const id = ++this.lastId;
+    const body = JSON.stringify([0, id, name, params]);
+    this.socket.write(`${Buffer.byteLength(body, 'utf8')}:${body}`);
+    for (;;) {
+      const [type, rid, error, result] = await this.next();
+      if (type !== 1 || rid !== id) continue;
+      if (error) throw new WebDriverError(name, 'Marionette', error);
+      return result;
+    }
+  }
+}
+
+/** A WebDriver HTTP command (as the Session issues them) → the Marionette command and its parameters. */
+function marionetteCommand(method, p, body) {
+  const el = /^\/element\/([^/]+)\/(click|value)$/.exec(p);
+  if (el) return el[2] === 'click' ? ['WebDriver:ElementClick', { id: el[1] }] : ['WebDriver:ElementSendKeys', { id: el[1], ...body }];
+  const known = {
+    'POST /url': ['WebDriver:Navigate', body],
+    'GET /url': ['WebDriver:GetCurrentURL', {}],
+    'POST /window/rect': ['WebDriver:SetWindowRect', body],
+    'POST /execute/async': ['WebDriver:ExecuteAsyncScript', body],
+    'GET /screenshot': ['WebDriver:TakeScreenshot', { full: false, hash: false }],
+    'DELETE ': ['Marionette:Quit', { flags: ['eForceQuit'] }],
+  }[`${method} ${p}`];
+  if (!known) throw new Error(`no Marionette command for ${method} ${p}`);
+  return known;
+}
+
 export class Session {
-  constructor({ engine, base, capabilities, kill, log }) {
-    Object.assign(this, { engine, base, capabilities, kill, log });
+  constructor({ engine, base, marionette, capabilities, kill, log }) {
+    Object.assign(this, { engine, base, marionette, capabilities, kill, log });
   }
 
   /** "WebKitGTK 2.50.6" / "Firefox 153.8.0". */
@@ -168,8 +291,13 @@ export class Session {
     return `${c.browserName} ${c.browserVersion}`;
   }
 
-  cmd(method, p, body) {
-    return call(this.base, method, p, body);
+  /** One WebDriver command: over HTTP to the driver, or as its Marionette equivalent to Firefox. */
+  async cmd(method, p, body) {
+    if (!this.marionette) return call(this.base, method, p, body);
+    const [name, params] = marionetteCommand(method, p, body);
+    const r = await this.marionette.request(name, params);
+    // Marionette wraps a command's value as {value} where WebDriver's HTTP answer is the value itself.
+    return r && typeof r === 'object' && Object.keys(r).length === 1 && 'value' in r ? r.value : r;
   }
 
   navigate(url) {
