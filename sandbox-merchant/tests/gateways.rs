@@ -164,7 +164,7 @@ fn alipay_wap_pay_carries_a_signed_return_url_and_notifications_are_idempotent()
     let forger = wallet_gateways::mock::alipay::MockAlipay::new("http://unused");
     let t = wallet_gateways::mock::alipay::MockTrade {
         trade_no: "2026".into(), out_trade_no: id.clone(), total_amount: "12.34".into(), subject: "x".into(), status: "TRADE_SUCCESS".into(),
-        notify_url: String::new(), return_url: String::new(), buyer_open_id: None,
+        notify_url: String::new(), return_url: String::new(), buyer_open_id: None, request: Value::Null,
     };
     let r = request(&a, "POST", "/api/notify/alipay", &[("Content-Type", "application/x-www-form-urlencoded")], forger.notification_form(&t, true).as_bytes());
     assert_eq!((r.status, r.text()), (401, "fail".into()));

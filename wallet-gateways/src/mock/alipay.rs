@@ -23,6 +23,8 @@ pub struct MockTrade {
     pub notify_url: String,
     pub return_url: String,
     pub buyer_open_id: Option<String>,
+    /// The `biz_content` the merchant sent (the tests assert on it).
+    pub request: Value,
 }
 
 pub struct MockAlipay {
@@ -116,6 +118,21 @@ impl MockAlipay {
         serde_urlencoded::to_string(&p).unwrap_or_default()
     }
 
+    /// A forged notification for a trade the shopper has not paid (the trade is left alone): Alipay's
+    /// genuine signature over the trade as it stands (`WAIT_BUYER_PAY`), then `trade_status` changed to
+    /// `TRADE_SUCCESS` — what somebody without Alipay's key can make of a notification they saw.
+    pub fn forged_notification_form(&self, out_trade_no: &str) -> Option<(String, String)> {
+        let t = self.trades.lock().unwrap_or_else(|e| e.into_inner()).get(out_trade_no).cloned()?;
+        let form = self.notification_form(&t, false);
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(&form).ok()?;
+        for (k, v) in pairs.iter_mut() {
+            if k == "trade_status" {
+                *v = "TRADE_SUCCESS".into();
+            }
+        }
+        Some((t.notify_url, serde_urlencoded::to_string(&pairs).ok()?))
+    }
+
     /// The shopper pays: TRADE_SUCCESS, then the notification (retried once until `success`).
     pub async fn pay(&self, out_trade_no: &str, notify: bool) -> Result<Option<String>, String> {
         let t = {
@@ -178,6 +195,7 @@ impl MockAlipay {
                         notify_url: p.get("notify_url").cloned().unwrap_or_default(),
                         return_url: String::new(),
                         buyer_open_id: Some(s("buyer_open_id")).filter(|x| !x.is_empty()),
+                        request: biz.clone(),
                     });
                     if t.status == "TRADE_SUCCESS" {
                         json!({ "code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_HAS_SUCCESS", "sub_msg": "交易已被支付" })
@@ -216,6 +234,8 @@ pub fn router(m: Arc<MockAlipay>) -> Router {
     Router::new()
         .route("/gateway.do", post(gateway).get(wap_page))
         .route("/mock/alipay/pay", post(mock_pay))
+        .route("/mock/alipay/forge", post(mock_forge))
+        .route("/mock/alipay/trades/{no}", axum::routing::get(mock_trade))
         .route("/mock/alipay/wap", post(wap_pay))
         .with_state(m)
 }
@@ -254,6 +274,7 @@ async fn wap_page(State(m): State<Arc<MockAlipay>>, RawQuery(q): RawQuery) -> Re
             notify_url: p.get("notify_url").cloned().unwrap_or_default(),
             return_url: p.get("return_url").cloned().unwrap_or_default(),
             buyer_open_id: None,
+            request: biz.clone(),
         });
     }
     Html(format!(
@@ -287,6 +308,33 @@ async fn wap_pay(State(m): State<Arc<MockAlipay>>, axum::Form(f): axum::Form<Has
     p.insert("sign_type".into(), "RSA2".into());
     let extra = serde_urlencoded::to_string(&p).unwrap_or_default();
     Redirect::to(&append_query(&t.return_url, &extra)).into_response()
+}
+
+/// `POST /mock/alipay/forge {"out_trade_no"}`: a forged notification (test hook). Answers what the merchant answered.
+async fn mock_forge(State(m): State<Arc<MockAlipay>>, axum::Json(v): axum::Json<Value>) -> Response {
+    let no = v["out_trade_no"].as_str().unwrap_or("");
+    let Some((url, form)) = m.forged_notification_form(no) else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "sub_code": "ACQ.TRADE_NOT_EXIST" }))).into_response();
+    };
+    let answer = match m.http.post(&url).header("content-type", "application/x-www-form-urlencoded; charset=utf-8").body(form).send().await {
+        Ok(r) => format!("{} {}", r.status().as_u16(), r.text().await.unwrap_or_default()),
+        Err(e) => format!("transport: {e}"),
+    };
+    m.deliveries.lock().unwrap_or_else(|e| e.into_inner()).push((no.to_string(), answer.clone()));
+    axum::Json(json!({ "merchant_answered": answer })).into_response()
+}
+
+/// `GET /mock/alipay/trades/{out_trade_no}`: what the mock received for a trade (test hook).
+async fn mock_trade(State(m): State<Arc<MockAlipay>>, axum::extract::Path(no): axum::extract::Path<String>) -> Response {
+    let Some(t) = m.trades.lock().unwrap_or_else(|e| e.into_inner()).get(&no).cloned() else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "sub_code": "ACQ.TRADE_NOT_EXIST" }))).into_response();
+    };
+    let deliveries: Vec<String> = m.deliveries.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(n, _)| *n == no).map(|(_, a)| a.clone()).collect();
+    axum::Json(json!({
+        "request": t.request, "trade_no": t.trade_no, "trade_status": t.status, "buyer_open_id": t.buyer_open_id,
+        "notify_url": t.notify_url, "total_amount": t.total_amount, "deliveries": deliveries,
+    }))
+    .into_response()
 }
 
 async fn mock_pay(State(m): State<Arc<MockAlipay>>, axum::Json(v): axum::Json<Value>) -> Response {

@@ -99,6 +99,43 @@ impl MockWechat {
         (h, body)
     }
 
+    /// A forged `TRANSACTION.SUCCESS` for an order the shopper has not paid (the order's state is left
+    /// alone): the resource is well formed, but the headers are signed by a key that is not WeChat
+    /// Pay's, under the platform serial — what somebody without the platform key can send.
+    pub fn forged_notification(&self, out_trade_no: &str) -> Option<(HeaderMap, String)> {
+        let mut tx = self.transaction(out_trade_no)?;
+        tx.trade_state = "SUCCESS".into();
+        tx.transaction_id = Some("4200000000000000000000000000".into());
+        tx.payer = tx.payer.or_else(|| Some(wx::Payer { openid: openid_for(out_trade_no) }));
+        let (mut h, body) = self.notification(&tx, crate::time::now_secs(), &self.platform_serial);
+        let attacker = key(super::ALIPAY_PLATFORM_KEY);
+        let ts = h.get("wechatpay-timestamp").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let nonce = h.get("wechatpay-nonce").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let sig = attacker.sign(wx::response_message(&ts, &nonce, &body).as_bytes()).unwrap_or_default();
+        if let Ok(v) = HeaderValue::from_str(&sig) {
+            h.insert("wechatpay-signature", v);
+        }
+        Some((h, body))
+    }
+
+    /// POST a notification to the order's `notify_url`; answers the merchant's HTTP status (0: no answer).
+    pub async fn deliver(&self, out_trade_no: &str, h: &HeaderMap, body: String) -> u16 {
+        let url = match self.orders.lock().unwrap_or_else(|e| e.into_inner()).get(out_trade_no) {
+            Some(o) => o.notify_url.clone(),
+            None => return 0,
+        };
+        let mut rq = self.http.post(&url).body(body);
+        for (k, v) in h.iter() {
+            rq = rq.header(k.as_str(), v.as_bytes());
+        }
+        let status = match rq.send().await {
+            Ok(r) => r.status().as_u16(),
+            Err(_) => 0,
+        };
+        self.deliveries.lock().unwrap_or_else(|e| e.into_inner()).push((out_trade_no.to_string(), status));
+        status
+    }
+
     pub fn transaction(&self, out_trade_no: &str) -> Option<Transaction> {
         let orders = self.orders.lock().unwrap_or_else(|e| e.into_inner());
         let o = orders.get(out_trade_no)?;
@@ -195,6 +232,8 @@ pub fn router(m: Arc<MockWechat>) -> Router {
         .route("/sns/oauth2/access_token", get(oauth))
         .route("/sns/jscode2session", get(code2session))
         .route("/mock/wechat/pay", post(mock_pay))
+        .route("/mock/wechat/forge", post(mock_forge))
+        .route("/mock/wechat/orders/{no}", get(mock_order))
         .route("/mock/wechat/h5", get(h5_page).post(h5_pay))
         .with_state(m)
 }
@@ -345,6 +384,32 @@ async fn mock_pay(State(m): State<Arc<MockWechat>>, axum::Json(v): axum::Json<Va
         Ok(status) => axum::Json(json!({ "trade_state": "SUCCESS", "merchant_answered": status })).into_response(),
         Err(code) => (StatusCode::NOT_FOUND, axum::Json(json!({ "code": code }))).into_response(),
     }
+}
+
+/// `POST /mock/wechat/forge {"out_trade_no"}`: a forged payment notification for an unpaid order (a
+/// test hook, not WeChat's API). Answers the merchant's HTTP status; the order stays unpaid here.
+async fn mock_forge(State(m): State<Arc<MockWechat>>, axum::Json(v): axum::Json<Value>) -> Response {
+    let no = v["out_trade_no"].as_str().unwrap_or("");
+    let Some((h, body)) = m.forged_notification(no) else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "code": "ORDER_NOT_EXIST" }))).into_response();
+    };
+    let status = m.deliver(no, &h, body).await;
+    axum::Json(json!({ "merchant_answered": status })).into_response()
+}
+
+/// `GET /mock/wechat/orders/{no}`: what the mock received for an order and where it stands (a test
+/// hook: the browser tests assert on the merchant's real request).
+async fn mock_order(State(m): State<Arc<MockWechat>>, Path(no): Path<String>) -> Response {
+    let orders = m.orders.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(o) = orders.get(&no) else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "code": "ORDER_NOT_EXIST" }))).into_response();
+    };
+    let deliveries: Vec<u16> = m.deliveries.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(n, _)| *n == no).map(|(_, s)| *s).collect();
+    axum::Json(json!({
+        "request": o.request, "trade_type": o.trade_type, "prepay_id": o.prepay_id, "trade_state": o.trade_state,
+        "openid": o.openid, "notify_url": o.notify_url, "deliveries": deliveries,
+    }))
+    .into_response()
 }
 
 fn prepay_order(m: &MockWechat, prepay_id: &str) -> Option<(String, MockOrder)> {
