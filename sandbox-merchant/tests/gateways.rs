@@ -208,3 +208,19 @@ fn a_superseded_attempt_is_closed_at_the_gateway() {
     }
     assert!(closed, "the superseded order was closed at WeChat Pay");
 }
+
+#[test]
+fn wechat_notification_under_a_rotated_platform_certificate_is_accepted_after_download() {
+    let s = mock_server("gw-wechat-rotate");
+    let a = addr(&s);
+    let r = order(&a, WECHAT_CODE, "wechat_jsapi", json!({ "wechat_code": "oauth-code-rot" }));
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["order_id"].as_str().unwrap().to_string();
+    // WeChat Pay starts signing with a certificate the merchant was not configured with.
+    let rotated = post_json(&mock_addr(&s), "/mock/wechat/rotate", &json!({})).json();
+    assert_eq!(rotated["serial"], wallet_gateways::mock::wechat::MockWechat::new("http://unused").rotated_serial);
+    // Its notification names the new serial: the merchant downloads /v3/certificates and applies it.
+    let paid = mock_pay(&s, "wechat", &id, true);
+    assert_eq!(paid["merchant_answered"], 200, "{paid}");
+    assert_eq!(status(&a, &id), "paid");
+}

@@ -29,6 +29,9 @@ pub const ALIPAY_APP_ID: &str = "2021000000000001";
 pub const WECHAT_MERCHANT_KEY: &str = include_str!("keys/wechat_merchant.key.pem");
 pub const WECHAT_PLATFORM_KEY: &str = include_str!("keys/wechat_platform.key.pem");
 pub const WECHAT_PLATFORM_CERT: &str = include_str!("keys/wechat_platform.cert.pem");
+/// The certificate the mock rotates to (`MockWechat::rotate`): not in the merchant's configuration.
+pub const WECHAT_PLATFORM2_KEY: &str = include_str!("keys/wechat_platform2.key.pem");
+pub const WECHAT_PLATFORM2_CERT: &str = include_str!("keys/wechat_platform2.cert.pem");
 pub const ALIPAY_APP_KEY: &str = include_str!("keys/alipay_app.key.pem");
 pub const ALIPAY_PLATFORM_KEY: &str = include_str!("keys/alipay_platform.key.pem");
 
@@ -51,6 +54,7 @@ pub fn wechat_config(base: &str) -> WechatConfig {
         mini_secret: Some(Secret::new(MINI_SECRET)),
         base_url: base.trim_end_matches('/').into(),
         oauth_base_url: base.trim_end_matches('/').into(),
+        download_certificates: true,
     }
 }
 
