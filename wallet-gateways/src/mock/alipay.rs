@@ -32,6 +32,10 @@ pub struct MockAlipay {
     app_key: PublicKey,
     alipay_key: PrivateKey,
     pub trades: Mutex<HashMap<String, MockTrade>>,
+    /// Public-key-certificate mode: the SNs requests must carry, and the one answers name.
+    pub app_cert_sn: String,
+    pub root_cert_sn: String,
+    pub alipay_cert_sn: String,
     pub deliveries: Mutex<Vec<(String, String)>>,
     http: reqwest::Client,
 }
@@ -53,16 +57,21 @@ impl MockAlipay {
             app_key: key(super::ALIPAY_APP_KEY).public_key(),
             alipay_key: key(super::ALIPAY_PLATFORM_KEY),
             trades: Mutex::new(HashMap::new()),
+            app_cert_sn: crate::alipay_cert::cert_sn(super::ALIPAY_APP_CERT).expect("bundled certificate"),
+            root_cert_sn: crate::alipay_cert::root_cert_sn(super::ALIPAY_ROOT_CERT).expect("bundled certificate"),
+            alipay_cert_sn: crate::alipay_cert::cert_sn(super::ALIPAY_CERT).expect("bundled certificate"),
             deliveries: Mutex::new(Vec::new()),
             http: crate::http_client().expect("http client"),
         }
     }
 
-    /// `{"<method>_response": body, "sign": …}`, signed over the exact text of `body`.
-    pub fn signed_answer(&self, method: &str, body: &Value) -> String {
+    /// `{"<method>_response": body, "sign": …}`, signed over the exact text of `body`; in
+    /// public-key-certificate mode with `"alipay_cert_sn"` as well (between the two, as Alipay puts it).
+    pub fn signed_answer(&self, method: &str, body: &Value, cert_mode: bool) -> String {
         let inner = body.to_string();
         let sign = self.alipay_key.sign(inner.as_bytes()).unwrap_or_default();
-        format!("{{\"{}\":{inner},\"sign\":{}}}", response_key(method), json!(sign))
+        let sn = if cert_mode { format!(",\"alipay_cert_sn\":{}", json!(self.alipay_cert_sn)) } else { String::new() };
+        format!("{{\"{}\":{inner}{sn},\"sign\":{}}}", response_key(method), json!(sign))
     }
 
     fn check(&self, p: &BTreeMap<String, String>) -> Result<(), Value> {
@@ -72,6 +81,14 @@ impl MockAlipay {
         }
         if p.get("sign_type").map(String::as_str) != Some("RSA2") {
             return bad("isv.invalid-signature-type", "无效的签名类型");
+        }
+        // Certificate mode: both SNs, and they must be this app's certificate and Alipay's root (the
+        // sub_codes are the mock's; both parameters are inside the signature like any other).
+        match (p.get("app_cert_sn"), p.get("alipay_root_cert_sn")) {
+            (None, None) => {}
+            (Some(a), Some(r)) if *a == self.app_cert_sn && *r == self.root_cert_sn => {}
+            (Some(a), _) if *a != self.app_cert_sn => return bad("isv.app-cert-sn-mismatch", "应用公钥证书序列号不匹配 (app_cert_sn)"),
+            _ => return bad("isv.alipay-root-cert-sn-mismatch", "支付宝根证书序列号不匹配 (alipay_root_cert_sn)"),
         }
         let sign = p.get("sign").map(String::as_str).unwrap_or("");
         if !self.app_key.verify(sign_content(p, &["sign"]).as_bytes(), sign) {
@@ -246,7 +263,7 @@ async fn gateway(State(m): State<Arc<MockAlipay>>, RawQuery(q): RawQuery, _h: He
     let text = if method == "error_response" {
         format!("{{\"error_response\":{answer}}}")
     } else {
-        m.signed_answer(&method, &answer)
+        m.signed_answer(&method, &answer, p.contains_key("app_cert_sn"))
     };
     ([("content-type", "text/html;charset=utf-8")], text).into_response()
 }
