@@ -1077,7 +1077,7 @@ async fn notify_wechat(State(st): State<Arc<AppState>>, headers: HeaderMap, body
         return wechat_fail(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
     };
     let text = String::from_utf8_lossy(&bytes);
-    let n = match wx.notification(&headers, &text, wallet_gateways::time::now_secs()) {
+    let n = match wx.receive_notification(&headers, &text, wallet_gateways::time::now_secs()).await {
         Ok(n) => n,
         Err(e) => {
             log(&st, &format!("POST /api/notify/wechat refused: {e}"), StatusCode::UNAUTHORIZED);

@@ -164,7 +164,7 @@ fn alipay_wap_pay_carries_a_signed_return_url_and_notifications_are_idempotent()
     let forger = wallet_gateways::mock::alipay::MockAlipay::new("http://unused");
     let t = wallet_gateways::mock::alipay::MockTrade {
         trade_no: "2026".into(), out_trade_no: id.clone(), total_amount: "12.34".into(), subject: "x".into(), status: "TRADE_SUCCESS".into(),
-        notify_url: String::new(), return_url: String::new(), buyer_open_id: None,
+        notify_url: String::new(), return_url: String::new(), buyer_open_id: None, request: Value::Null,
     };
     let r = request(&a, "POST", "/api/notify/alipay", &[("Content-Type", "application/x-www-form-urlencoded")], forger.notification_form(&t, true).as_bytes());
     assert_eq!((r.status, r.text()), (401, "fail".into()));
@@ -207,4 +207,20 @@ fn a_superseded_attempt_is_closed_at_the_gateway() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(closed, "the superseded order was closed at WeChat Pay");
+}
+
+#[test]
+fn wechat_notification_under_a_rotated_platform_certificate_is_accepted_after_download() {
+    let s = mock_server("gw-wechat-rotate");
+    let a = addr(&s);
+    let r = order(&a, WECHAT_CODE, "wechat_jsapi", json!({ "wechat_code": "oauth-code-rot" }));
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["order_id"].as_str().unwrap().to_string();
+    // WeChat Pay starts signing with a certificate the merchant was not configured with.
+    let rotated = post_json(&mock_addr(&s), "/mock/wechat/rotate", &json!({})).json();
+    assert_eq!(rotated["serial"], wallet_gateways::mock::wechat::MockWechat::new("http://unused").rotated_serial);
+    // Its notification names the new serial: the merchant downloads /v3/certificates and applies it.
+    let paid = mock_pay(&s, "wechat", &id, true);
+    assert_eq!(paid["merchant_answered"], 200, "{paid}");
+    assert_eq!(status(&a, &id), "paid");
 }

@@ -368,6 +368,11 @@ function alipayMiniProgram(scenario) {
   let reply;
   const my = {
     createWebViewContext: (id) => ({ postMessage: (m) => (reply = m), id }),
+    // The identity step gets no code here, so the page keeps its URL (the step itself is tested in
+    // miniprogram-alipay.test.mjs).
+    getAuthCode(opts) {
+      opts.fail({ error: 11, errorMessage: 'not in this stand-in' });
+    },
     tradePay(opts) {
       record.tradePay.push({ tradeNO: opts.tradeNO });
       setTimeout(() => (scenario.error ? opts.fail({ error: 4, errorMessage: '无权限调用' }) : opts.success({ resultCode: scenario.resultCode })), 10);

@@ -9,8 +9,12 @@
 //! - response: `{"<method with _>_response": {…}, "sign": "…"}`; the signature covers the exact text
 //!   of the `*_response` value, verified with Alipay's public key;
 //! - asynchronous notification (form POST): drop `sign` and `sign_type`, sort, join, verify; answer
-//!   the text `success` (anything else makes Alipay retry, up to 8 times over 25 hours).
+//!   the text `success` (anything else makes Alipay retry, up to 8 times over 25 hours);
+//! - public-key-certificate mode ([`crate::alipay_cert`]): every request also carries (and signs)
+//!   `app_cert_sn` and `alipay_root_cert_sn`; answers carry `alipay_cert_sn`, which must name the Alipay
+//!   certificate whose key we verify with (the SDKs then fetch the new one; we refuse it as unknown).
 
+use crate::alipay_cert::CertMode;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::{Error, Result};
 use serde::Deserialize;
@@ -28,11 +32,16 @@ pub struct AlipayConfig {
     /// Alipay's public key (not the app's own).
     pub alipay_public_key: PublicKey,
     pub gateway: String,
+    /// Public-key-certificate mode; `None` = public-key mode.
+    pub cert_mode: Option<CertMode>,
 }
 
 impl AlipayConfig {
     /// `INTERPAY_ALIPAY_APP_ID`, `INTERPAY_ALIPAY_KEY_FILE` (app private key, PEM or Alipay's bare
-    /// base64), `INTERPAY_ALIPAY_PUBLIC_KEY_FILE` (Alipay's public key), `INTERPAY_ALIPAY_GATEWAY`.
+    /// base64), `INTERPAY_ALIPAY_GATEWAY`, and Alipay's key: either `INTERPAY_ALIPAY_PUBLIC_KEY_FILE`
+    /// (public-key mode) or the certificates of public-key-certificate mode,
+    /// `INTERPAY_ALIPAY_APP_CERT_FILE` (`appCertPublicKey_<appid>.crt`), `INTERPAY_ALIPAY_ROOT_CERT_FILE`
+    /// (`alipayRootCert.crt`) and `INTERPAY_ALIPAY_CERT_FILE` (`alipayCertPublicKey_RSA2.crt`).
     pub fn from_env() -> Result<AlipayConfig> {
         let get = |n: &str| std::env::var(n).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let need = |n: &str| get(n).ok_or_else(|| Error::Config(format!("{n} is not set")));
@@ -40,11 +49,18 @@ impl AlipayConfig {
             let p = need(n)?;
             std::fs::read_to_string(&p).map_err(|e| Error::Config(format!("{n}: cannot read {p}: {e}")))
         };
+        let (alipay_public_key, cert_mode) = if get("INTERPAY_ALIPAY_APP_CERT_FILE").is_some() {
+            let (mode, key) = CertMode::from_pems(&read("INTERPAY_ALIPAY_APP_CERT_FILE")?, &read("INTERPAY_ALIPAY_ROOT_CERT_FILE")?, &read("INTERPAY_ALIPAY_CERT_FILE")?)?;
+            (key, Some(mode))
+        } else {
+            (PublicKey::from_pem(&read("INTERPAY_ALIPAY_PUBLIC_KEY_FILE")?)?, None)
+        };
         Ok(AlipayConfig {
             app_id: need("INTERPAY_ALIPAY_APP_ID")?,
             private_key: PrivateKey::from_pem(&read("INTERPAY_ALIPAY_KEY_FILE")?)?,
-            alipay_public_key: PublicKey::from_pem(&read("INTERPAY_ALIPAY_PUBLIC_KEY_FILE")?)?,
+            alipay_public_key,
             gateway: get("INTERPAY_ALIPAY_GATEWAY").unwrap_or_else(|| LIVE_GATEWAY.into()),
+            cert_mode,
         })
     }
 }
@@ -105,6 +121,22 @@ pub fn verify_response(key: &PublicKey, method: &str, text: &str) -> Result<Valu
         return Err(vendor_err());
     }
     Ok(body)
+}
+
+/// [`verify_response`], and in public-key-certificate mode the answer's `alipay_cert_sn` must be
+/// `expected_cert_sn` (the certificate whose key verified it).
+pub fn verify_response_cert(key: &PublicKey, method: &str, text: &str, expected_cert_sn: &str) -> Result<Value> {
+    let body = verify_response(key, method, text)?;
+    #[derive(Deserialize)]
+    struct Sn {
+        alipay_cert_sn: Option<String>,
+    }
+    let sn: Sn = serde_json::from_str(text).map_err(|e| Error::BadResponse(format!("not JSON: {e}")))?;
+    match sn.alipay_cert_sn {
+        Some(s) if s == expected_cert_sn => Ok(body),
+        Some(s) => Err(Error::UnknownSerial(s)),
+        None => Err(Error::Signature("no alipay_cert_sn in a certificate-mode answer".into())),
+    }
 }
 
 /// `alipay.trade.create` arguments.
@@ -170,6 +202,10 @@ impl Alipay {
             p.insert(k.to_string(), v.to_string());
         }
         p.insert("timestamp".into(), crate::time::alipay_timestamp(timestamp));
+        if let Some(c) = &self.cfg.cert_mode {
+            p.insert("app_cert_sn".into(), c.app_cert_sn.clone());
+            p.insert("alipay_root_cert_sn".into(), c.alipay_root_cert_sn.clone());
+        }
         if let Some(b) = biz {
             p.insert("biz_content".into(), b.to_string());
         }
@@ -198,7 +234,10 @@ impl Alipay {
         if !(200..300).contains(&status) {
             return Err(Error::Vendor { vendor: "alipay", status, code: "HTTP_ERROR".into(), message: text.chars().take(200).collect() });
         }
-        verify_response(&self.cfg.alipay_public_key, method, &text)
+        match &self.cfg.cert_mode {
+            Some(c) => verify_response_cert(&self.cfg.alipay_public_key, method, &text, &c.alipay_cert_sn),
+            None => verify_response(&self.cfg.alipay_public_key, method, &text),
+        }
     }
 
     /// `alipay.trade.create` → `trade_no` (the `tradeNO` of `tradePay` / `my.tradePay`).

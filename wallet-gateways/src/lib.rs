@@ -7,13 +7,15 @@
 //!   shopper's `openid` (OAuth `snsapi_base`, mini-program `code2session`).
 //! - [`alipay`]: Alipay OpenAPI: RSA2 request signing, `alipay.trade.create`, `alipay.trade.wap.pay`
 //!   (`return_url` inside the signed request), `alipay.trade.query`, `alipay.trade.close`, response and
-//!   asynchronous-notification verification, `alipay.system.oauth.token` (the shopper's `buyer_open_id`).
+//!   asynchronous-notification verification, `alipay.system.oauth.token` (the shopper's `buyer_open_id`);
+//!   [`alipay_cert`]: public-key-certificate mode (`app_cert_sn`, `alipay_root_cert_sn`).
 //! - [`mock`] (feature `mock`): protocol-faithful mock servers of both, for tests and the demo.
 //!
 //! Credentials come from configuration ([`wechat::WechatConfig::from_env`], [`alipay::AlipayConfig::from_env`]);
 //! every secret type's `Debug` is redacted, and no error message carries a secret.
 
 pub mod alipay;
+pub mod alipay_cert;
 pub mod keys;
 pub mod time;
 pub mod wechat;

@@ -8,7 +8,14 @@
 //!   certificate serial or a `PUB_KEY_ID_…` WeChat Pay public key id);
 //! - notification `resource`: AEAD_AES_256_GCM, key = the APIv3 key (32 bytes), nonce = `resource.nonce`
 //!   (12 ASCII bytes), AAD = `resource.associated_data`, `ciphertext` = base64(ciphertext ‖ 16-byte tag);
-//! - page `paySign`: `appId\ntimeStamp\nnonceStr\npackage\n`, SHA256withRSA, `signType: "RSA"`.
+//! - page `paySign`: `appId\ntimeStamp\nnonceStr\npackage\n`, SHA256withRSA, `signType: "RSA"`;
+//! - platform certificates: `GET /v3/certificates` (a signed request like any other) answers
+//!   `{"data":[{"serial_no","effective_time","expire_time","encrypt_certificate":{"algorithm":"AEAD_AES_256_GCM",
+//!   "nonce","associated_data","ciphertext"}}]}`; each certificate PEM is decrypted like a notification
+//!   resource, and the set replaces the downloaded one (wechatpay-go `core/downloader/downloader.go`,
+//!   `DownloadCertificates` / `updateCertificates`). wechatpay-go's first download skips the answer's
+//!   signature (`NullValidator`); here the answer must verify against the known keys or the certificates
+//!   it carries, which only WeChat Pay could have encrypted with the merchant's APIv3 key.
 
 use crate::keys::{Certificate, PrivateKey, PublicKey, Secret};
 use crate::{Error, Result};
@@ -17,12 +24,17 @@ use base64::Engine;
 use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub const LIVE_BASE: &str = "https://api.mch.weixin.qq.com";
 pub const LIVE_OAUTH_BASE: &str = "https://api.weixin.qq.com";
 /// How far a signed timestamp may be from our clock (WeChat's SDKs use 5 minutes).
 pub const WINDOW_SECS: i64 = 300;
 pub const SCHEME: &str = "WECHATPAY2-SHA256-RSA2048";
+/// The least time between two certificate downloads that an unknown `Wechatpay-Serial` triggers: a
+/// stream of made-up serials must not become a stream of downloads.
+pub const REFRESH_MIN_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A key WeChat Pay signs with, named by its serial.
 #[derive(Debug, Clone)]
@@ -50,6 +62,9 @@ pub struct WechatConfig {
     pub mini_secret: Option<Secret>,
     pub base_url: String,
     pub oauth_base_url: String,
+    /// Platform-certificate mode: download `/v3/certificates` when a response or notification names a
+    /// serial we do not hold (rate-limited, [`REFRESH_MIN_INTERVAL`]). Off in WeChat Pay public-key mode.
+    pub download_certificates: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -89,8 +104,17 @@ impl WechatConfig {
         if let Some(pem) = env_file("INTERPAY_WECHAT_PUBLIC_KEY_FILE")? {
             platform.push(PlatformKey { serial: need("INTERPAY_WECHAT_PUBLIC_KEY_ID")?, key: PublicKey::from_pem(&pem)? });
         }
-        if platform.is_empty() {
-            return Err(Error::Config("set INTERPAY_WECHAT_PUBLIC_KEY_FILE + _PUBLIC_KEY_ID or INTERPAY_WECHAT_PLATFORM_CERT_FILE".into()));
+        // Platform certificates are downloaded unless the merchant verifies with the WeChat Pay public
+        // key (`INTERPAY_WECHAT_CERTIFICATES=download|off` overrides).
+        let public_key_mode = platform.iter().any(|k| k.serial.starts_with("PUB_KEY_ID_"));
+        let download_certificates = match env("INTERPAY_WECHAT_CERTIFICATES").as_deref() {
+            None => !public_key_mode,
+            Some("download") => true,
+            Some("off") => false,
+            Some(other) => return Err(Error::Config(format!("INTERPAY_WECHAT_CERTIFICATES={other:?} is not download or off"))),
+        };
+        if platform.is_empty() && !download_certificates {
+            return Err(Error::Config("set INTERPAY_WECHAT_PUBLIC_KEY_FILE + _PUBLIC_KEY_ID or INTERPAY_WECHAT_PLATFORM_CERT_FILE, or let the platform certificates be downloaded".into()));
         }
         Ok(WechatConfig {
             mchid: need("INTERPAY_WECHAT_MCHID")?,
@@ -104,6 +128,7 @@ impl WechatConfig {
             mini_secret: env("INTERPAY_WECHAT_MINI_SECRET").map(Secret::new),
             base_url: env("INTERPAY_WECHAT_BASE_URL").unwrap_or_else(|| LIVE_BASE.into()),
             oauth_base_url: env("INTERPAY_WECHAT_OAUTH_BASE_URL").unwrap_or_else(|| LIVE_OAUTH_BASE.into()),
+            download_certificates,
         })
     }
 }
@@ -319,22 +344,144 @@ struct Envelope {
     resource: Resource,
 }
 
+fn vendor_error(status: u16, text: &str) -> Error {
+    let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    Error::Vendor {
+        vendor: "wechat",
+        status,
+        code: v["code"].as_str().unwrap_or("HTTP_ERROR").to_string(),
+        message: v["message"].as_str().unwrap_or("").chars().take(300).collect(),
+    }
+}
+
 /// What the merchant answers WeChat: 200 with no body = received; anything else = retry later.
 pub const NOTIFY_FAIL_BODY: &str = r#"{"code":"FAIL","message":"失败"}"#;
+
+/// One entry of `GET /v3/certificates`.
+#[derive(Deserialize)]
+struct DownloadedCertificate {
+    serial_no: String,
+    encrypt_certificate: Resource,
+}
+
+#[derive(Deserialize)]
+struct CertificatesAnswer {
+    data: Vec<DownloadedCertificate>,
+}
+
+/// Decrypt and read the certificates of a `GET /v3/certificates` answer (each serial must be its
+/// certificate's own).
+pub fn read_certificates(apiv3_key: &Secret, body: &str) -> Result<Vec<PlatformKey>> {
+    let answer: CertificatesAnswer = serde_json::from_str(body).map_err(|e| Error::BadResponse(format!("certificates: {e}")))?;
+    let mut keys = Vec::new();
+    for c in answer.data {
+        let pem = decrypt_resource(apiv3_key, &c.encrypt_certificate)?;
+        let cert = Certificate::from_pem(&pem)?;
+        if !cert.serial.eq_ignore_ascii_case(c.serial_no.trim_start_matches('0')) {
+            return Err(Error::BadResponse(format!("certificate {} is listed as {}", cert.serial, c.serial_no)));
+        }
+        keys.push(PlatformKey { serial: cert.serial, key: cert.key });
+    }
+    if keys.is_empty() {
+        return Err(Error::BadResponse("no certificate in the answer".into()));
+    }
+    Ok(keys)
+}
+
+/// Downloaded platform certificates and when the last download was tried.
+#[derive(Debug, Default)]
+struct CertCache {
+    downloaded: Vec<PlatformKey>,
+    last_attempt: Option<Instant>,
+    downloads: u64,
+}
 
 /// A WeChat Pay API v3 client.
 #[derive(Debug, Clone)]
 pub struct WechatPay {
     pub cfg: WechatConfig,
     http: reqwest::Client,
+    certs: Arc<Mutex<CertCache>>,
+    /// See [`REFRESH_MIN_INTERVAL`] (tests shorten it).
+    pub refresh_interval: Duration,
 }
 
 impl WechatPay {
     pub fn new(cfg: WechatConfig) -> Result<WechatPay> {
-        Ok(WechatPay { cfg, http: crate::http_client()? })
+        Ok(WechatPay { cfg, http: crate::http_client()?, certs: Arc::default(), refresh_interval: REFRESH_MIN_INTERVAL })
     }
 
-    async fn call(&self, method: &str, path_and_query: &str, body: Option<&Value>) -> Result<(u16, String)> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, CertCache> {
+        self.certs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The keys responses and notifications are verified with: configured ones, then downloaded ones.
+    pub fn platform_keys(&self) -> Vec<PlatformKey> {
+        let mut keys = self.cfg.platform.clone();
+        keys.extend(self.cache().downloaded.iter().cloned());
+        keys
+    }
+
+    /// How many certificate downloads completed (successful or not) since start.
+    pub fn certificate_downloads(&self) -> u64 {
+        self.cache().downloads
+    }
+
+    /// `GET /v3/certificates` now: decrypt the certificates with the APIv3 key, verify the answer, and
+    /// keep them by serial (replacing the previous download). Answers the serials.
+    pub async fn download_certificates(&self) -> Result<Vec<String>> {
+        let r = self.fetch_certificates().await;
+        self.cache().downloads += 1;
+        let fresh = r?;
+        let serials = fresh.iter().map(|k| k.serial.clone()).collect();
+        self.cache().downloaded = fresh;
+        Ok(serials)
+    }
+
+    async fn fetch_certificates(&self) -> Result<Vec<PlatformKey>> {
+        let (status, headers, text) = self.send("GET", "/v3/certificates", None).await?;
+        if !(200..300).contains(&status) {
+            return Err(vendor_error(status, &text));
+        }
+        let fresh = read_certificates(&self.cfg.apiv3_key, &text)?;
+        let mut keys = self.platform_keys();
+        keys.extend(fresh.iter().cloned());
+        verify(&keys, &headers, &text, crate::time::now_secs())?;
+        Ok(fresh)
+    }
+
+    /// An unknown serial: download again unless disabled or done less than `refresh_interval` ago.
+    /// Answers whether `serial` is known afterwards.
+    async fn refresh_for(&self, serial: &str) -> bool {
+        if !self.cfg.download_certificates {
+            return false;
+        }
+        {
+            let mut c = self.cache();
+            if c.last_attempt.is_some_and(|t| t.elapsed() < self.refresh_interval) {
+                return false;
+            }
+            c.last_attempt = Some(Instant::now());
+        }
+        self.download_certificates().await.is_ok() && self.platform_keys().iter().any(|k| k.serial == serial)
+    }
+
+    /// [`verify`] with the current keys; an unknown serial triggers one (rate-limited) download first.
+    pub async fn verify_refreshing(&self, headers: &HeaderMap, body: &str, now: i64) -> Result<()> {
+        match verify(&self.platform_keys(), headers, body, now) {
+            Err(Error::UnknownSerial(serial)) => {
+                if self.refresh_for(&serial).await {
+                    verify(&self.platform_keys(), headers, body, now)
+                } else {
+                    Err(Error::UnknownSerial(serial))
+                }
+            }
+            r => r,
+        }
+    }
+
+    /// A signed request; the answer as it came (status, headers, body), not yet verified.
+    async fn send(&self, method: &str, path_and_query: &str, body: Option<&Value>) -> Result<(u16, HeaderMap, String)> {
         let body_s = body.map(Value::to_string).unwrap_or_default();
         let ts = crate::time::now_secs();
         let nonce = crate::nonce(32);
@@ -349,17 +496,16 @@ impl WechatPay {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.map_err(|e| Error::Transport(e.without_url().to_string()))?;
+        Ok((status, headers, text))
+    }
+
+    async fn call(&self, method: &str, path_and_query: &str, body: Option<&Value>) -> Result<(u16, String)> {
+        let (status, headers, text) = self.send(method, path_and_query, body).await?;
         if (200..300).contains(&status) {
-            verify(&self.cfg.platform, &headers, &text, crate::time::now_secs())?;
+            self.verify_refreshing(&headers, &text, crate::time::now_secs()).await?;
             return Ok((status, text));
         }
-        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Err(Error::Vendor {
-            vendor: "wechat",
-            status,
-            code: v["code"].as_str().unwrap_or("HTTP_ERROR").to_string(),
-            message: v["message"].as_str().unwrap_or("").chars().take(300).collect(),
-        })
+        Err(vendor_error(status, &text))
     }
 
     fn field(text: &str, name: &str) -> Result<String> {
@@ -396,9 +542,21 @@ impl WechatPay {
         self.call("POST", &path, Some(&json!({ "mchid": self.cfg.mchid }))).await.map(|_| ())
     }
 
-    /// Verify and decrypt a payment notification (`POST` to `notify_url`).
+    /// Verify and decrypt a payment notification (`POST` to `notify_url`) with the keys held now.
     pub fn notification(&self, headers: &HeaderMap, body: &str, now: i64) -> Result<Notification> {
-        verify(&self.cfg.platform, headers, body, now)?;
+        verify(&self.platform_keys(), headers, body, now)?;
+        self.open_notification(body)
+    }
+
+    /// [`WechatPay::notification`], downloading the platform certificates first when it names a serial
+    /// we do not hold (WeChat Pay signs with a new certificate once it rotates). A serial still unknown
+    /// afterwards is refused.
+    pub async fn receive_notification(&self, headers: &HeaderMap, body: &str, now: i64) -> Result<Notification> {
+        self.verify_refreshing(headers, body, now).await?;
+        self.open_notification(body)
+    }
+
+    fn open_notification(&self, body: &str) -> Result<Notification> {
         let env: Envelope = serde_json::from_str(body).map_err(|e| Error::BadResponse(format!("notification: {e}")))?;
         let plain = decrypt_resource(&self.cfg.apiv3_key, &env.resource)?;
         let transaction: Transaction = serde_json::from_str(&plain).map_err(|e| Error::BadResponse(format!("resource: {e}")))?;

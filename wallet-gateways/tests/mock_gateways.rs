@@ -67,6 +67,8 @@ async fn wechat_refuses_bad_request_signatures_and_we_refuse_bad_answers() {
     assert!(matches!(WechatPay::new(cfg).unwrap().jsapi(&order("o_k", mock::APPID), "oU").await, Err(Error::Signature(_))));
     let mut cfg = mock::wechat_config(&m.base);
     cfg.platform[0].serial = "PUB_KEY_ID_0000".into();
+    // (public-key mode: no certificate download to learn the serial the answer names)
+    cfg.download_certificates = false;
     assert!(matches!(WechatPay::new(cfg).unwrap().jsapi(&order("o_k2", mock::APPID), "oU").await, Err(Error::UnknownSerial(_))));
 }
 
@@ -192,4 +194,81 @@ fn configurations_never_print_secrets() {
         assert!(!s.contains("MII") && !s.contains("BEGIN"), "{what} prints key material: {s}");
         assert!(s.contains("redacted") || s.contains("***"), "{what}: {s}");
     }
+}
+
+#[tokio::test]
+async fn wechat_platform_certificate_rotation_is_followed_by_download() {
+    let m = started().await;
+    let wx = WechatPay::new(mock::wechat_config(&m.base)).unwrap();
+    wx.jsapi(&order("o_rot", mock::APPID), "oUserR").await.unwrap();
+    assert_eq!(wx.query("o_rot").await.unwrap().trade_state, "NOTPAY");
+    assert_eq!(wx.certificate_downloads(), 0, "the configured certificate is enough until WeChat Pay rotates");
+
+    // WeChat Pay replaces its certificate: the next answer names a serial we do not hold.
+    m.wechat.rotate();
+    let new_serial = m.wechat.rotated_serial.clone();
+    assert!(!wx.platform_keys().iter().any(|k| k.serial == new_serial));
+    assert_eq!(wx.query("o_rot").await.unwrap().trade_state, "NOTPAY", "believed once the new certificate is downloaded");
+    assert_eq!((wx.certificate_downloads(), m.wechat.certificate_downloads.load(std::sync::atomic::Ordering::SeqCst)), (1, 1));
+    let serials: Vec<String> = wx.platform_keys().iter().map(|k| k.serial.clone()).collect();
+    assert!(serials.contains(&new_serial) && serials.contains(&m.wechat.platform_serial), "{serials:?}");
+    // Notifications under the new certificate verify now; more answers need no more downloads.
+    m.wechat.pay("o_rot", false).await.unwrap();
+    let now = wallet_gateways::time::now_secs();
+    let (h, body) = m.wechat.notification(&m.wechat.transaction("o_rot").unwrap(), now, &new_serial);
+    assert_eq!(wx.notification(&h, &body, now).unwrap().transaction.trade_state, "SUCCESS");
+    assert_eq!(wx.query("o_rot").await.unwrap().trade_state, "SUCCESS");
+    assert_eq!(wx.certificate_downloads(), 1);
+
+    // A client that does not download (public-key mode) does not believe the rotated answer.
+    let mut cfg = mock::wechat_config(&m.base);
+    cfg.download_certificates = false;
+    let fixed = WechatPay::new(cfg).unwrap();
+    assert_eq!(fixed.query("o_rot").await, Err(Error::UnknownSerial(new_serial.clone())));
+    assert_eq!(fixed.certificate_downloads(), 0);
+
+    // Certificates encrypted with another APIv3 key are not taken (and nothing is kept).
+    let mut cfg = mock::wechat_config(&m.base);
+    cfg.apiv3_key = wallet_gateways::Secret::new("anotherApiV3Key00000000000000000");
+    let wrong = WechatPay::new(cfg).unwrap();
+    assert_eq!(wrong.download_certificates().await, Err(Error::Decrypt));
+    assert_eq!(wrong.platform_keys().len(), 1);
+}
+
+#[tokio::test]
+async fn wechat_unknown_serial_that_stays_unknown_after_refresh_is_refused_and_rate_limited() {
+    let m = started().await;
+    let wx = WechatPay::new(mock::wechat_config(&m.base)).unwrap();
+    wx.jsapi(&order("o_us", mock::APPID), "oUserU").await.unwrap();
+    m.wechat.pay("o_us", false).await.unwrap();
+    let tx = m.wechat.transaction("o_us").unwrap();
+    let now = wallet_gateways::time::now_secs();
+    let never = "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C";
+    let (h, body) = m.wechat.notification(&tx, now, never);
+    assert_eq!(wx.receive_notification(&h, &body, now).await, Err(Error::UnknownSerial(never.into())));
+    assert_eq!(wx.certificate_downloads(), 1, "one download to look for it");
+    // Again at once: refused without another download (a forger cannot make us download in a loop).
+    assert_eq!(wx.receive_notification(&h, &body, now).await, Err(Error::UnknownSerial(never.into())));
+    assert_eq!(wx.certificate_downloads(), 1);
+    assert_eq!(m.wechat.certificate_downloads.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // After the interval, one more look — and still refused.
+    let mut quick = wx.clone();
+    quick.refresh_interval = std::time::Duration::ZERO;
+    assert_eq!(quick.receive_notification(&h, &body, now).await, Err(Error::UnknownSerial(never.into())));
+    assert_eq!(quick.certificate_downloads(), 2);
+    // The same notification under the real serial is fine.
+    let (h, body) = m.wechat.notification(&tx, now, &m.wechat.platform_serial);
+    assert_eq!(wx.receive_notification(&h, &body, now).await.unwrap().transaction.out_trade_no, "o_us");
+}
+
+#[test]
+fn wechat_certificates_answer_is_read_strictly() {
+    let m = wallet_gateways::mock::wechat::MockWechat::new("http://unused");
+    let key = wallet_gateways::Secret::new(mock::APIV3_KEY);
+    let keys = wallet_gateways::wechat::read_certificates(&key, &m.certificates_body()).unwrap();
+    assert_eq!(keys.iter().map(|k| k.serial.as_str()).collect::<Vec<_>>(), [m.platform_serial.as_str()]);
+    // A certificate listed under another serial than its own is refused.
+    let relabelled = m.certificates_body().replace(&m.platform_serial, &m.rotated_serial);
+    assert!(matches!(wallet_gateways::wechat::read_certificates(&key, &relabelled), Err(Error::BadResponse(_))));
+    assert!(matches!(wallet_gateways::wechat::read_certificates(&key, r#"{"data":[]}"#), Err(Error::BadResponse(_))));
 }

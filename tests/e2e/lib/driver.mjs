@@ -84,12 +84,16 @@ export function tmp(name) {
 
 let serverCount = 0;
 
-/** Start the sandbox merchant on a free port. Returns { url, origin, stop, json, notify }. */
-export async function startServer({ www = path.join(ROOT, 'www') } = {}) {
+/** Start the sandbox merchant on a free port. Returns { url, origin, stop, json, notify, mockUrl, log }.
+ * `gateway: 'mock'` starts it with `--gateway mock` (the protocol-faithful mock WeChat Pay / Alipay
+ * gateways in-process; `mockUrl` is their base URL) and keeps its request log (`log()`). */
+export async function startServer({ www = path.join(ROOT, 'www'), gateway } = {}) {
   // Sandbox mode (the demo's), and a store of its own: every test server starts empty.
   serverCount += 1;
   const dataDir = tmp(`merchant-data-${serverCount}`);
-  const proc = spawn(BIN.merchant, ['--sandbox', '--data-dir', dataDir, '--port', '0', '--dist', DIST, '--www', www, '--quiet'], {
+  const args = ['--sandbox', '--data-dir', dataDir, '--port', '0', '--dist', DIST, '--www', www];
+  args.push(...(gateway ? ['--gateway', gateway] : ['--quiet']));
+  const proc = spawn(BIN.merchant, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -105,9 +109,26 @@ export async function startServer({ www = path.join(ROOT, 'www') } = {}) {
     });
   });
   const origin = new URL(url).origin;
+  let mockUrl;
+  if (gateway === 'mock') {
+    // The server names its mock gateways on stderr right after the listening line.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const m = /mock gateways at (http:\/\/[^\s)]+)/.exec(stderr);
+      if (m) {
+        mockUrl = m[1];
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`sandbox-merchant did not name its mock gateways: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   return {
     url,
     origin,
+    mockUrl,
+    /** What the server logged on stderr so far (only without --quiet, i.e. with `gateway`). */
+    log: () => stderr,
     async stop() {
       if (proc.exitCode === null) {
         proc.kill('SIGTERM');

@@ -23,6 +23,8 @@ pub struct MockTrade {
     pub notify_url: String,
     pub return_url: String,
     pub buyer_open_id: Option<String>,
+    /// The `biz_content` the merchant sent (the tests assert on it).
+    pub request: Value,
 }
 
 pub struct MockAlipay {
@@ -30,6 +32,10 @@ pub struct MockAlipay {
     app_key: PublicKey,
     alipay_key: PrivateKey,
     pub trades: Mutex<HashMap<String, MockTrade>>,
+    /// Public-key-certificate mode: the SNs requests must carry, and the one answers name.
+    pub app_cert_sn: String,
+    pub root_cert_sn: String,
+    pub alipay_cert_sn: String,
     pub deliveries: Mutex<Vec<(String, String)>>,
     http: reqwest::Client,
 }
@@ -51,16 +57,21 @@ impl MockAlipay {
             app_key: key(super::ALIPAY_APP_KEY).public_key(),
             alipay_key: key(super::ALIPAY_PLATFORM_KEY),
             trades: Mutex::new(HashMap::new()),
+            app_cert_sn: crate::alipay_cert::cert_sn(super::ALIPAY_APP_CERT).expect("bundled certificate"),
+            root_cert_sn: crate::alipay_cert::root_cert_sn(super::ALIPAY_ROOT_CERT).expect("bundled certificate"),
+            alipay_cert_sn: crate::alipay_cert::cert_sn(super::ALIPAY_CERT).expect("bundled certificate"),
             deliveries: Mutex::new(Vec::new()),
             http: crate::http_client().expect("http client"),
         }
     }
 
-    /// `{"<method>_response": body, "sign": …}`, signed over the exact text of `body`.
-    pub fn signed_answer(&self, method: &str, body: &Value) -> String {
+    /// `{"<method>_response": body, "sign": …}`, signed over the exact text of `body`; in
+    /// public-key-certificate mode with `"alipay_cert_sn"` as well (between the two, as Alipay puts it).
+    pub fn signed_answer(&self, method: &str, body: &Value, cert_mode: bool) -> String {
         let inner = body.to_string();
         let sign = self.alipay_key.sign(inner.as_bytes()).unwrap_or_default();
-        format!("{{\"{}\":{inner},\"sign\":{}}}", response_key(method), json!(sign))
+        let sn = if cert_mode { format!(",\"alipay_cert_sn\":{}", json!(self.alipay_cert_sn)) } else { String::new() };
+        format!("{{\"{}\":{inner}{sn},\"sign\":{}}}", response_key(method), json!(sign))
     }
 
     fn check(&self, p: &BTreeMap<String, String>) -> Result<(), Value> {
@@ -70,6 +81,14 @@ impl MockAlipay {
         }
         if p.get("sign_type").map(String::as_str) != Some("RSA2") {
             return bad("isv.invalid-signature-type", "无效的签名类型");
+        }
+        // Certificate mode: both SNs, and they must be this app's certificate and Alipay's root (the
+        // sub_codes are the mock's; both parameters are inside the signature like any other).
+        match (p.get("app_cert_sn"), p.get("alipay_root_cert_sn")) {
+            (None, None) => {}
+            (Some(a), Some(r)) if *a == self.app_cert_sn && *r == self.root_cert_sn => {}
+            (Some(a), _) if *a != self.app_cert_sn => return bad("isv.app-cert-sn-mismatch", "应用公钥证书序列号不匹配 (app_cert_sn)"),
+            _ => return bad("isv.alipay-root-cert-sn-mismatch", "支付宝根证书序列号不匹配 (alipay_root_cert_sn)"),
         }
         let sign = p.get("sign").map(String::as_str).unwrap_or("");
         if !self.app_key.verify(sign_content(p, &["sign"]).as_bytes(), sign) {
@@ -114,6 +133,21 @@ impl MockAlipay {
             p.insert("total_amount".into(), "0.01".into());
         }
         serde_urlencoded::to_string(&p).unwrap_or_default()
+    }
+
+    /// A forged notification for a trade the shopper has not paid (the trade is left alone): Alipay's
+    /// genuine signature over the trade as it stands (`WAIT_BUYER_PAY`), then `trade_status` changed to
+    /// `TRADE_SUCCESS` — what somebody without Alipay's key can make of a notification they saw.
+    pub fn forged_notification_form(&self, out_trade_no: &str) -> Option<(String, String)> {
+        let t = self.trades.lock().unwrap_or_else(|e| e.into_inner()).get(out_trade_no).cloned()?;
+        let form = self.notification_form(&t, false);
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(&form).ok()?;
+        for (k, v) in pairs.iter_mut() {
+            if k == "trade_status" {
+                *v = "TRADE_SUCCESS".into();
+            }
+        }
+        Some((t.notify_url, serde_urlencoded::to_string(&pairs).ok()?))
     }
 
     /// The shopper pays: TRADE_SUCCESS, then the notification (retried once until `success`).
@@ -178,6 +212,7 @@ impl MockAlipay {
                         notify_url: p.get("notify_url").cloned().unwrap_or_default(),
                         return_url: String::new(),
                         buyer_open_id: Some(s("buyer_open_id")).filter(|x| !x.is_empty()),
+                        request: biz.clone(),
                     });
                     if t.status == "TRADE_SUCCESS" {
                         json!({ "code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_HAS_SUCCESS", "sub_msg": "交易已被支付" })
@@ -216,6 +251,8 @@ pub fn router(m: Arc<MockAlipay>) -> Router {
     Router::new()
         .route("/gateway.do", post(gateway).get(wap_page))
         .route("/mock/alipay/pay", post(mock_pay))
+        .route("/mock/alipay/forge", post(mock_forge))
+        .route("/mock/alipay/trades/{no}", axum::routing::get(mock_trade))
         .route("/mock/alipay/wap", post(wap_pay))
         .with_state(m)
 }
@@ -226,7 +263,7 @@ async fn gateway(State(m): State<Arc<MockAlipay>>, RawQuery(q): RawQuery, _h: He
     let text = if method == "error_response" {
         format!("{{\"error_response\":{answer}}}")
     } else {
-        m.signed_answer(&method, &answer)
+        m.signed_answer(&method, &answer, p.contains_key("app_cert_sn"))
     };
     ([("content-type", "text/html;charset=utf-8")], text).into_response()
 }
@@ -254,6 +291,7 @@ async fn wap_page(State(m): State<Arc<MockAlipay>>, RawQuery(q): RawQuery) -> Re
             notify_url: p.get("notify_url").cloned().unwrap_or_default(),
             return_url: p.get("return_url").cloned().unwrap_or_default(),
             buyer_open_id: None,
+            request: biz.clone(),
         });
     }
     Html(format!(
@@ -287,6 +325,33 @@ async fn wap_pay(State(m): State<Arc<MockAlipay>>, axum::Form(f): axum::Form<Has
     p.insert("sign_type".into(), "RSA2".into());
     let extra = serde_urlencoded::to_string(&p).unwrap_or_default();
     Redirect::to(&append_query(&t.return_url, &extra)).into_response()
+}
+
+/// `POST /mock/alipay/forge {"out_trade_no"}`: a forged notification (test hook). Answers what the merchant answered.
+async fn mock_forge(State(m): State<Arc<MockAlipay>>, axum::Json(v): axum::Json<Value>) -> Response {
+    let no = v["out_trade_no"].as_str().unwrap_or("");
+    let Some((url, form)) = m.forged_notification_form(no) else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "sub_code": "ACQ.TRADE_NOT_EXIST" }))).into_response();
+    };
+    let answer = match m.http.post(&url).header("content-type", "application/x-www-form-urlencoded; charset=utf-8").body(form).send().await {
+        Ok(r) => format!("{} {}", r.status().as_u16(), r.text().await.unwrap_or_default()),
+        Err(e) => format!("transport: {e}"),
+    };
+    m.deliveries.lock().unwrap_or_else(|e| e.into_inner()).push((no.to_string(), answer.clone()));
+    axum::Json(json!({ "merchant_answered": answer })).into_response()
+}
+
+/// `GET /mock/alipay/trades/{out_trade_no}`: what the mock received for a trade (test hook).
+async fn mock_trade(State(m): State<Arc<MockAlipay>>, axum::extract::Path(no): axum::extract::Path<String>) -> Response {
+    let Some(t) = m.trades.lock().unwrap_or_else(|e| e.into_inner()).get(&no).cloned() else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "sub_code": "ACQ.TRADE_NOT_EXIST" }))).into_response();
+    };
+    let deliveries: Vec<String> = m.deliveries.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(n, _)| *n == no).map(|(_, a)| a.clone()).collect();
+    axum::Json(json!({
+        "request": t.request, "trade_no": t.trade_no, "trade_status": t.status, "buyer_open_id": t.buyer_open_id,
+        "notify_url": t.notify_url, "total_amount": t.total_amount, "deliveries": deliveries,
+    }))
+    .into_response()
 }
 
 async fn mock_pay(State(m): State<Arc<MockAlipay>>, axum::Json(v): axum::Json<Value>) -> Response {

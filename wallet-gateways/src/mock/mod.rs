@@ -29,8 +29,15 @@ pub const ALIPAY_APP_ID: &str = "2021000000000001";
 pub const WECHAT_MERCHANT_KEY: &str = include_str!("keys/wechat_merchant.key.pem");
 pub const WECHAT_PLATFORM_KEY: &str = include_str!("keys/wechat_platform.key.pem");
 pub const WECHAT_PLATFORM_CERT: &str = include_str!("keys/wechat_platform.cert.pem");
+/// The certificate the mock rotates to (`MockWechat::rotate`): not in the merchant's configuration.
+pub const WECHAT_PLATFORM2_KEY: &str = include_str!("keys/wechat_platform2.key.pem");
+pub const WECHAT_PLATFORM2_CERT: &str = include_str!("keys/wechat_platform2.cert.pem");
 pub const ALIPAY_APP_KEY: &str = include_str!("keys/alipay_app.key.pem");
 pub const ALIPAY_PLATFORM_KEY: &str = include_str!("keys/alipay_platform.key.pem");
+/// Public-key-certificate mode: `appCertPublicKey_<appid>.crt`, `alipayRootCert.crt`, `alipayCertPublicKey_RSA2.crt`.
+pub const ALIPAY_APP_CERT: &str = include_str!("keys/alipay_app_cert.crt");
+pub const ALIPAY_ROOT_CERT: &str = include_str!("keys/alipay_root_cert.crt");
+pub const ALIPAY_CERT: &str = include_str!("keys/alipay_cert_public_key_RSA2.crt");
 
 fn key(pem: &str) -> PrivateKey {
     PrivateKey::from_pem(pem).expect("bundled mock key")
@@ -51,6 +58,7 @@ pub fn wechat_config(base: &str) -> WechatConfig {
         mini_secret: Some(Secret::new(MINI_SECRET)),
         base_url: base.trim_end_matches('/').into(),
         oauth_base_url: base.trim_end_matches('/').into(),
+        download_certificates: true,
     }
 }
 
@@ -61,7 +69,16 @@ pub fn alipay_config(base: &str) -> AlipayConfig {
         private_key: key(ALIPAY_APP_KEY),
         alipay_public_key: key(ALIPAY_PLATFORM_KEY).public_key(),
         gateway: format!("{}/gateway.do", base.trim_end_matches('/')),
+        cert_mode: None,
     }
+}
+
+/// The same app in public-key-certificate mode: its app certificate, the mock's root bundle (an RSA
+/// root and an ECC root, which the root SN leaves out) and the mock Alipay certificate, all issued by
+/// the mock root (TEST ONLY).
+pub fn alipay_cert_config(base: &str) -> AlipayConfig {
+    let (mode, key) = crate::alipay_cert::CertMode::from_pems(ALIPAY_APP_CERT, ALIPAY_ROOT_CERT, ALIPAY_CERT).expect("bundled mock certificates");
+    AlipayConfig { alipay_public_key: key, cert_mode: Some(mode), ..alipay_config(base) }
 }
 
 /// Both mocks on one server.

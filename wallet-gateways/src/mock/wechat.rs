@@ -28,7 +28,16 @@ pub struct MockWechat {
     pub base: String,
     merchant_key: PublicKey,
     platform_key: PrivateKey,
+    /// The serial of the certificate the merchant is configured with (`mock::wechat_config`).
     pub platform_serial: String,
+    /// The certificate rotated to: key, serial, PEM.
+    rotated_key: PrivateKey,
+    pub rotated_serial: String,
+    /// Once rotated, answers and notifications are signed with the new certificate and
+    /// `/v3/certificates` lists both (WeChat Pay's overlap while a certificate is replaced).
+    rotated: std::sync::atomic::AtomicBool,
+    /// `GET /v3/certificates` calls served.
+    pub certificate_downloads: std::sync::atomic::AtomicUsize,
     pub orders: Mutex<HashMap<String, MockOrder>>,
     /// Notifications delivered: (out_trade_no, HTTP status the merchant answered).
     pub deliveries: Mutex<Vec<(String, u16)>>,
@@ -42,16 +51,61 @@ impl MockWechat {
             merchant_key: key(super::WECHAT_MERCHANT_KEY).public_key(),
             platform_key: key(super::WECHAT_PLATFORM_KEY),
             platform_serial: Certificate::from_pem(super::WECHAT_PLATFORM_CERT).expect("bundled certificate").serial,
+            rotated_key: key(super::WECHAT_PLATFORM2_KEY),
+            rotated_serial: Certificate::from_pem(super::WECHAT_PLATFORM2_CERT).expect("bundled certificate").serial,
+            rotated: Default::default(),
+            certificate_downloads: Default::default(),
             orders: Mutex::new(HashMap::new()),
             deliveries: Mutex::new(Vec::new()),
             http: crate::http_client().expect("http client"),
         }
     }
 
-    /// Sign an answer or a notification the way WeChat Pay does: the four `Wechatpay-*` headers.
+    /// WeChat Pay replaces its platform certificate: from now on it signs with the new one.
+    pub fn rotate(&self) {
+        self.rotated.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The serial WeChat Pay signs under now.
+    pub fn current_serial(&self) -> String {
+        if self.rotated.load(std::sync::atomic::Ordering::SeqCst) {
+            self.rotated_serial.clone()
+        } else {
+            self.platform_serial.clone()
+        }
+    }
+
+    /// The `/v3/certificates` answer: each certificate encrypted with the APIv3 key.
+    pub fn certificates_body(&self) -> String {
+        let mut list = vec![(&self.platform_serial, super::WECHAT_PLATFORM_CERT)];
+        if self.rotated.load(std::sync::atomic::Ordering::SeqCst) {
+            list.push((&self.rotated_serial, super::WECHAT_PLATFORM2_CERT));
+        }
+        let data: Vec<Value> = list
+            .into_iter()
+            .map(|(serial, pem)| {
+                let nonce = crate::nonce(12);
+                json!({
+                    "serial_no": serial,
+                    "effective_time": "2026-12-02T20:31:55+08:00",
+                    "expire_time": "2031-12-01T20:31:55+08:00",
+                    "encrypt_certificate": {
+                        "algorithm": "AEAD_AES_256_GCM", "nonce": nonce, "associated_data": "certificate",
+                        "ciphertext": wx::gcm_seal(APIV3_KEY.as_bytes(), &nonce, "certificate", pem).unwrap_or_default(),
+                    },
+                })
+            })
+            .collect();
+        json!({ "data": data }).to_string()
+    }
+
+    /// Sign an answer or a notification the way WeChat Pay does: the four `Wechatpay-*` headers. The
+    /// rotated certificate's key signs under its serial; any other serial gets the first key (tests
+    /// name serials WeChat never issued).
     pub fn signed_headers(&self, body: &str, timestamp: i64, serial: &str) -> HeaderMap {
         let nonce = crate::nonce(32);
-        let sig = self.platform_key.sign(wx::response_message(&timestamp.to_string(), &nonce, body).as_bytes()).unwrap_or_default();
+        let signer = if serial == self.rotated_serial { &self.rotated_key } else { &self.platform_key };
+        let sig = signer.sign(wx::response_message(&timestamp.to_string(), &nonce, body).as_bytes()).unwrap_or_default();
         let mut h = HeaderMap::new();
         for (k, v) in [
             ("wechatpay-timestamp", timestamp.to_string()),
@@ -68,7 +122,7 @@ impl MockWechat {
     }
 
     fn reply(&self, status: StatusCode, body: &str) -> Response {
-        let mut h = self.signed_headers(body, crate::time::now_secs(), &self.platform_serial);
+        let mut h = self.signed_headers(body, crate::time::now_secs(), &self.current_serial());
         if !body.is_empty() {
             h.insert("content-type", HeaderValue::from_static("application/json"));
         }
@@ -97,6 +151,43 @@ impl MockWechat {
         let mut h = self.signed_headers(&body, timestamp, serial);
         h.insert("content-type", HeaderValue::from_static("application/json"));
         (h, body)
+    }
+
+    /// A forged `TRANSACTION.SUCCESS` for an order the shopper has not paid (the order's state is left
+    /// alone): the resource is well formed, but the headers are signed by a key that is not WeChat
+    /// Pay's, under the platform serial — what somebody without the platform key can send.
+    pub fn forged_notification(&self, out_trade_no: &str) -> Option<(HeaderMap, String)> {
+        let mut tx = self.transaction(out_trade_no)?;
+        tx.trade_state = "SUCCESS".into();
+        tx.transaction_id = Some("4200000000000000000000000000".into());
+        tx.payer = tx.payer.or_else(|| Some(wx::Payer { openid: openid_for(out_trade_no) }));
+        let (mut h, body) = self.notification(&tx, crate::time::now_secs(), &self.current_serial());
+        let attacker = key(super::ALIPAY_PLATFORM_KEY);
+        let ts = h.get("wechatpay-timestamp").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let nonce = h.get("wechatpay-nonce").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let sig = attacker.sign(wx::response_message(&ts, &nonce, &body).as_bytes()).unwrap_or_default();
+        if let Ok(v) = HeaderValue::from_str(&sig) {
+            h.insert("wechatpay-signature", v);
+        }
+        Some((h, body))
+    }
+
+    /// POST a notification to the order's `notify_url`; answers the merchant's HTTP status (0: no answer).
+    pub async fn deliver(&self, out_trade_no: &str, h: &HeaderMap, body: String) -> u16 {
+        let url = match self.orders.lock().unwrap_or_else(|e| e.into_inner()).get(out_trade_no) {
+            Some(o) => o.notify_url.clone(),
+            None => return 0,
+        };
+        let mut rq = self.http.post(&url).body(body);
+        for (k, v) in h.iter() {
+            rq = rq.header(k.as_str(), v.as_bytes());
+        }
+        let status = match rq.send().await {
+            Ok(r) => r.status().as_u16(),
+            Err(_) => 0,
+        };
+        self.deliveries.lock().unwrap_or_else(|e| e.into_inner()).push((out_trade_no.to_string(), status));
+        status
     }
 
     pub fn transaction(&self, out_trade_no: &str) -> Option<Transaction> {
@@ -144,7 +235,7 @@ impl MockWechat {
         let tx = self.transaction(out_trade_no).ok_or("ORDER_NOT_EXIST")?;
         let mut last = 0;
         for _ in 0..2 {
-            let (h, body) = self.notification(&tx, crate::time::now_secs(), &self.platform_serial);
+            let (h, body) = self.notification(&tx, crate::time::now_secs(), &self.current_serial());
             let mut rq = self.http.post(&url).body(body);
             for (k, v) in h.iter() {
                 rq = rq.header(k.as_str(), v.as_bytes());
@@ -195,6 +286,10 @@ pub fn router(m: Arc<MockWechat>) -> Router {
         .route("/sns/oauth2/access_token", get(oauth))
         .route("/sns/jscode2session", get(code2session))
         .route("/mock/wechat/pay", post(mock_pay))
+        .route("/mock/wechat/forge", post(mock_forge))
+        .route("/mock/wechat/rotate", post(mock_rotate))
+        .route("/v3/certificates", get(certificates))
+        .route("/mock/wechat/orders/{no}", get(mock_order))
         .route("/mock/wechat/h5", get(h5_page).post(h5_pay))
         .with_state(m)
 }
@@ -345,6 +440,47 @@ async fn mock_pay(State(m): State<Arc<MockWechat>>, axum::Json(v): axum::Json<Va
         Ok(status) => axum::Json(json!({ "trade_state": "SUCCESS", "merchant_answered": status })).into_response(),
         Err(code) => (StatusCode::NOT_FOUND, axum::Json(json!({ "code": code }))).into_response(),
     }
+}
+
+/// `GET /v3/certificates`: the platform certificates, encrypted with the APIv3 key, in a signed answer.
+async fn certificates(State(m): State<Arc<MockWechat>>, method: Method, uri: Uri, h: HeaderMap) -> Response {
+    if let Err(r) = m.check_auth(&method, &uri, &h, "") {
+        return *r;
+    }
+    m.certificate_downloads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    m.reply(StatusCode::OK, &m.certificates_body())
+}
+
+/// `POST /mock/wechat/rotate`: WeChat Pay starts signing with a new platform certificate (test hook).
+async fn mock_rotate(State(m): State<Arc<MockWechat>>) -> Response {
+    m.rotate();
+    axum::Json(json!({ "serial": m.current_serial() })).into_response()
+}
+
+/// `POST /mock/wechat/forge {"out_trade_no"}`: a forged payment notification for an unpaid order (a
+/// test hook, not WeChat's API). Answers the merchant's HTTP status; the order stays unpaid here.
+async fn mock_forge(State(m): State<Arc<MockWechat>>, axum::Json(v): axum::Json<Value>) -> Response {
+    let no = v["out_trade_no"].as_str().unwrap_or("");
+    let Some((h, body)) = m.forged_notification(no) else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "code": "ORDER_NOT_EXIST" }))).into_response();
+    };
+    let status = m.deliver(no, &h, body).await;
+    axum::Json(json!({ "merchant_answered": status })).into_response()
+}
+
+/// `GET /mock/wechat/orders/{no}`: what the mock received for an order and where it stands (a test
+/// hook: the browser tests assert on the merchant's real request).
+async fn mock_order(State(m): State<Arc<MockWechat>>, Path(no): Path<String>) -> Response {
+    let orders = m.orders.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(o) = orders.get(&no) else {
+        return (StatusCode::NOT_FOUND, axum::Json(json!({ "code": "ORDER_NOT_EXIST" }))).into_response();
+    };
+    let deliveries: Vec<u16> = m.deliveries.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(n, _)| *n == no).map(|(_, s)| *s).collect();
+    axum::Json(json!({
+        "request": o.request, "trade_type": o.trade_type, "prepay_id": o.prepay_id, "trade_state": o.trade_state,
+        "openid": o.openid, "notify_url": o.notify_url, "deliveries": deliveries,
+    }))
+    .into_response()
 }
 
 fn prepay_order(m: &MockWechat, prepay_id: &str) -> Option<(String, MockOrder)> {
