@@ -57,7 +57,7 @@ struct Finder<'a> {
 }
 
 impl Finder<'_> {
-    fn cross_check_vertical(&self, start_i: usize, center_j: usize, max_count: u32, original_total: u32) -> Option<f64> {
+    fn cross_check_vertical(&self, start_i: usize, center_j: usize, max_count: u32, original_total: u32) -> Option<(f64, u32)> {
         let img = self.img;
         let max_i = img.height;
         let mut sc = [0u32; 5];
@@ -105,11 +105,14 @@ impl Finder<'_> {
         if sc[4] >= max_count {
             return None;
         }
+        // Under steep perspective or shear a finder pattern is much taller than wide (or the
+        // reverse): its rings are still concentric, so the 1:1:3:1:1 ratio holds in both
+        // directions, only the totals differ (zxing-cpp allows a 5× spread across directions).
         let total: u32 = sc.iter().sum();
-        if 5 * total.abs_diff(original_total) >= 2 * original_total {
+        if 5 * total < 2 * original_total || 2 * total > 5 * original_total {
             return None;
         }
-        found_pattern_cross(&sc).then(|| center_from_end(&sc, i))
+        found_pattern_cross(&sc).then(|| (center_from_end(&sc, i), total))
     }
 
     fn cross_check_horizontal(&self, start_j: usize, center_i: usize, max_count: u32, original_total: u32) -> Option<f64> {
@@ -223,7 +226,7 @@ impl Finder<'_> {
         if center_j < 0.0 {
             return false;
         }
-        let Some(center_i) = self.cross_check_vertical(i, center_j as usize, sc[2], total) else {
+        let Some((center_i, v_total)) = self.cross_check_vertical(i, center_j as usize, 2 * sc[2] + 2, total) else {
             return false;
         };
         if center_i < 0.0 {
@@ -235,7 +238,8 @@ impl Finder<'_> {
         if center_j < 0.0 || !self.cross_check_diagonal(center_i as usize, center_j as usize) {
             return false;
         }
-        let ms = total as f64 / 7.0;
+        // Module size: the mean of the two directions (they differ under perspective).
+        let ms = (total + v_total) as f64 / 14.0;
         for c in &mut self.centers {
             if (center_i - c.y).abs() <= ms && (center_j - c.x).abs() <= ms {
                 let d = (ms - c.module_size).abs();

@@ -206,7 +206,7 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     if run(&bits, 1.0, out) {
         return;
     }
-    if opts.try_invert && !large {
+    if opts.try_invert {
         bits.invert();
         if run(&bits, 1.0, out) {
             return;
