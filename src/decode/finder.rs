@@ -27,10 +27,16 @@ fn found_pattern_within(sc: &[u32; 5], tolerance_div: f64) -> bool {
         return false;
     }
     let module = total as f64 / 7.0;
-    let max_var = module / tolerance_div;
-    (module - sc[0] as f64).abs() < max_var
+    // The half-pixel slack (zxing-cpp's IsPattern) keeps 1.5–2.5 px modules, whose runs are
+    // quantised to whole pixels, from failing on rounding alone.
+    // The centre gets no slack, and must dominate its neighbours (zxing-cpp's plausibility
+    // test): a checkerboard's 1:1:1:1:1 runs would pass the loose one-module tolerances.
+    let max_var = module / tolerance_div + 0.5;
+    sc[2] >= 2 * sc[0].max(sc[4])
+        && sc[2] >= sc[1].max(sc[3])
+        && (module - sc[0] as f64).abs() < max_var
         && (module - sc[1] as f64).abs() < max_var
-        && (3.0 * module - sc[2] as f64).abs() < 3.0 * max_var
+        && (3.0 * module - sc[2] as f64).abs() < 3.0 * module / tolerance_div
         && (module - sc[3] as f64).abs() < max_var
         && (module - sc[4] as f64).abs() < max_var
 }
