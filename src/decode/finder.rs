@@ -178,49 +178,29 @@ impl Finder<'_> {
         found_pattern_cross(&sc).then(|| center_from_end(&sc, j))
     }
 
-    fn cross_check_diagonal(&self, ci: usize, cj: usize) -> bool {
+    /// 1:1:3:1:1 along the diagonal through (cj, ci) with direction (dx, 1), dx = ±1.
+    fn cross_check_diagonal(&self, ci: usize, cj: usize, dx: i64) -> bool {
         let img = self.img;
-        let mut sc = [0u32; 5];
-        let mut i = 0usize;
-        while ci >= i && cj >= i && img.get(cj - i, ci - i) {
-            sc[2] += 1;
-            i += 1;
-        }
-        if sc[2] == 0 {
-            return false;
-        }
-        while ci >= i && cj >= i && !img.get(cj - i, ci - i) {
-            sc[1] += 1;
-            i += 1;
-        }
-        if sc[1] == 0 {
-            return false;
-        }
-        while ci >= i && cj >= i && img.get(cj - i, ci - i) {
-            sc[0] += 1;
-            i += 1;
-        }
-        if sc[0] == 0 {
-            return false;
-        }
-        let (max_i, max_j) = (img.height, img.width);
-        let mut i = 1usize;
-        while ci + i < max_i && cj + i < max_j && img.get(cj + i, ci + i) {
-            sc[2] += 1;
-            i += 1;
-        }
-        while ci + i < max_i && cj + i < max_j && !img.get(cj + i, ci + i) {
-            sc[3] += 1;
-            i += 1;
-        }
-        if sc[3] == 0 {
-            return false;
-        }
-        while ci + i < max_i && cj + i < max_j && img.get(cj + i, ci + i) {
-            sc[4] += 1;
-            i += 1;
-        }
-        if sc[4] == 0 {
+        let (ci, cj) = (ci as i64, cj as i64);
+        // Runs outwards from the centre: centre, white, black on each side; bounded by the image.
+        let limit = (img.width.max(img.height)) as i64;
+        let run = |dir: i64, start: i64, black: bool| -> (u32, i64) {
+            let mut n = 0u32;
+            let mut k = start;
+            while k < limit && img.get_i(cj + dir * dx * k, ci + dir * k) == black {
+                n += 1;
+                k += 1;
+            }
+            (n, k)
+        };
+        let (c0, k) = run(-1, 0, true);
+        let (w0, k) = run(-1, k, false);
+        let (b0, _) = run(-1, k, true);
+        let (c1, k) = run(1, 1, true);
+        let (w1, k) = run(1, k, false);
+        let (b1, _) = run(1, k, true);
+        let sc = [b0, w0, c0 + c1, w1, b1];
+        if sc.iter().any(|&v| v == 0) {
             return false;
         }
         found_pattern_diagonal(&sc)
@@ -241,7 +221,8 @@ impl Finder<'_> {
         let Some(center_j) = self.cross_check_horizontal(center_j as usize, center_i as usize, sc[2], total) else {
             return false;
         };
-        if center_j < 0.0 || !self.cross_check_diagonal(center_i as usize, center_j as usize) {
+        // Both diagonals (zxing-cpp checks four directions): noise and textures rarely pass all.
+        if center_j < 0.0 || !self.cross_check_diagonal(center_i as usize, center_j as usize, 1) || !self.cross_check_diagonal(center_i as usize, center_j as usize, -1) {
             return false;
         }
         // Module size: the mean of the two directions (they differ under perspective).
