@@ -18,8 +18,8 @@ const MAX_MODULES: usize = 97;
 /// Upper bound on candidates kept per image (bounds the triple search, which is cubic).
 const MAX_CANDIDATES: usize = 40;
 
-/// Run widths in 1:1:3:1:1 ratio, each within `module / tolerance_div` (×3 for the centre) of its
-/// expected width.
+/// Run widths in 1:1:3:1:1 ratio: each outer run within `module / tolerance_div` + 0.5 px of the
+/// module, the centre within 3·`module / tolerance_div` of three modules.
 #[inline]
 fn found_pattern_within(sc: &[u32; 5], tolerance_div: f64) -> bool {
     let total: u32 = sc.iter().sum();
@@ -199,7 +199,7 @@ impl Finder<'_> {
         let (w1, k) = run(1, k, false);
         let (b1, _) = run(1, k, true);
         let sc = [b0, w0, c0 + c1, w1, b1];
-        if sc.iter().any(|&v| v == 0) {
+        if sc.contains(&0) {
             return false;
         }
         found_pattern_diagonal(&sc)
