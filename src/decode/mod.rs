@@ -227,7 +227,8 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         if opts.try_harder && run(&bits, 2.0, out) {
             return;
         }
-        if opts.try_invert {
+        // Inverted at half size only without `try_harder`'s full-size inverted pass above.
+        if opts.try_invert && !opts.try_harder {
             bits.invert();
             if run(&bits, 2.0, out) {
                 return;
