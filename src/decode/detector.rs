@@ -108,22 +108,29 @@ fn module_size_one_way(img: &BitMatrix, p: (f64, f64), q: (f64, f64)) -> Option<
     }
 }
 
-fn calculate_module_size(img: &BitMatrix, t: &Triple) -> f64 {
+/// Module size (mean), and along top-left → top-right and top-left → bottom-left when both
+/// were measured (they differ under steep perspective).
+fn calculate_module_size(img: &BitMatrix, t: &Triple) -> (f64, Option<(f64, f64)>) {
     let tl = (t.tl.x, t.tl.y);
     let a = module_size_one_way(img, tl, (t.tr.x, t.tr.y));
     let b = module_size_one_way(img, tl, (t.bl.x, t.bl.y));
     let finder_ms = (t.tl.module_size + t.tr.module_size + t.bl.module_size) / 3.0;
+    let sane = |v: f64| v.is_finite() && v >= finder_ms * 0.4 && v <= finder_ms * 2.5;
     let est = match (a, b) {
         (Some(a), Some(b)) => (a + b) / 2.0,
         (Some(a), None) => a,
         (None, Some(b)) => b,
         _ => finder_ms,
     };
+    let each = match (a, b) {
+        (Some(a), Some(b)) if sane(a) && sane(b) => Some((a, b)),
+        _ => None,
+    };
     // Guard against runaway runs (e.g. a logo touching the pattern).
     if !(est.is_finite()) || est < finder_ms * 0.5 || est > finder_ms * 2.0 {
-        finder_ms
+        (finder_ms, None)
     } else {
-        est
+        (est, each)
     }
 }
 
@@ -132,9 +139,10 @@ fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// Estimated grid dimension (≡ 1 mod 4), or None.
-fn compute_dimension(t: &Triple, ms: f64) -> Option<usize> {
-    let tltr = dist((t.tl.x, t.tl.y), (t.tr.x, t.tr.y)) / ms;
-    let tlbl = dist((t.tl.x, t.tl.y), (t.bl.x, t.bl.y)) / ms;
+fn compute_dimension(t: &Triple, ms: f64, each: Option<(f64, f64)>) -> Option<usize> {
+    let (ma, mb) = each.unwrap_or((ms, ms));
+    let tltr = dist((t.tl.x, t.tl.y), (t.tr.x, t.tr.y)) / ma;
+    let tlbl = dist((t.tl.x, t.tl.y), (t.bl.x, t.bl.y)) / mb;
     let d = ((tltr + tlbl) / 2.0).round() as i64 + 7;
     let d = match d & 3 {
         0 => d + 1,
@@ -151,8 +159,15 @@ fn compute_dimension(t: &Triple, ms: f64) -> Option<usize> {
 // Alignment pattern search.
 
 fn align_cross(sc: &[u32; 3], ms: f64) -> bool {
-    let max_var = ms / 2.0;
-    sc.iter().all(|&c| (ms - c as f64).abs() < max_var)
+    // Half-pixel slack for small modules (zxing-cpp's IsPattern); under steep perspective the
+    // runs along one direction are much shorter than `ms` (the mean over both directions), so
+    // the runs are also accepted when they agree with their own mean down to 0.4 `ms`.
+    let max_var = ms / 2.0 + 0.5;
+    if sc.iter().all(|&c| (ms - c as f64).abs() < max_var) {
+        return true;
+    }
+    let m = sc.iter().sum::<u32>() as f64 / 3.0;
+    m >= 0.4 * ms && m <= 1.6 * ms && sc.iter().all(|&c| (m - c as f64).abs() < m / 2.0 + 0.5)
 }
 
 fn align_center_from_end(sc: &[u32; 3], end: usize) -> f64 {
@@ -192,8 +207,9 @@ fn align_cross_check_vertical(img: &BitMatrix, start_i: usize, center_j: usize, 
     if sc[2] > max_count {
         return None;
     }
+    // Heights and widths differ under steep perspective (see the finder's vertical check).
     let total: u32 = sc.iter().sum();
-    if 5 * total.abs_diff(orig_total) >= 2 * orig_total {
+    if 5 * total < 2 * orig_total || 2 * total > 5 * orig_total {
         return None;
     }
     align_cross(&sc, ms).then(|| align_center_from_end(&sc, i))
@@ -416,6 +432,24 @@ fn sample_local(img: &BitMatrix, dim: usize, xf: &Perspective, ms: f64) -> Optio
     Some(cells)
 }
 
+/// Under strong perspective the finder patterns' module sizes differ: the projective weight
+/// w ∝ ms^(-2/3) is affine over the code, which places the bottom-right centre at
+/// (w_tr·TR + w_bl·BL − w_tl·TL) / (w_tr + w_bl − w_tl). Returned as the offset from the
+/// parallelogram's corner; None when the sizes agree (no perspective to correct).
+fn persp_nudge(t: &Triple) -> Option<(f64, f64)> {
+    let wt = |m: f64| m.max(0.1).powf(-2.0 / 3.0);
+    let (a, b, c) = (wt(t.tl.module_size), wt(t.tr.module_size), wt(t.bl.module_size));
+    let den = b + c - a;
+    let ratio = a.max(b).max(c) / a.min(b).min(c);
+    if !(ratio > 1.1 && den > 0.2 * a) {
+        return None;
+    }
+    let bx = (b * t.tr.x + c * t.bl.x - a * t.tl.x) / den;
+    let by = (b * t.tr.y + c * t.bl.y - a * t.tl.y) / den;
+    let n = (bx - (t.tr.x - t.tl.x + t.bl.x), by - (t.tr.y - t.tl.y + t.bl.y));
+    (n.0.is_finite() && n.1.is_finite()).then_some(n)
+}
+
 fn transform_for(t: &Triple, align: Option<(f64, f64)>, dim: usize) -> Option<Perspective> {
     transform_with_br(t, align, dim, (0.0, 0.0))
 }
@@ -464,10 +498,14 @@ fn decode_version_bits(bits: u32) -> Option<usize> {
 
 /// Version read from the version-information blocks of a sampled grid (either copy).
 pub fn read_version(cells: &[u8], dim: usize) -> Option<usize> {
+    read_version_with(&|x: usize, y: usize| cells.get(y * dim + x).is_some_and(|&b| b != 0), dim)
+}
+
+/// Same, from any module reader.
+fn read_version_with(get: &dyn Fn(usize, usize) -> bool, dim: usize) -> Option<usize> {
     if dim < 45 {
         return None;
     }
-    let get = |x: usize, y: usize| cells.get(y * dim + x).is_some_and(|&b| b != 0);
     let mut bits = 0u32;
     for j in (0..6).rev() {
         for i in (dim - 11..=dim - 9).rev() {
@@ -525,31 +563,57 @@ fn timing_dimension(img: &BitMatrix, t: &Triple, dim_est: usize) -> [Option<usiz
 /// version information says when it disagrees, then the neighbouring sizes.
 /// `gate`: skip triples whose format information does not read (fast path for camera frames).
 pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
-    let ms = calculate_module_size(img, t);
+    let (ms, each) = calculate_module_size(img, t);
     if !(ms.is_finite() && ms >= 0.5) {
         return false;
     }
-    let Some(dim0) = compute_dimension(t, ms) else { return false };
+    let Some(dim0) = compute_dimension(t, ms, each) else { return false };
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("  triple tl ({:.0},{:.0}) tr ({:.0},{:.0}) bl ({:.0},{:.0}) ms {ms:.2} each {each:?} dim0 {dim0}", t.tl.x, t.tl.y, t.tr.x, t.tr.y, t.bl.x, t.bl.y);
+    }
+    // The other estimate (mean module size) joins the candidate sizes below.
+    let dim_mean = if each.is_some() { compute_dimension(t, ms, None).filter(|&d| d != dim0) } else { None };
     // Cheap gate: the format information (30 modules) must be readable near the estimated
     // geometry, or this triple is not a code (saves sampling whole grids for false triples).
-    if let Some(xf) = transform_for(t, None, dim0) {
-        let get = |x: usize, y: usize| -> bool {
-            xf.map(x as f64 + 0.5, y as f64 + 0.5).is_some_and(|(px, py)| img.get_i(px as i64, py as i64))
-        };
-        let f1 = super::bitstream::read_format_copy1(&get);
-        let near_ok = f1.is_some();
-        if gate && !near_ok && (!try_harder || super::bitstream::read_format(&get, dim0).is_none()) {
-            return false;
-        }
-        // On camera frames random texture passes the format check above about half the time (15
-        // bits, up to 3 errors): also ask for the timing patterns to alternate, or both format
-        // copies to agree. A false triple then rarely costs the dozens of grids tried below.
-        if gate {
-            let agree = f1.is_some() && f1 == super::bitstream::read_format_copy2(&get, dim0);
-            let timing = timing_score(&get, dim0);
-            if !(agree || timing >= 0.62) {
+    // On camera frames random texture passes the format check about half the time (15 bits, up
+    // to 3 errors): also ask for the timing patterns to alternate, or both format copies to agree.
+    // A false triple then rarely costs the dozens of grids tried below. Under steep perspective
+    // the estimated size is often a version off, so the neighbouring sizes get the same check
+    // (the first that passes is tried first).
+    let mut dim0 = dim0;
+    if gate {
+        let persp = persp_nudge(t).filter(|n| n.0.abs() < 16.0 * ms && n.1.abs() < 16.0 * ms);
+        // `strict`: the other hypotheses (sizes, corners) must give stronger evidence, or random
+        // texture passes one of them most of the time.
+        let passes_with = |d: usize, nudge: Option<(f64, f64)>, strict: bool| -> bool {
+            let Some(xf) = transform_with_br(t, None, d, nudge.unwrap_or((0.0, 0.0))) else { return false };
+            let get = |x: usize, y: usize| -> bool {
+                xf.map(x as f64 + 0.5, y as f64 + 0.5).is_some_and(|(px, py)| img.get_i(px as i64, py as i64))
+            };
+            let f1 = super::bitstream::read_format_copy1(&get);
+            if f1.is_none() && (!try_harder || super::bitstream::read_format(&get, d).is_none()) {
                 return false;
             }
+            // Versions 7+ carry version information (18 bits beside the top-right and
+            // bottom-left finders, up to 3 errors): random texture rarely reads as a version near
+            // the estimate, and a false triple of a large size costs dozens of big grids.
+            if d >= 45 && read_version_with(&get, d).is_none_or(|v| (17 + 4 * v).abs_diff(d) > 8) {
+                return false;
+            }
+            let agree = f1.is_some() && f1 == super::bitstream::read_format_copy2(&get, d);
+            agree || timing_score(&get, d) >= if strict { STRICT_TIMING } else { 0.62 }
+        };
+        // The parallelogram corner, then (steep perspective) the corner the module sizes predict.
+        let passes = |d: usize| passes_with(d, None, d != dim0) || (try_harder && persp.is_some() && passes_with(d, persp, true));
+        let mut cands = vec![dim0];
+        if try_harder {
+            cands.extend(dim_mean);
+            cands.extend([dim0 + 4, dim0.wrapping_sub(4)].into_iter().filter(|d| (21..=177).contains(d)));
+        }
+        match cands.into_iter().find(|&d| passes(d)) {
+            Some(d) => dim0 = d,
+            None => return false,
         }
     }
     let mut dims = vec![dim0];
@@ -569,6 +633,11 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
         }
         for d in timing_dimension(img, t, dim0).into_iter().flatten() {
             if !dims.contains(&d) && d.abs_diff(dim0) <= 16 {
+                dims.push(d);
+            }
+        }
+        if let Some(d) = dim_mean {
+            if !dims.contains(&d) {
                 dims.push(d);
             }
         }
@@ -646,18 +715,8 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
                     // Under strong perspective the finder patterns' module sizes differ: the
                     // projective weight w ∝ ms^(-2/3) is affine over the code, which places the
                     // bottom-right centre at (w_tr·TR + w_bl·BL − w_tl·TL) / (w_tr + w_bl − w_tl).
-                    let persp = {
-                        let wt = |m: f64| m.max(0.1).powf(-2.0 / 3.0);
-                        let (a, b, c) = (wt(t.tl.module_size), wt(t.tr.module_size), wt(t.bl.module_size));
-                        let den = b + c - a;
-                        let ratio = a.max(b).max(c) / a.min(b).min(c);
-                        (ratio > 1.1 && den > 0.2 * a).then(|| {
-                            let bx = (b * t.tr.x + c * t.bl.x - a * t.tl.x) / den;
-                            let by = (b * t.tr.y + c * t.bl.y - a * t.tl.y) / den;
-                            (bx - (t.tr.x - t.tl.x + t.bl.x), by - (t.tr.y - t.tl.y + t.bl.y))
-                        })
-                    };
-                    if let Some(nudge) = persp.filter(|n| n.0.is_finite() && n.1.is_finite() && n.0.abs() < 8.0 * ms * 2.0 && n.1.abs() < 8.0 * ms * 2.0) {
+                    let persp = persp_nudge(t);
+                    if let Some(nudge) = persp.filter(|n| n.0.abs() < 8.0 * ms * 2.0 && n.1.abs() < 8.0 * ms * 2.0) {
                         for (i, j) in [(0, 0), (-1, -1), (1, 1), (-1, 1), (1, -1), (-1, 0), (0, -1), (1, 0), (0, 1), (-2, -2), (2, 2), (-2, 0), (0, -2), (2, 0), (0, 2), (-2, 2), (2, -2), (-3, -3), (3, 3), (-3, 0), (0, -3), (3, 0), (0, 3), (-4, -4), (4, 4), (-3, 3), (3, -3)] {
                             let nudge = (nudge.0 + ux * i as f64 + vx * j as f64, nudge.1 + uy * i as f64 + vy * j as f64);
                             if let Some(cells) = transform_with_br(t, None, dim, nudge).and_then(|xf| sample(img, dim, &xf)) {
@@ -723,6 +782,8 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
     }
     false
 }
+
+const STRICT_TIMING: f64 = 0.9;
 
 /// Share of the timing-pattern modules (row 6 and column 6 between the finder patterns) that
 /// alternate as they should (dark at even indices); 0.5 for noise.

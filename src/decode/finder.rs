@@ -18,8 +18,8 @@ const MAX_MODULES: usize = 97;
 /// Upper bound on candidates kept per image (bounds the triple search, which is cubic).
 const MAX_CANDIDATES: usize = 40;
 
-/// Run widths in 1:1:3:1:1 ratio, each within `module / tolerance_div` (×3 for the centre) of its
-/// expected width.
+/// Run widths in 1:1:3:1:1 ratio: each outer run within `module / tolerance_div` + 0.5 px of the
+/// module, the centre within 3·`module / tolerance_div` of three modules.
 #[inline]
 fn found_pattern_within(sc: &[u32; 5], tolerance_div: f64) -> bool {
     let total: u32 = sc.iter().sum();
@@ -27,17 +27,22 @@ fn found_pattern_within(sc: &[u32; 5], tolerance_div: f64) -> bool {
         return false;
     }
     let module = total as f64 / 7.0;
-    let max_var = module / tolerance_div;
+    // The half-pixel slack (zxing-cpp's IsPattern) keeps 1.5–2.5 px modules, whose runs are
+    // quantised to whole pixels, from failing on rounding alone.
+    // The centre gets no slack: a checkerboard's 1:1:1:1:1 runs would pass with it.
+    let max_var = module / tolerance_div + 0.5;
     (module - sc[0] as f64).abs() < max_var
         && (module - sc[1] as f64).abs() < max_var
-        && (3.0 * module - sc[2] as f64).abs() < 3.0 * max_var
+        && (3.0 * module - sc[2] as f64).abs() < 3.0 * module / tolerance_div
         && (module - sc[3] as f64).abs() < max_var
         && (module - sc[4] as f64).abs() < max_var
 }
 
+/// Rows and columns: the centre run must also dominate (zxing-cpp's plausibility test; not on
+/// the diagonals, where blur rounds the rings' corners).
 #[inline]
 fn found_pattern_cross(sc: &[u32; 5]) -> bool {
-    found_pattern_within(sc, 2.0)
+    sc[2] >= 2 * sc[0].max(sc[4]) && sc[2] >= sc[1].max(sc[3]) && found_pattern_within(sc, 2.0)
 }
 
 /// Diagonal runs are noisier: a looser tolerance.
@@ -57,7 +62,7 @@ struct Finder<'a> {
 }
 
 impl Finder<'_> {
-    fn cross_check_vertical(&self, start_i: usize, center_j: usize, max_count: u32, original_total: u32) -> Option<f64> {
+    fn cross_check_vertical(&self, start_i: usize, center_j: usize, max_count: u32, original_total: u32) -> Option<(f64, u32)> {
         let img = self.img;
         let max_i = img.height;
         let mut sc = [0u32; 5];
@@ -105,11 +110,14 @@ impl Finder<'_> {
         if sc[4] >= max_count {
             return None;
         }
+        // Under steep perspective or shear a finder pattern is much taller than wide (or the
+        // reverse): its rings are still concentric, so the 1:1:3:1:1 ratio holds in both
+        // directions, only the totals differ (zxing-cpp allows a 5× spread across directions).
         let total: u32 = sc.iter().sum();
-        if 5 * total.abs_diff(original_total) >= 2 * original_total {
+        if 5 * total < 2 * original_total || 2 * total > 5 * original_total {
             return None;
         }
-        found_pattern_cross(&sc).then(|| center_from_end(&sc, i))
+        found_pattern_cross(&sc).then(|| (center_from_end(&sc, i), total))
     }
 
     fn cross_check_horizontal(&self, start_j: usize, center_i: usize, max_count: u32, original_total: u32) -> Option<f64> {
@@ -169,49 +177,29 @@ impl Finder<'_> {
         found_pattern_cross(&sc).then(|| center_from_end(&sc, j))
     }
 
-    fn cross_check_diagonal(&self, ci: usize, cj: usize) -> bool {
+    /// 1:1:3:1:1 along the diagonal through (cj, ci) with direction (dx, 1), dx = ±1.
+    fn cross_check_diagonal(&self, ci: usize, cj: usize, dx: i64) -> bool {
         let img = self.img;
-        let mut sc = [0u32; 5];
-        let mut i = 0usize;
-        while ci >= i && cj >= i && img.get(cj - i, ci - i) {
-            sc[2] += 1;
-            i += 1;
-        }
-        if sc[2] == 0 {
-            return false;
-        }
-        while ci >= i && cj >= i && !img.get(cj - i, ci - i) {
-            sc[1] += 1;
-            i += 1;
-        }
-        if sc[1] == 0 {
-            return false;
-        }
-        while ci >= i && cj >= i && img.get(cj - i, ci - i) {
-            sc[0] += 1;
-            i += 1;
-        }
-        if sc[0] == 0 {
-            return false;
-        }
-        let (max_i, max_j) = (img.height, img.width);
-        let mut i = 1usize;
-        while ci + i < max_i && cj + i < max_j && img.get(cj + i, ci + i) {
-            sc[2] += 1;
-            i += 1;
-        }
-        while ci + i < max_i && cj + i < max_j && !img.get(cj + i, ci + i) {
-            sc[3] += 1;
-            i += 1;
-        }
-        if sc[3] == 0 {
-            return false;
-        }
-        while ci + i < max_i && cj + i < max_j && img.get(cj + i, ci + i) {
-            sc[4] += 1;
-            i += 1;
-        }
-        if sc[4] == 0 {
+        let (ci, cj) = (ci as i64, cj as i64);
+        // Runs outwards from the centre: centre, white, black on each side; bounded by the image.
+        let limit = (img.width.max(img.height)) as i64;
+        let run = |dir: i64, start: i64, black: bool| -> (u32, i64) {
+            let mut n = 0u32;
+            let mut k = start;
+            while k < limit && img.get_i(cj + dir * dx * k, ci + dir * k) == black {
+                n += 1;
+                k += 1;
+            }
+            (n, k)
+        };
+        let (c0, k) = run(-1, 0, true);
+        let (w0, k) = run(-1, k, false);
+        let (b0, _) = run(-1, k, true);
+        let (c1, k) = run(1, 1, true);
+        let (w1, k) = run(1, k, false);
+        let (b1, _) = run(1, k, true);
+        let sc = [b0, w0, c0 + c1, w1, b1];
+        if sc.contains(&0) {
             return false;
         }
         found_pattern_diagonal(&sc)
@@ -223,7 +211,7 @@ impl Finder<'_> {
         if center_j < 0.0 {
             return false;
         }
-        let Some(center_i) = self.cross_check_vertical(i, center_j as usize, sc[2], total) else {
+        let Some((center_i, v_total)) = self.cross_check_vertical(i, center_j as usize, 2 * sc[2] + 2, total) else {
             return false;
         };
         if center_i < 0.0 {
@@ -232,10 +220,12 @@ impl Finder<'_> {
         let Some(center_j) = self.cross_check_horizontal(center_j as usize, center_i as usize, sc[2], total) else {
             return false;
         };
-        if center_j < 0.0 || !self.cross_check_diagonal(center_i as usize, center_j as usize) {
+        // Both diagonals (zxing-cpp checks four directions): noise and textures rarely pass all.
+        if center_j < 0.0 || !self.cross_check_diagonal(center_i as usize, center_j as usize, 1) || !self.cross_check_diagonal(center_i as usize, center_j as usize, -1) {
             return false;
         }
-        let ms = total as f64 / 7.0;
+        // Module size: the mean of the two directions (they differ under perspective).
+        let ms = (total + v_total) as f64 / 14.0;
         for c in &mut self.centers {
             if (center_i - c.y).abs() <= ms && (center_j - c.x).abs() <= ms {
                 let d = (ms - c.module_size).abs();
@@ -264,39 +254,39 @@ pub fn find_patterns(img: &BitMatrix, try_harder: bool) -> Vec<FinderPattern> {
         skip = MIN_SKIP;
     }
     let mut f = Finder { img, centers: Vec::new() };
+    // Each scanned row as run lengths (reused buffer): the 1:1:3:1:1 test then runs once per run
+    // instead of once per pixel, and the run loop is branch-light on smooth rows.
+    let mut runs: Vec<u32> = Vec::with_capacity(max_j / 2 + 2);
     let mut i = skip - 1;
     while i < max_i {
         let row = img.row(i);
-        let mut sc = [0u32; 5];
-        let mut state = 0usize;
-        let mut j = 0usize;
-        while j < max_j {
-            let black = row.get(j).is_some_and(|&b| b != 0);
-            if black {
-                if state & 1 == 1 {
-                    state += 1;
-                }
-                sc[state] += 1;
-            } else if state & 1 == 0 {
-                if state == 4 {
-                    if found_pattern_cross(&sc) && f.handle_possible_center(&sc, i, j) {
-                        sc = [0; 5];
-                        state = 0;
-                    } else {
-                        sc = [sc[2], sc[3], sc[4], 1, 0];
-                        state = 3;
-                    }
-                } else {
-                    state += 1;
-                    sc[state] += 1;
-                }
-            } else {
-                sc[state] += 1;
+        runs.clear();
+        let Some(&first) = row.first() else { break };
+        let mut cur = first;
+        let mut start = 0usize;
+        for (j, &b) in row.iter().enumerate() {
+            if b != cur {
+                runs.push((j - start) as u32);
+                start = j;
+                cur = b;
             }
-            j += 1;
         }
-        if state == 4 && found_pattern_cross(&sc) {
-            f.handle_possible_center(&sc, i, max_j);
+        runs.push((row.len() - start) as u32);
+        // Windows of five runs starting on a black run; `end` = the pixel after the fifth run.
+        let mut k = if first != 0 { 0 } else { 1 };
+        let mut end = if first != 0 { 0 } else { runs.first().copied().unwrap_or(0) as usize };
+        while k + 4 < runs.len() {
+            let Some(w) = runs.get(k..k + 5) else { break };
+            let sc = [w[0], w[1], w[2], w[3], w[4]];
+            let stop = end + w.iter().sum::<u32>() as usize;
+            if found_pattern_cross(&sc) && f.handle_possible_center(&sc, i, stop) {
+                // Skip past this pattern: the next window starts at the black run after it.
+                end = stop + runs.get(k + 5).copied().unwrap_or(0) as usize;
+                k += 6;
+            } else {
+                end += (w[0] + w[1]) as usize;
+                k += 2;
+            }
         }
         i += skip;
     }

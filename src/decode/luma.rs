@@ -44,23 +44,40 @@ pub fn downscale2(data: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
     (out, nw, nh)
 }
 
-/// 2× bilinear upscale.
+/// 2× bilinear upscale (output pixel centres at source (x + 0.5) / 2 - 0.5: weights 1/4, 3/4).
 pub fn upscale2(data: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
     let (nw, nh) = (w * 2, h * 2);
     let mut out = vec![0u8; nw * nh];
-    let px = |x: usize, y: usize| data.get(y.min(h - 1) * w + x.min(w - 1)).copied().unwrap_or(0) as u32;
-    for y in 0..nh {
-        // Output pixel centre (y + 0.5) / 2 - 0.5 in source coordinates.
-        let sy2 = y as i64 - 1; // 2·(source y) - 0.5·2 ... in half-pixel units
-        let y0 = (sy2.max(0) / 2) as usize;
-        let fy = if sy2 < 0 { 0 } else if sy2 % 2 == 0 { 1 } else { 3 }; // quarters
-        for x in 0..nw {
-            let sx2 = x as i64 - 1;
-            let x0 = (sx2.max(0) / 2) as usize;
-            let fx = if sx2 < 0 { 0 } else if sx2 % 2 == 0 { 1 } else { 3 };
-            let a = px(x0, y0) * (4 - fx) + px(x0 + 1, y0) * fx;
-            let b = px(x0, y0 + 1) * (4 - fx) + px(x0 + 1, y0 + 1) * fx;
-            out[y * nw + x] = ((a * (4 - fy) + b * fy + 8) / 16) as u8;
+    if w == 0 || h == 0 || data.len() < w * h {
+        return (out, nw, nh);
+    }
+    // Horizontal pass into two 4×-weighted rows, then the vertical blend per output row.
+    let hrow = |y: usize, dst: &mut [u32]| {
+        let Some(src) = data.get(y * w..y * w + w) else { return };
+        for (x, d) in dst.chunks_exact_mut(2).enumerate() {
+            let c = src[x] as u32;
+            let l = src[x.saturating_sub(1)] as u32;
+            let r = src[(x + 1).min(w - 1)] as u32;
+            // Output 2x samples at x - 0.25 (left) and x + 0.25 (right), edges clamped.
+            d[0] = if x == 0 { 4 * c } else { l + 3 * c };
+            d[1] = if x + 1 == w { 4 * c } else { 3 * c + r };
+        }
+    };
+    let mut rows = [vec![0u32; nw], vec![0u32; nw], vec![0u32; nw]];
+    for sy in 0..h {
+        let (up, mid, down) = (sy.saturating_sub(1), sy, (sy + 1).min(h - 1));
+        hrow(up, &mut rows[0]);
+        hrow(mid, &mut rows[1]);
+        hrow(down, &mut rows[2]);
+        let top = &mut out[(2 * sy) * nw..(2 * sy + 1) * nw];
+        for ((o, &u), &m) in top.iter_mut().zip(&rows[0]).zip(&rows[1]) {
+            let v = if sy == 0 { 4 * m } else { u + 3 * m };
+            *o = ((v + 8) / 16) as u8;
+        }
+        let bottom = &mut out[(2 * sy + 1) * nw..(2 * sy + 2) * nw];
+        for ((o, &m), &d) in bottom.iter_mut().zip(&rows[1]).zip(&rows[2]) {
+            let v = if sy + 1 == h { 4 * m } else { 3 * m + d };
+            *o = ((v + 8) / 16) as u8;
         }
     }
     (out, nw, nh)

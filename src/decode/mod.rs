@@ -15,7 +15,7 @@
 //! 7. [`pure`]: a clean symbol filling a small image without quiet zone (screenshots).
 //!
 //! Passes, cheapest first, stopping as soon as a pass reads something: hybrid binarisation at full
-//! size (normal, then inverted; inverted at half size on camera-sized frames), then with
+//! size (normal, then inverted; camera-sized frames also try inverted at half size), then with
 //! `try_harder` a 2× downscale, the global-histogram binariser (at half size on large frames), a 2×
 //! upscale (small images), local thresholds with a shifted block grid (small images) and the
 //! pure-symbol reader. In each pass finder patterns come from a row
@@ -153,6 +153,10 @@ fn scan_inner(img: LumaImage<'_>, opts: &DecodeOptions, want_hint: bool) -> Scan
     let mut out = Vec::new();
     let seen = Seen::default();
     decode_passes(base, cw, ch, opts, &mut out, &seen);
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_GRIDS").is_some() {
+        eprintln!("GRIDS {} codes {}", seen.grids.get(), out.len());
+    }
     for d in &mut out {
         for c in &mut d.corners {
             c[0] = c[0] * scale + ox;
@@ -200,14 +204,14 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         }
         ok
     };
-    // 1. Local thresholds at full size, normal then inverted (inverted at half size only on
-    //    large frames: light-on-dark codes big enough to matter survive the downscale).
+    // 1. Local thresholds at full size, normal then inverted (the same bits flipped: one more
+    //    finder scan; light-on-dark codes of 3–4 px modules do not survive the half-size pass).
     let large = w.saturating_mul(h) > 640 * 480 && w.min(h) >= 320;
     let mut bits = binarizer::hybrid(luma, w, h);
     if run(&bits, 1.0, out) {
         return;
     }
-    if opts.try_invert && !large {
+    if opts.try_invert {
         bits.invert();
         if run(&bits, 1.0, out) {
             return;
@@ -224,7 +228,8 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         if opts.try_harder && run(&bits, 2.0, out) {
             return;
         }
-        if opts.try_invert {
+        // Inverted at half size only without `try_harder`'s full-size inverted pass above.
+        if opts.try_invert && !opts.try_harder {
             bits.invert();
             if run(&bits, 2.0, out) {
                 return;
