@@ -153,10 +153,6 @@ fn scan_inner(img: LumaImage<'_>, opts: &DecodeOptions, want_hint: bool) -> Scan
     let mut out = Vec::new();
     let seen = Seen::default();
     decode_passes(base, cw, ch, opts, &mut out, &seen);
-    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
-    if std::env::var_os("INTERPAY_GRIDS").is_some() {
-        eprintln!("GRIDS {} codes {}", seen.grids.get(), out.len());
-    }
     for d in &mut out {
         for c in &mut d.corners {
             c[0] = c[0] * scale + ox;
