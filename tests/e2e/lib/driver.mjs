@@ -250,9 +250,13 @@ export async function annotateFailure(ctx, name, e) {
 
 // -- the widget page object --------------------------------------------------------------------------
 
-/** Recorders installed before any page script runs (not subject to the page CSP). */
-function recorderScript(events) {
-  window.__interpay = { events: [], csp: [], tracks: [] };
+/** The page-side recorders: the `events` (interpay:*) with their detail, CSP violations, camera tracks and
+ * uncaught errors, in `window.__interpay`. Self-contained (its source is sent to the page): Playwright installs
+ * it before any page script runs (addInitScript, not subject to the page CSP); the WebDriver engines run it right
+ * after load (webdriver.mjs), where it may come twice: the second time it keeps what the first recorded. */
+export function recorderScript(events) {
+  if (window.__interpay) return true;
+  window.__interpay = { events: [], csp: [], tracks: [], errors: [] };
   const clone = (v) => {
     try {
       return JSON.parse(JSON.stringify(v ?? null));
@@ -279,6 +283,9 @@ function recorderScript(events) {
       });
     };
   }
+  window.addEventListener('error', (e) => window.__interpay.errors.push(String(e.message)));
+  window.addEventListener('unhandledrejection', (e) => window.__interpay.errors.push(String(e.reason)));
+  return true;
 }
 
 const SANDBOX_BUTTONS = { Pay: '#sandbox-wallet-pay', Cancel: '#sandbox-wallet-cancel', Decline: '#sandbox-wallet-decline' };

@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ARTIFACTS, TESTID_ATTR, tmp } from './driver.mjs';
+import { ARTIFACTS, TESTID_ATTR, recorderScript, tmp } from './driver.mjs';
 
 /** WebKitGTK's MiniBrowser (package libwebkit2gtk-4.1-0, in the multiarch lib directory). */
 export const MINIBROWSER = process.env.MINIBROWSER || findMiniBrowser();
@@ -390,37 +390,6 @@ function pageFind(sel, visible) {
   return el;
 }
 
-/** Recorders installed after load (WebDriver classic has no init scripts): the interpay:* events and CSP
- * violations, as in driver.mjs, for the flow that follows. */
-function installRecorders(events) {
-  if (window.__interpay) return true;
-  window.__interpay = { events: [], csp: [], errors: [] };
-  const clone = (v) => {
-    try {
-      return JSON.parse(JSON.stringify(v ?? null));
-    } catch {
-      return String(v);
-    }
-  };
-  for (const name of events) {
-    window.addEventListener(name, (e) => window.__interpay.events.push({ type: e.type, detail: clone(e.detail) }), true);
-  }
-  document.addEventListener('securitypolicyviolation', (e) => window.__interpay.csp.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
-  window.__interpay.tracks = [];
-  if (navigator.mediaDevices && MediaDevices.prototype.getUserMedia) {
-    const orig = MediaDevices.prototype.getUserMedia;
-    MediaDevices.prototype.getUserMedia = function (...a) {
-      return orig.apply(this, a).then((stream) => {
-        for (const t of stream.getTracks()) window.__interpay.tracks.push(t);
-        return stream;
-      });
-    };
-  }
-  window.addEventListener('error', (e) => window.__interpay.errors.push(String(e.message)));
-  window.addEventListener('unhandledrejection', (e) => window.__interpay.errors.push(String(e.reason)));
-  return true;
-}
-
 /** Put `b64` (a PNG) on the file input `el` as the shopper's chosen picture and fire `change`. */
 function setPicture(el, b64, name) {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -521,7 +490,8 @@ export class EngineWidget {
 
   async open(origin, pathname = '/') {
     await this.s.navigate(origin + pathname);
-    await this.s.execute(installRecorders, this.events);
+    // WebDriver classic has no init scripts: the recorders start right after load, for the flow that follows.
+    await this.s.execute(recorderScript, this.events);
     await this.waitVisible('scan-button', 20_000);
   }
 
