@@ -144,18 +144,13 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     })
 }
 
-/// `201` answer of `POST {order-url}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `201` answer of `POST {order-url}`. Read by hand from a JSON object (see the `Deserialize` impl below).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Order {
-    #[serde(deserialize_with = "string_or_number")]
     pub order_id: String,
-    #[serde(default, deserialize_with = "string_or_number")]
     pub amount: String,
-    #[serde(default)]
     pub currency: String,
-    #[serde(default)]
     pub wallet: Option<String>,
-    #[serde(default)]
     pub wallet_params: serde_json::Value,
     pub status_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,6 +159,47 @@ pub struct Order {
     /// `bill_id`, `expires_at`…), passed on as it came in the events' `order`.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Read from the JSON object: `order_id` (string or number) and `status_url` required, `amount` string or
+/// number, the rest optional, every other field kept in `extra`. By hand rather than derived: a derived
+/// `#[serde(flatten)]` buffers the whole answer through serde's generic `Content` in the widget module.
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+        let mut m = serde_json::Map::deserialize(d)?;
+        fn text(v: Option<Value>) -> String {
+            match v {
+                Some(Value::String(s)) => s,
+                None | Some(Value::Null) => String::new(),
+                Some(other) => other.to_string(),
+            }
+        }
+        fn string<E: Error>(v: Option<Value>, field: &'static str) -> Result<Option<String>, E> {
+            match v {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(_) => Err(E::custom(format!("`{field}` must be a string"))),
+            }
+        }
+        let order_id = m.remove("order_id").ok_or_else(|| D::Error::missing_field("order_id"))?;
+        let status_url = string(m.remove("status_url"), "status_url")?.ok_or_else(|| D::Error::missing_field("status_url"))?;
+        let payee = match m.remove("payee") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(serde_json::from_value(v).map_err(D::Error::custom)?),
+        };
+        Ok(Order {
+            order_id: text(Some(order_id)),
+            amount: text(m.remove("amount")),
+            currency: string(m.remove("currency"), "currency")?.unwrap_or_default(),
+            wallet: string(m.remove("wallet"), "wallet")?,
+            wallet_params: m.remove("wallet_params").unwrap_or(Value::Null),
+            status_url,
+            payee,
+            extra: m,
+        })
+    }
 }
 
 /// `GET {status_url}` answer.
@@ -253,6 +289,9 @@ mod tests {
         let o: Order = serde_json::from_str(r#"{"order_id":7,"amount":23.72,"status_url":"/s"}"#).unwrap();
         assert_eq!((o.order_id.as_str(), o.amount.as_str()), ("7", "23.72"));
         assert!(serde_json::from_str::<Order>(r#"{"amount":"1"}"#).is_err());
+        assert!(serde_json::from_str::<Order>(r#"{"order_id":"o1"}"#).is_err(), "status_url is required");
+        assert!(serde_json::from_str::<Order>(r#"{"order_id":"o1","status_url":"/s","currency":5}"#).is_err());
+        assert!(serde_json::from_str::<Order>(r#"{"order_id":"o1","status_url":"/s","payee":"x"}"#).is_err());
         let e = api_error(422, r#"{"error":{"code":"amount_mismatch","message":"Amount differs"}}"#);
         assert_eq!(e.code, "amount_mismatch");
         assert_eq!(api_error(502, "<html>").code, "http_502");

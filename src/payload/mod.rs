@@ -190,7 +190,7 @@ pub struct References {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case", try_from = "TipRuleWire")]
 pub enum TipRule {
     /// The shopper is prompted for a tip.
     Prompt,
@@ -198,6 +198,29 @@ pub enum TipRule {
     Fixed { amount: Decimal },
     /// A percentage convenience fee.
     Percentage { percent: Decimal },
+}
+
+/// [`TipRule`]'s JSON read as a flat struct: the same `{"rule": …}` form, without serde's buffering of
+/// internally tagged enums (which costs the widget module tens of KB of generic code).
+#[derive(Deserialize)]
+struct TipRuleWire {
+    rule: String,
+    #[serde(default)]
+    amount: Option<Decimal>,
+    #[serde(default)]
+    percent: Option<Decimal>,
+}
+
+impl TryFrom<TipRuleWire> for TipRule {
+    type Error = String;
+    fn try_from(w: TipRuleWire) -> Result<Self, String> {
+        match (w.rule.as_str(), w.amount, w.percent) {
+            ("prompt", _, _) => Ok(TipRule::Prompt),
+            ("fixed", Some(amount), _) => Ok(TipRule::Fixed { amount }),
+            ("percentage", _, Some(percent)) => Ok(TipRule::Percentage { percent }),
+            (r, _, _) => Err(format!("bad tip rule {r:?} (prompt, fixed with amount, percentage with percent)")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -276,4 +299,22 @@ pub fn now_ms() -> Option<i64> {
 /// Generate an EMVCo MPM payload (with CRC) from a payment; see [`generate::generate`].
 pub fn generate(p: &Payment) -> Result<String, ParseError> {
     generate::generate(p)
+}
+
+#[cfg(test)]
+mod tip_rule_wire {
+    use super::TipRule;
+
+    /// The hand-read form accepts exactly what the derived, internally tagged form writes.
+    #[test]
+    fn tip_rules_round_trip_and_bad_ones_are_refused() {
+        for rule in [TipRule::Prompt, TipRule::Fixed { amount: "1.50".parse().unwrap() }, TipRule::Percentage { percent: "3".parse().unwrap() }] {
+            let json = serde_json::to_string(&rule).unwrap();
+            assert_eq!(serde_json::from_str::<TipRule>(&json).unwrap(), rule, "{json}");
+        }
+        assert_eq!(serde_json::to_string(&TipRule::Fixed { amount: "1.50".parse().unwrap() }).unwrap(), r#"{"rule":"fixed","amount":"1.50"}"#);
+        for bad in [r#"{"rule":"fixed"}"#, r#"{"rule":"percentage","amount":"1"}"#, r#"{"rule":"bribe"}"#, r#"{}"#] {
+            assert!(serde_json::from_str::<TipRule>(bad).is_err(), "{bad}");
+        }
+    }
 }

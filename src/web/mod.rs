@@ -51,38 +51,7 @@ pub use reader::{parse_payload, read_frame};
 #[cfg(feature = "widget")]
 use wasm_bindgen::prelude::*;
 
-/// One code read from a frame, as the reader module (in the decoder worker) sends it to the widget:
-/// the text, where it is, and the payload engine's reading of it (`code` or `error`). The widget
-/// module has no payload parser: it trusts this reading, and the merchant's server parses the text again.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ScanCode {
-    pub text: String,
-    pub corners: [[f32; 2]; 4],
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<crate::payload::Code>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::payload::ParseError>,
-}
-
-/// What the reader sends for one frame: the codes, and when none reads, what the shopper should change.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct FrameRead {
-    pub codes: Vec<ScanCode>,
-    #[serde(default)]
-    pub hint: Option<crate::decode::guidance::Guidance>,
-}
-
-impl ScanCode {
-    /// The text and the payload reading; `None` for a code the reader sent without a reading (a
-    /// message from another build), which the widget skips rather than guesses about.
-    pub fn into_parsed(self) -> Option<(String, Result<crate::payload::Code, crate::payload::ParseError>)> {
-        match (self.code, self.error) {
-            (Some(c), _) => Some((self.text, Ok(c))),
-            (None, Some(e)) => Some((self.text, Err(e))),
-            (None, None) => None,
-        }
-    }
-}
+pub use crate::checkout::reading::{FrameRead, ScanCode};
 
 #[cfg(feature = "widget")]
 /// The mounted widget; `unmount()` stops the camera and removes the view.

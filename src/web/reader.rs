@@ -12,7 +12,7 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
 }
 
 /// Read every QR code in an RGBA frame (canvas `ImageData.data`) and parse each text: the JSON of a
-/// [`FrameRead`], `{codes: [{text, corners, code | error}], hint}` (`hint`: `null`, or when nothing read
+/// [`FrameRead`], `{codes: [{text, corners, payment | not_payment | error}], hint}` (`hint`: `null`, or when nothing read
 /// `"too_small"`, `"too_blurred"`, `"too_dark"`). Never throws.
 #[wasm_bindgen]
 pub fn read_frame(data: &[u8], width: u32, height: u32) -> String {
@@ -24,14 +24,7 @@ pub fn read_frame(data: &[u8], width: u32, height: u32) -> String {
         let codes = scan
             .codes
             .into_iter()
-            .map(|d| {
-                let parsed = crate::payload::parse(&d.text);
-                let (code, error) = match parsed {
-                    Ok(c) => (Some(c), None),
-                    Err(e) => (None, Some(e)),
-                };
-                ScanCode { text: d.text, corners: d.corners, code, error }
-            })
+            .map(|d| ScanCode::new(d.text.clone(), d.corners, crate::payload::parse(&d.text)))
             .collect();
         FrameRead { codes, hint: scan.hint }
     } else {
