@@ -130,6 +130,9 @@ pub enum Event {
     OrderCreated(Order),
     /// The order could not be created (network, refusal, unreadable answer).
     OrderFailed(Outcome),
+    /// A Retry's order was refused `409 already_paid`: the order it replaces (`order`, the earlier
+    /// attempt's) was paid after all (a late wallet notification). Its own status decides the end.
+    ReplacedOrderPaid(Order),
     /// The wallet's bridge answered (never final on its own).
     WalletAnswered(Outcome),
     /// The merchant's status endpoint answered (`None`: no final answer about this order yet, or
@@ -172,6 +175,9 @@ impl Phase {
             (P::CreatingOrder(attempt), Event::OrderFailed(outcome)) => {
                 let notice = notice(&outcome, None);
                 P::Finished { attempt: attempt.clone(), order: None, outcome, notice, status: None }
+            }
+            (P::CreatingOrder(attempt), Event::ReplacedOrderPaid(order)) if attempt.replaces.as_deref() == Some(order.order_id.as_str()) => {
+                P::ConfirmingMerchant { attempt: attempt.clone(), order, bridge: Outcome::Pending }
             }
             (P::WaitingWallet { attempt, order }, Event::WalletAnswered(bridge)) => {
                 P::ConfirmingMerchant { attempt: attempt.clone(), order: order.clone(), bridge }
@@ -333,6 +339,21 @@ mod tests {
         assert!(matches!(failed.next(Event::Retry { key: "k3".into() }), Some(Phase::CreatingOrder(_))));
         let paid = finished(Outcome::Succeeded, status("paid"));
         assert_eq!(paid.next(Event::Retry { key: "k4".into() }), None);
+    }
+
+    #[test]
+    fn a_retry_refused_because_the_replaced_order_was_paid_ends_on_that_orders_status() {
+        let retry = finished(Outcome::Cancelled, None).next(Event::Retry { key: "k2".into() }).unwrap();
+        let mut other = order();
+        other.order_id = "o9".into();
+        assert_eq!(retry.next(Event::ReplacedOrderPaid(other)), None, "only the order this retry replaces");
+        assert_eq!(confirm(&confirming()).next(Event::ReplacedOrderPaid(order())), None, "a first attempt replaces nothing");
+        let p = retry.next(Event::ReplacedOrderPaid(order())).unwrap();
+        assert!(matches!(&p, Phase::ConfirmingMerchant { order, bridge: Outcome::Pending, .. } if order.order_id == "o1"), "{p:?}");
+        let paid = p.next(Event::MerchantAnswered(status("paid"))).unwrap();
+        assert!(matches!(&paid, Phase::Finished { outcome: Outcome::Succeeded, notice: Notice::Paid, order: Some(o), .. } if o.order_id == "o1"), "{paid:?}");
+        let unsure = p.next(Event::MerchantAnswered(None)).unwrap();
+        assert!(matches!(unsure, Phase::Finished { outcome: Outcome::Pending, .. }), "the merchant's word, not the 409, makes it paid");
     }
 
     #[test]

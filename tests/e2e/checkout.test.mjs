@@ -115,6 +115,35 @@ test('cancel in the wallet shows the cancelled screen; Retry creates a new order
   });
 });
 
+test('a Retry refused because the earlier order was paid after all (late notification) ends on success for that order', T, async () => {
+  const camera = fakeCamera(DYNAMIC_UNIONPAY, 'dynamic-unionpay-late-paid');
+  await withDemo({ camera, name: 'late-paid' }, async (w, server) => {
+    // The wallet's "cancelled" never reaches the merchant: the order stays open, the widget ends on Retry.
+    await w.page.route('**/sandbox/wallet/pay', (route) => route.abort());
+    await w.scanToConfirm();
+    await w.payWithSandbox('Cancel');
+    await w.tid('retry').waitFor({ state: 'visible', timeout: 30_000 });
+    const [created] = await w.events('interpay:order-created');
+    const first = created.detail.order;
+    assert.equal(await server.orderStatus(first.order_id), 'created');
+
+    // The payment went through after all: the wallet's server tells the merchant late.
+    await w.page.unroute('**/sandbox/wallet/pay');
+    await server.notify(first.order_id, 'paid');
+    assert.equal(await server.orderStatus(first.order_id), 'paid');
+
+    // Retry: the merchant refuses a second order (409 already_paid); the widget asks about the first one.
+    await w.tid('retry').click();
+    await w.result('result-success');
+    const ok = await w.waitEvent('interpay:succeeded');
+    assert.equal(ok.detail.order.order_id, first.order_id, 'the success is the earlier, paid order');
+    assert.equal((await w.events('interpay:order-created')).length, 1, 'no second order was created');
+    assert.equal((await w.events('interpay:failed')).filter((e) => e.detail.outcome.code === 'already_paid').length, 0);
+    assert.equal(await server.orderStatus(first.order_id), 'paid');
+    assert.deepEqual(await w.cspViolations(), []);
+  });
+});
+
 test('a wallet decline shows the failed screen with a retry', T, async () => {
   const camera = fakeCamera(DYNAMIC_UNIONPAY, 'dynamic-unionpay-decline');
   await withDemo({ camera, name: 'failed' }, async (w, server) => {

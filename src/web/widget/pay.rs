@@ -53,14 +53,18 @@ impl Ui {
             Err(_) => return self.form.touched.set(true),
         };
         if self.runtime().order_url().is_some() && self.dispatch(Event::Confirm { wallet, total, key: js::random_id() }) {
-            spawn_local(self.run_order());
+            spawn_local(self.run_order_replacing(None));
         }
     }
 
     /// Retry on the cancelled / failed screen: a new order for the same code, wallet and total.
     pub fn retry(self) {
+        let replaced = self.phase.with_untracked(|p| match p {
+            Phase::Finished { order, .. } => order.clone(),
+            _ => None,
+        });
         if self.dispatch(Event::Retry { key: js::random_id() }) {
-            spawn_local(self.run_order());
+            spawn_local(self.run_order_replacing(replaced));
         }
     }
 
@@ -75,8 +79,10 @@ impl Ui {
         }
     }
 
-    /// From `CreatingOrder` to `Finished`.
-    async fn run_order(self) {
+    /// From `CreatingOrder` to `Finished`. `replaced`: the earlier attempt's order a Retry replaces; when
+    /// the merchant refuses the retry `409 already_paid` (that order was paid after all, by a late wallet
+    /// notification), that order's own status decides the end instead of a "failed" screen.
+    async fn run_order_replacing(self, replaced: Option<Order>) {
         let Some(attempt) = self.phase.with_untracked(|p| match p {
             Phase::CreatingOrder(a) => Some(a.clone()),
             _ => None,
@@ -85,6 +91,16 @@ impl Ui {
         };
         let order = match self.create_order(&attempt).await {
             Ok(order) => order,
+            Err(Outcome::Failed { code: FailureCode::OrderRefused(refusal), .. })
+                if refusal == "already_paid" && replaced.as_ref().is_some_and(|o| attempt.replaces.as_deref() == Some(o.order_id.as_str())) =>
+            {
+                let Some(earlier) = replaced else { return };
+                if self.dispatch(Event::ReplacedOrderPaid(earlier.clone())) {
+                    let status = self.poll_status(&earlier, CHECK_AGAIN_DELAYS).await;
+                    self.dispatch(Event::MerchantAnswered(status));
+                }
+                return;
+            }
             Err(failure) => {
                 self.dispatch(Event::OrderFailed(failure));
                 return;
