@@ -172,6 +172,11 @@ test('the till issues a bill, the shopper pays it with a tip on another page, th
     const said = await till.locator('[data-testid="till-status"]').innerText();
     assert.match(said, /20\.00/);
     assert.match(said, /tip/);
+    const overflow = await till.evaluate(() => {
+      const el = document.querySelector('[data-testid="till-status"]');
+      return { status: el.scrollWidth - el.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth };
+    });
+    assert.deepEqual(overflow, { status: 0, page: 0 }, 'the paid line (long order id) wraps inside a 390 px phone screen');
     await screenshot(till, 'till-2-paid');
   } finally {
     await tillBrowser.close().catch(() => {});
