@@ -2,7 +2,7 @@
 // off the main thread. It runs the reader module (decoder + payload parser), not the checkout UI.
 //
 // In:  {id, width, height, data: ArrayBuffer (RGBA, transferred)}
-// Out: {id, codes: "<JSON {codes: [{text, corners, code | error}], hint}>", error: null | string}
+// Out: {id, codes: "<JSON {codes: [{text, corners, payment | not_payment | error}], hint}>", error: null | string}
 //
 // A wasm trap leaves this instance unusable: after an error the page terminates this worker and
 // starts a fresh one. Its imports resolve from its own URL, so it also runs when started from a
