@@ -215,6 +215,17 @@ fn rgba_to_luma_matches_bt601() {
 }
 
 #[test]
+fn rgba_to_luma_every_pixel_of_a_frame_matches_the_formula() {
+    // The vectorised conversion must give each pixel its own BT.601 value, in order, and stop at
+    // width×height even when the buffer holds more.
+    let (w, h) = (37, 11);
+    let rgba: Vec<u8> = (0..(w * h * 4 + 9) as u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let want: Vec<u8> = rgba.chunks_exact(4).take(w * h).map(|p| ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8) as u8).collect();
+    assert_eq!(interpay::decode::rgba_to_luma(&rgba, w, h), want);
+    assert_eq!(interpay::decode::rgba_to_luma(&rgba, w, h - 1), want[..w * (h - 1)].to_vec());
+}
+
+#[test]
 fn reads_pure_codes_without_quiet_zone_in_any_orientation() {
     let text = "https://pay.example/screenshot";
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();
