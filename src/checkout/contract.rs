@@ -137,11 +137,16 @@ pub struct ConfirmedPayee {
 }
 
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
+    Ok(text_of(serde_json::Value::deserialize(d)?))
+}
+
+/// A string as it is, a number (or any other value) as its JSON text, `null` as empty.
+fn text_of(v: serde_json::Value) -> String {
+    match v {
         serde_json::Value::String(s) => s,
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
-    })
+    }
 }
 
 /// `201` answer of `POST {order-url}`. Read by hand from a JSON object (see the `Deserialize` impl below).
@@ -169,13 +174,6 @@ impl<'de> Deserialize<'de> for Order {
         use serde::de::Error;
         use serde_json::Value;
         let mut m = serde_json::Map::deserialize(d)?;
-        fn text(v: Option<Value>) -> String {
-            match v {
-                Some(Value::String(s)) => s,
-                None | Some(Value::Null) => String::new(),
-                Some(other) => other.to_string(),
-            }
-        }
         fn string<E: Error>(v: Option<Value>, field: &'static str) -> Result<Option<String>, E> {
             match v {
                 None | Some(Value::Null) => Ok(None),
@@ -190,8 +188,8 @@ impl<'de> Deserialize<'de> for Order {
             Some(v) => Some(serde_json::from_value(v).map_err(D::Error::custom)?),
         };
         Ok(Order {
-            order_id: text(Some(order_id)),
-            amount: text(m.remove("amount")),
+            order_id: text_of(order_id),
+            amount: m.remove("amount").map(text_of).unwrap_or_default(),
             currency: string(m.remove("currency"), "currency")?.unwrap_or_default(),
             wallet: string(m.remove("wallet"), "wallet")?,
             wallet_params: m.remove("wallet_params").unwrap_or(Value::Null),

@@ -24,7 +24,10 @@ pub fn read_frame(data: &[u8], width: u32, height: u32) -> String {
         let codes = scan
             .codes
             .into_iter()
-            .map(|d| ScanCode::new(d.text.clone(), d.corners, crate::payload::parse(&d.text)))
+            .map(|d| {
+                let parsed = crate::payload::parse(&d.text);
+                ScanCode::new(d.text, d.corners, parsed)
+            })
             .collect();
         FrameRead { codes, hint: scan.hint }
     } else {

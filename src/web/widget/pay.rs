@@ -91,17 +91,16 @@ impl Ui {
         };
         let order = match self.create_order(&attempt).await {
             Ok(order) => order,
-            Err(Outcome::Failed { code: FailureCode::OrderRefused(refusal), .. })
-                if refusal == "already_paid" && replaced.as_ref().is_some_and(|o| attempt.replaces.as_deref() == Some(o.order_id.as_str())) =>
-            {
-                let Some(earlier) = replaced else { return };
-                if self.dispatch(Event::ReplacedOrderPaid(earlier.clone())) {
-                    let status = self.poll_status(&earlier, CHECK_AGAIN_DELAYS).await;
-                    self.dispatch(Event::MerchantAnswered(status));
-                }
-                return;
-            }
             Err(failure) => {
+                // The phase machine accepts only the order this attempt replaces; anything else is a failure.
+                let already_paid = matches!(&failure, Outcome::Failed { code: FailureCode::OrderRefused(r), .. } if r == "already_paid");
+                if let Some(earlier) = replaced.filter(|_| already_paid) {
+                    if self.dispatch(Event::ReplacedOrderPaid(earlier.clone())) {
+                        let status = self.poll_status(&earlier, CHECK_AGAIN_DELAYS).await;
+                        self.dispatch(Event::MerchantAnswered(status));
+                        return;
+                    }
+                }
                 self.dispatch(Event::OrderFailed(failure));
                 return;
             }
