@@ -104,6 +104,7 @@ messages! {
     HintHoldStill,
     HintMoreLight,
     HintMoreLightTorch,
+    HintCheckUnavailable,
     StartingCamera,
     TorchOn,
     TorchOff,
@@ -271,6 +272,12 @@ fn table(m: Msg) -> [&'static str; 4] {
             "Trop sombre : allumez la lampe",
             "光线太暗：请打开手电筒",
             "光線太暗：請開啟手電筒",
+        ],
+        HintCheckUnavailable => [
+            "This code needs a safety check that could not be downloaded: check your connection",
+            "Ce code demande une vérification de sécurité qui n'a pas pu être téléchargée : vérifiez votre connexion",
+            "此码需要下载安全检查，但下载失败：请检查网络连接",
+            "此碼需要下載安全檢查，但下載失敗：請檢查網路連線",
         ],
         StartingCamera => ["Starting the camera…", "Démarrage de la caméra…", "正在启动摄像头…", "正在啟動相機…"],
         TorchOn => ["Turn the light on", "Allumer la lampe", "打开手电筒", "開啟手電筒"],
@@ -752,6 +759,8 @@ pub fn invalid_msg(code: crate::payload::ErrorCode) -> Msg {
         E::MissingMerchantAccount => Msg::InvalidNoPayee,
         E::BadAddress | E::MixedCase | E::BadIban | E::BadReference => Msg::InvalidAccount,
         E::PaymentConflict => Msg::InvalidConflict,
+        // Never shown as a verdict: the decoder worker reads such a text again with the full reader.
+        E::DeepCheckNeeded => Msg::InvalidUnsupported,
         E::Unsupported | E::UnsupportedVersion | E::UnknownFeature | E::UnknownNetwork | E::WrongFormat => Msg::InvalidUnsupported,
         E::BadHeader
         | E::BadTag

@@ -124,7 +124,7 @@ fn not_payment_links_carry_their_warnings() {
     for (link, shows) in [
         ("https://evil.com\\@qr.alipay.com/bax01234", "evil.com"),
         ("https://secure-paypal.com.evil.io/login", "paypal.com"),
-        ("https://xn--pypal-4ve.com/", "paypal.com"),
+        ("https://xn--pypal-4ve.com/", "p\u{430}ypal.com (xn--pypal-4ve.com) imitates paypal.com"),
         ("http://paypal.login.com/", "paypal.com"),
     ] {
         let Ok(Code::NotPayment(n)) = payload::parse(link) else { panic!("{link} is not a plain link") };

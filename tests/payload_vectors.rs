@@ -516,3 +516,53 @@ fn cpm_tree_of_an_invalid_code() {
     assert_eq!((t[0].tag.as_str(), t[0].value.as_str()), ("85", "CPV01"));
     assert_eq!(payload::cpm::parse("hQVDUFYwMQ==").unwrap_err().code, payload::ErrorCode::MissingTag);
 }
+
+/// The reader module the browser loads first has no deep checks (`payload::deep`): on every vector, and
+/// on the lookalike links and crypto codes the tests use, its reading is the full reading, or the
+/// `deep_check_needed` error (the worker then reads the text with the deep reader) — and that only for
+/// the texts that need a check it lacks: a non-ASCII or punycode host, a BOLT11 signature, an EIP-55
+/// mixed-case address. Nothing else (no ASCII host, no EMV code with a Chinese merchant name) pays for
+/// the second download.
+#[test]
+fn the_first_reader_module_reads_like_the_full_one_or_asks_for_it() {
+    let extra = [
+        "https://p\u{430}ypal.com/pay?amount=20",
+        "https://xn--pypal-4ve.com/pay",
+        "https://secure-paypal.com.evil.io/pay?amount=20",
+        "https://paypa1.com/x",
+        "https://www.alipay.com/x",
+        "ethereum:0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed@1?value=1e16",
+        "ethereum:0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed@1?value=1e16",
+    ];
+    let mut texts: Vec<String> = common::vectors().iter().filter_map(|v| v["payload"].as_str().map(String::from)).collect();
+    texts.extend(extra.iter().map(|s| s.to_string()));
+    let mut asked = Vec::new();
+    for t in &texts {
+        let full = payload::parse_at(t, None);
+        let first = payload::deep::without(|| payload::parse_at(t, None));
+        match &first {
+            Err(e) if e.code == payload::ErrorCode::DeepCheckNeeded => asked.push(t.clone()),
+            _ => assert_eq!(first, full, "{t}"),
+        }
+        assert!(!matches!(&full, Err(e) if e.code == payload::ErrorCode::DeepCheckNeeded), "{t}");
+    }
+    for t in &asked {
+        let lower = t.to_ascii_lowercase();
+        let host_part = lower.split_once("://").map(|x| x.1.split(['/', '?', '#']).next().unwrap_or("")).unwrap_or("");
+        let needs = !host_part.is_ascii()
+            || host_part.contains("xn--")
+            || lower.starts_with("lnbc")
+            || lower.starts_with("lntb")
+            || lower.starts_with("lightning:")
+            || lower.contains("lightning=")
+            || (lower.starts_with("ethereum:") && t.bytes().any(|b| b.is_ascii_uppercase()));
+        assert!(needs, "asked for the deep reader without a reason: {t}");
+    }
+    for must in [extra[0], extra[1], extra[5]] {
+        assert!(asked.iter().any(|t| t == must), "{must} should need the deep reader");
+    }
+    for not in [extra[2], extra[3], extra[4], extra[6]] {
+        assert!(!asked.iter().any(|t| t == not), "{not} should read in the first module");
+    }
+    println!("{} of {} texts need the deep reader", asked.len(), texts.len());
+}

@@ -4,26 +4,87 @@
 // In:  {id, width, height, data: ArrayBuffer (RGBA, transferred)}
 // Out: {id, codes: "<JSON {codes: [{text, corners, payment | not_payment | error}], hint}>", error: null | string}
 //
+// The reader module has no deep checks (IDNA and look-alike tables for non-ASCII hosts, secp256k1 for
+// Lightning invoices, Keccak for Ethereum checksums: src/payload/deep.rs). A code it reads as
+// `deep_check_needed` is read again by the deep reader module, fetched the first time one is needed;
+// when that download fails the code is held back (never shown half-checked) and the frame's hint says
+// `check_unavailable`; the download is tried again after DEEP_RETRY_MS.
+//
 // A wasm trap leaves this instance unusable: after an error the page terminates this worker and
 // starts a fresh one. Its imports resolve from its own URL, so it also runs when started from a
 // same-origin blob: module on a page of another origin (the widget served from a CDN).
 
 // Replaced by `cargo xtask build` with the hashed file names.
-const READER = /*@interpay-reader*/ { js: './pkg/interpay_reader.js', wasm: './pkg/interpay_reader_bg.wasm', integrity: '' } /*@end*/;
+const READER = /*@interpay-reader*/ {
+  js: './pkg/interpay_reader.js', wasm: './pkg/interpay_reader_bg.wasm', integrity: '',
+  deep: { js: './pkg/interpay_deep_reader.js', wasm: './pkg/interpay_deep_reader_bg.wasm', integrity: '' },
+} /*@end*/;
 
-const ready = import(new URL(READER.js, import.meta.url).href).then(async (m) => {
-  const wasm = new URL(READER.wasm, import.meta.url).href;
-  await m.default({ module_or_path: fetch(wasm, READER.integrity ? { integrity: READER.integrity } : {}) });
-  return m;
-});
+const DEEP_RETRY_MS = 3000;
+
+// `attempt` > 0: a retry after a failed download. Browsers remember a failed module import for its
+// URL, so a retry imports the glue under a new query.
+function load(spec, attempt = 0) {
+  const js = new URL(spec.js, import.meta.url);
+  if (attempt) js.searchParams.set('retry', String(attempt));
+  return import(js.href).then(async (m) => {
+    const wasm = new URL(spec.wasm, import.meta.url).href;
+    await m.default({ module_or_path: fetch(wasm, spec.integrity ? { integrity: spec.integrity } : {}) });
+    return m;
+  });
+}
+
+const ready = load(READER);
 // An unhandled rejection before the first frame is reported with that frame.
 ready.catch(() => {});
+
+let deep = null;
+let deepFailedAt = -Infinity;
+let deepAttempts = 0;
+
+function deepReader() {
+  if (!deep) {
+    if (Date.now() - deepFailedAt < DEEP_RETRY_MS) return Promise.reject(new Error('deep reader unavailable'));
+    deep = load(READER.deep, deepAttempts++);
+    deep.catch(() => {
+      deep = null;
+      deepFailedAt = Date.now();
+    });
+  }
+  return deep;
+}
+
+// The codes of `json` that the reader module could not check, read again by the deep reader module.
+async function withDeepChecks(json) {
+  const read = JSON.parse(json);
+  const kept = [];
+  let unavailable = false;
+  for (const code of read.codes || []) {
+    if (!(code.error && code.error.code === 'deep_check_needed')) {
+      kept.push(code);
+      continue;
+    }
+    try {
+      const m = await deepReader();
+      const again = JSON.parse(m.read_text(code.text));
+      delete code.error;
+      for (const k of ['payment', 'not_payment', 'error']) if (again[k] != null) code[k] = again[k];
+      kept.push(code);
+    } catch (_) {
+      unavailable = true;
+    }
+  }
+  read.codes = kept;
+  if (kept.length === 0 && unavailable) read.hint = 'check_unavailable';
+  return JSON.stringify(read);
+}
 
 self.onmessage = async (event) => {
   const { id, width, height, data } = event.data || {};
   try {
     const reader = await ready;
-    const codes = reader.read_frame(new Uint8Array(data), width >>> 0, height >>> 0);
+    let codes = reader.read_frame(new Uint8Array(data), width >>> 0, height >>> 0);
+    if (codes.includes('"deep_check_needed"')) codes = await withDeepChecks(codes);
     self.postMessage({ id, codes, error: null });
   } catch (err) {
     self.postMessage({ id, codes: '{"codes":[]}', error: String((err && err.message) || err || 'decoder error') });

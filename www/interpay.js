@@ -40,6 +40,8 @@ const ASSETS = /*@interpay-assets*/ {
   uiWasm: { path: 'pkg/interpay_bg.wasm', integrity: '' },
   reader: { path: 'pkg/interpay_reader.js', integrity: '' },
   readerWasm: { path: 'pkg/interpay_reader_bg.wasm', integrity: '' },
+  deep: { path: 'pkg/interpay_deep_reader.js', integrity: '' },
+  deepWasm: { path: 'pkg/interpay_deep_reader_bg.wasm', integrity: '' },
   worker: { path: 'decoder-worker.js', integrity: '' },
 } /*@end*/;
 
@@ -51,12 +53,17 @@ function fetchAsset(asset) {
 }
 
 /** A wasm-bindgen module (its glue `js`, its `wasm` fetched with the integrity), once per page; a failed
- * download is forgotten so that a later element tries again. */
+ * download is forgotten so that a later element tries again (under a new query: browsers remember a failed
+ * module import for its URL). */
 function once(js, wasm) {
   let loading = null;
+  let attempts = 0;
   return () => {
     if (!loading) {
-      loading = import(url(js.path)).then(async (m) => {
+      const glue = new URL(url(js.path));
+      if (attempts) glue.searchParams.set('retry', String(attempts));
+      attempts += 1;
+      loading = import(glue.href).then(async (m) => {
         await m.default({ module_or_path: fetchAsset(wasm) });
         return m;
       });
@@ -70,7 +77,29 @@ function once(js, wasm) {
 const loadUi = once(ASSETS.ui, ASSETS.uiWasm);
 /** Only where no worker can start: the reader module on the main thread. */
 const loadReader = once(ASSETS.reader, ASSETS.readerWasm);
-const readFrame = (buffer, width, height) => loadReader().then((m) => m.read_frame(new Uint8Array(buffer), width >>> 0, height >>> 0));
+const loadDeepReader = once(ASSETS.deep, ASSETS.deepWasm);
+/** As decoder-worker.js does: a code the reader could not check is read again by the deep reader, or
+ * held back with the hint `check_unavailable` when that module does not download. */
+const readFrame = (buffer, width, height) => loadReader().then(async (m) => {
+  const json = m.read_frame(new Uint8Array(buffer), width >>> 0, height >>> 0);
+  if (!json.includes('"deep_check_needed"')) return json;
+  const read = JSON.parse(json);
+  const kept = [];
+  for (const code of read.codes || []) {
+    if (!(code.error && code.error.code === 'deep_check_needed')) { kept.push(code); continue; }
+    try {
+      const again = JSON.parse((await loadDeepReader()).read_text(code.text));
+      delete code.error;
+      for (const k of ['payment', 'not_payment', 'error']) if (again[k] != null) code[k] = again[k];
+      kept.push(code);
+    } catch (_) {
+      if (!kept.length) read.hint = 'check_unavailable';
+    }
+  }
+  read.codes = kept;
+  if (kept.length) read.hint = null;
+  return JSON.stringify(read);
+});
 
 const FALLBACK_TEXT = {
   en: ['Scan to pay', 'The payment widget could not load. Check your connection and reload the page.', 'Opening…'],

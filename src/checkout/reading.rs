@@ -39,12 +39,14 @@ impl ScanCode {
     }
 
     /// The text and the payload reading; `None` for a code the reader sent without a reading (a
-    /// message from another build), which the widget skips rather than guesses about.
+    /// message from another build) or without its deep checks (`deep_check_needed`: the worker reads
+    /// those again with the deep reader module), which the widget skips rather than guesses about.
     pub fn into_parsed(self) -> Option<(String, Result<crate::payload::Code, crate::payload::ParseError>)> {
         use crate::payload::Code;
         match (self.payment, self.not_payment, self.error) {
             (Some(p), _, _) => Some((self.text, Ok(Code::Payment(p)))),
             (None, Some(n), _) => Some((self.text, Ok(Code::NotPayment(n)))),
+            (None, None, Some(e)) if e.code == crate::payload::ErrorCode::DeepCheckNeeded => None,
             (None, None, Some(e)) => Some((self.text, Err(e))),
             (None, None, None) => None,
         }
@@ -66,6 +68,10 @@ mod tests {
         }
         let bare: ScanCode = serde_json::from_str(r#"{"text":"x","corners":[[0,0],[0,0],[0,0],[0,0]]}"#).unwrap();
         assert_eq!(bare.into_parsed(), None);
+        let unchecked = "https://p\u{430}ypal.com/pay";
+        let first = crate::payload::deep::without(|| crate::payload::parse_at(unchecked, None));
+        assert!(matches!(&first, Err(e) if e.code == crate::payload::ErrorCode::DeepCheckNeeded), "{first:?}");
+        assert_eq!(ScanCode::new(unchecked.into(), [[0.0; 2]; 4], first).into_parsed(), None);
     }
 }
 

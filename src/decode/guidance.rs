@@ -27,6 +27,9 @@ pub enum Guidance {
     TooBlurred,
     /// More light (torch): too dark or too little contrast.
     TooDark,
+    /// Not the decoder's: a code read, but the checks its reading needs could not be downloaded (the
+    /// decoder worker sets it; `payload::deep`). Check the connection.
+    CheckUnavailable,
 }
 
 pub const DARK_MEAN: f32 = 40.0;

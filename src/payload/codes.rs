@@ -141,6 +141,10 @@ codes! {
         WrongFormat = "wrong_format",
         /// `generate`: a negative amount.
         NegativeAmount = "negative_amount",
+        /// The reading needs a check this build leaves out (a non-ASCII or punycode host, a BOLT11
+        /// signature, an EIP-55 checksum: `payload::deep`); the decoder worker reads the text again with
+        /// the reader's full module. Never a verdict on the code.
+        DeepCheckNeeded = "deep_check_needed",
     }
 }
 
@@ -251,7 +255,7 @@ mod tests {
             | TooLong | BadTipIndicator | BadPercentage | BadCountry | BadLanguage | BadSchemeField | MissingAmount | MissingExpiration
             | BadTimestamp | Expired | BadIban | BadReference | BadAmount | BadCharset | UnsupportedVersion | BadTrailer | BadAddress
             | BadChecksum | MixedCase | BadCharacter | UnknownNetwork | MissingSignature | BadSignature | UnknownFeature | PaymentConflict
-            | Unsupported | BadFormat | WrongFormat | NegativeAmount)
+            | Unsupported | BadFormat | WrongFormat | NegativeAmount | DeepCheckNeeded)
     }
 
     fn warning_variants() -> Vec<WarningCode> {

@@ -550,43 +550,29 @@ const KNOWN_EVEN_FEATURES: &[usize] = &[8, 14, 16, 24, 36, 48];
 /// high-S signature (r, s) is read as its low-S twin (r, n - s) with the same recovery flag, which is how
 /// BOLT11's own high-S example is made (same r and flag as the low-S one) and recovers the signer's key.
 fn recover(msg: &[u8], sig: &[u8]) -> Option<Vec<u8>> {
-    use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
     if sig.len() < 65 {
         return None;
     }
-    let s = Signature::from_slice(&sig[..64]).ok()?;
-    let rid = RecoveryId::from_byte(sig[64])?;
-    let (s, rid) = match s.normalize_s() {
-        Some(low) => (low, RecoveryId::new(rid.is_y_odd(), rid.is_x_reduced())),
-        None => (s, rid),
-    };
-    let digest = Sha256::digest(msg);
-    let vk = VerifyingKey::recover_from_prehash(&digest, &s, rid).ok()?;
-    Some(vk.to_encoded_point(true).as_bytes().to_vec())
+    super::deep::secp256k1_recover(&Sha256::digest(msg).into(), sig)
 }
 
 /// Check the signature against the node key of the n field; BOLT11 then requires low-S.
 fn verify(msg: &[u8], sig: &[u8], node: &[u8]) -> Result<(), &'static str> {
-    use k256::ecdsa::signature::hazmat::PrehashVerifier;
-    use k256::ecdsa::{Signature, VerifyingKey};
-    let s = sig.get(..64).and_then(|b| Signature::from_slice(b).ok()).ok_or("signature is missing or invalid")?;
-    if s.normalize_s().is_some() {
-        return Err("high-S signature with a payee node key (n): BOLT11 requires low-S then");
-    }
-    let vk = VerifyingKey::from_sec1_bytes(node).map_err(|_| "the payee node key (n) is not a valid public key")?;
-    vk.verify_prehash(&Sha256::digest(msg), &s).map_err(|_| "signature does not match the payee node key (n)")
+    super::deep::secp256k1_verify(&Sha256::digest(msg).into(), sig, node)
 }
 
 /// EIP-55 mixed-case checksum.
 fn eip55_ok(addr: &str) -> bool {
-    use sha3::{Digest as _, Keccak256};
     let hexpart = &addr[2..];
     let has_lower = hexpart.bytes().any(|b| b.is_ascii_lowercase());
     let has_upper = hexpart.bytes().any(|b| b.is_ascii_uppercase());
     if !(has_lower && has_upper) {
         return true;
     }
-    let h = Keccak256::digest(hexpart.to_ascii_lowercase().as_bytes());
+    // Where Keccak is not in this build the parse ends with `deep_check_needed` (payload::deep).
+    let Some(h) = super::deep::keccak256(hexpart.to_ascii_lowercase().as_bytes()) else {
+        return true;
+    };
     hexpart.bytes().enumerate().all(|(i, c)| {
         let nib = (h[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0xf;
         if c.is_ascii_digit() { true } else if nib >= 8 { c.is_ascii_uppercase() } else { c.is_ascii_lowercase() }

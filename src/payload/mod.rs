@@ -35,6 +35,7 @@ pub use codes::{ErrorCode, WarningCode};
 mod classify;
 mod codes;
 pub mod crypto;
+pub mod deep;
 pub mod epc;
 pub mod swiss;
 pub mod urls;
@@ -275,13 +276,26 @@ pub fn parse(text: &str) -> Result<Code, ParseError> {
 
 /// [`parse`] with an explicit clock (milliseconds since the Unix epoch), or `None` to skip expiry checks.
 pub fn parse_at(text: &str, now_ms: Option<i64>) -> Result<Code, ParseError> {
-    classify::parse(text, now_ms)
+    let (read, needed) = deep::tracking(|| classify::parse(text, now_ms));
+    if needed {
+        return Err(deep_check_needed());
+    }
+    read
+}
+
+/// The reading of a text that needs a check this build leaves out ([`deep`]).
+fn deep_check_needed() -> ParseError {
+    error::err(ErrorCode::DeepCheckNeeded, 0, "", "this code needs checks that are not in this build (IDNA, confusables, secp256k1, Keccak)")
 }
 
 /// Parse `text` as a given format / scheme (e.g. "emv_mpm", "pix", "bip21"): like [`parse`], but a text
 /// that is not that kind of code is an error (`wrong_format`) instead of `NotPayment`.
 pub fn parse_as(expected: &str, text: &str) -> Result<Payment, ParseError> {
-    classify::parse_as(expected, text, now_ms())
+    let (read, needed) = deep::tracking(|| classify::parse_as(expected, text, now_ms()));
+    if needed {
+        return Err(deep_check_needed());
+    }
+    read
 }
 
 /// Current time in ms; `None` where no clock is available.

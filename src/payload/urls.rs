@@ -49,10 +49,85 @@ pub fn query_params(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// An http(s) link as a browser reads it (WHATWG URL Standard, the `url` crate): `\` counts as `/`,
-/// credentials end at the last `@` of the authority, hosts are IDNA-mapped to lowercase ASCII (punycode).
+/// The parts of an http(s) link the payload engine reads, as a WHATWG URL parser gives them (the URL
+/// Standard, which browsers implement): scheme without `:`, credentials percent-encoded, the host the
+/// browser goes to (lowercase ASCII, punycode for IDN, IPv6 in brackets), path, query without `?`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebUrl {
+    /// The link as the parser serialises it (what a browser would open).
+    pub href: String,
+    pub scheme: String,
+    pub username: String,
+    /// Empty when there is none.
+    pub password: String,
+    pub host: String,
+    pub path: String,
+    /// `None` when empty.
+    pub query: Option<String>,
+}
+
+impl WebUrl {
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+    /// The non-empty path segments.
+    pub fn path_segments(&self) -> impl Iterator<Item = &str> {
+        self.path.split('/').filter(|s| !s.is_empty())
+    }
+    pub fn query(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+}
+
+/// A WHATWG URL parser: an absolute URL → its parts, `None` when it does not parse.
+pub type UrlParser = fn(&str) -> Option<WebUrl>;
+
+static URL_PARSER: std::sync::OnceLock<UrlParser> = std::sync::OnceLock::new();
+
+/// Read links with `parser` from now on (first call wins). The browser modules install the browser's
+/// own `URL` (`src/web/url.rs`: the parser the shopper's browser navigates with, and no `url`/IDNA tables
+/// in the wasm); native builds read links with the `url` crate.
+pub fn use_url_parser(parser: UrlParser) {
+    let _ = URL_PARSER.set(parser);
+}
+
+fn parse_url(s: &str) -> Option<WebUrl> {
+    if let Some(p) = URL_PARSER.get() {
+        return p(s);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        url_crate(s)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        None
+    }
+}
+
+/// [`UrlParser`] on the `url` crate (WHATWG too), for native builds.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn url_crate(s: &str) -> Option<WebUrl> {
+    let u = url::Url::parse(s).ok()?;
+    let host = match u.host()? {
+        url::Host::Domain(d) => d.to_string(),
+        other => other.to_string(),
+    };
+    Some(WebUrl {
+        href: u.to_string(),
+        scheme: u.scheme().to_string(),
+        username: u.username().to_string(),
+        password: u.password().unwrap_or("").to_string(),
+        host,
+        path: u.path().to_string(),
+        query: u.query().filter(|q| !q.is_empty()).map(str::to_string),
+    })
+}
+
+/// An http(s) link as a browser reads it (WHATWG URL Standard): `\` counts as `/`, credentials end at the
+/// last `@` of the authority, hosts are IDNA-mapped to lowercase ASCII (punycode).
 /// A text starting with "www." is read as https://. `None` for other schemes and unparsable links.
-pub fn web_url(text: &str) -> Option<url::Url> {
+pub fn web_url(text: &str) -> Option<WebUrl> {
     // WHATWG strips leading and trailing C0 controls and spaces.
     let t = text.trim().trim_matches(|c: char| c <= ' ');
     let www = t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
@@ -60,7 +135,7 @@ pub fn web_url(text: &str) -> Option<url::Url> {
     if !www && !t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("http")) {
         return None;
     }
-    let u = if www { url::Url::parse(&format!("https://{t}")) } else { url::Url::parse(t) }.ok()?;
+    let u = if www { parse_url(&format!("https://{t}")) } else { parse_url(t) }?;
     matches!(u.scheme(), "http" | "https").then_some(u)
 }
 
@@ -70,11 +145,9 @@ pub fn url_host(url: &str) -> Option<String> {
     host_of(&web_url(url)?)
 }
 
-fn host_of(u: &url::Url) -> Option<String> {
-    Some(match u.host()? {
-        url::Host::Domain(d) => d.trim_end_matches('.').to_string(),
-        other => other.to_string(),
-    })
+fn host_of(u: &WebUrl) -> Option<String> {
+    let h = u.host.trim_end_matches('.');
+    (!h.is_empty()).then(|| h.to_string())
 }
 
 pub(crate) fn base_payment(format: &str, scheme: (&str, &str)) -> Payment {
@@ -109,7 +182,7 @@ fn registered(host: &str) -> String {
 /// skeleton ("pаypal" with a Cyrillic а, "paypa1", "PAYPAL" → the skeleton of "paypal").
 fn skeleton(s: &str) -> String {
     let lower: String = s.chars().flat_map(char::to_lowercase).collect();
-    unicode_security::skeleton(&lower).flat_map(char::to_lowercase).collect()
+    super::deep::skeleton(&lower).chars().flat_map(char::to_lowercase).collect()
 }
 
 /// One inserted, deleted or transposed letter apart (a typo of the brand).
@@ -174,9 +247,8 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
     let (unicode, ascii) = if plain {
         (host.clone(), host.clone())
     } else {
-        let (unicode, _) = idna::domain_to_unicode(&host);
-        let ascii = idna::domain_to_ascii(&unicode).unwrap_or_else(|_| host.clone());
-        (unicode, ascii)
+        // Where IDNA is not in this build the parse ends with `deep_check_needed` (payload::deep).
+        super::deep::idna_forms(&host)?
     };
     for d in PAY_DOMAINS {
         if is_at_or_under(&ascii, d) {
@@ -222,11 +294,22 @@ pub fn lookalike(host: &str) -> Option<&'static str> {
 /// Why a link fools the eye: the host it goes to imitates a payment provider, or the link `raw` shows a
 /// payment provider's name where the browser does not go (credentials, or a backslash that ends the host:
 /// `https://evil.com\@qr.alipay.com/…` goes to evil.com). `None` for honest links.
-pub fn deceptive(u: &url::Url, raw: &str) -> Option<String> {
+pub fn deceptive(u: &WebUrl, raw: &str) -> Option<String> {
     let host = host_of(u)?;
     if let Some(d) = lookalike(&host) {
-        let (shown, _) = idna::domain_to_unicode(&host);
-        return Some(format!("{shown} imitates {d}: do not trust this link"));
+        // Shown as the shopper would read it: xn-- labels decoded (a lookalike with such labels was
+        // found through IDNA, so IDNA is in this build).
+        let shown = if host.is_ascii() && !host.contains("xn--") {
+            host.clone()
+        } else {
+            super::deep::idna_forms(&host).map(|(unicode, _)| unicode).unwrap_or_else(|| host.clone())
+        };
+        // A Unicode lookalike reads like the real name: the address the browser goes to says what it is.
+        return Some(if shown == host {
+            format!("{host} imitates {d}: do not trust this link")
+        } else {
+            format!("{shown} ({host}) imitates {d}: do not trust this link")
+        });
     }
     if PAY_DOMAINS.iter().any(|d| is_at_or_under(&host, d)) {
         return None;
@@ -236,7 +319,7 @@ pub fn deceptive(u: &url::Url, raw: &str) -> Option<String> {
     let lower = |s: &str| s.to_ascii_lowercase();
     let authority = raw.split_once("//").map(|x| x.1).unwrap_or(raw);
     let after_backslash = authority.split_once('\\').map(|x| lower(x.1.split('/').next().unwrap_or(""))).unwrap_or_default();
-    let decoy = [lower(u.username()), lower(u.password().unwrap_or("")), after_backslash];
+    let decoy = [lower(&u.username), lower(&u.password), after_backslash];
     for d in PAY_DOMAINS {
         if decoy.iter().any(|x| x.contains(d)) {
             return Some(format!("this link goes to {host}, not to {d} as its text suggests: do not trust it"));
@@ -293,7 +376,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
     // The host the browser goes to (WHATWG): `https://evil.com\@qr.alipay.com/…` is evil.com, not Alipay.
     let u = web_url(t)?;
     let host = host_of(&u)?;
-    let segs: Vec<&str> = u.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let segs: Vec<&str> = u.path_segments().collect();
     let query = u.query().unwrap_or("");
     let mut p = match host.as_str() {
         "payapp.weixin.qq.com" | "wx.tenpay.com" => {
@@ -344,7 +427,7 @@ pub fn parse(text: &str) -> Option<Result<Payment, ParseError>> {
         warn(&mut p.warnings, WarningCode::InsecureUrl, None, "payment URL is not HTTPS");
     }
     // The link as the browser serialises it (IDNA-mapped host, normalised path): what the widget would open.
-    p.references.url = Some(u.to_string());
+    p.references.url = Some(u.href.clone());
     Some(Ok(p))
 }
 

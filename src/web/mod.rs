@@ -34,20 +34,24 @@ mod camera;
 mod component;
 #[cfg(feature = "widget")]
 mod js;
-#[cfg(feature = "reader")]
+#[cfg(any(feature = "reader", feature = "deep-reader"))]
 mod reader;
 #[cfg(feature = "widget")]
 mod scanner;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 pub(crate) mod text_decoder;
+#[cfg(any(feature = "reader", feature = "deep-reader"))]
+mod url;
 #[cfg(feature = "widget")]
 mod widget;
 
 #[cfg(feature = "widget")]
 pub use component::{InterpayCheckout, InterpayCheckoutProps, OrderCreated, PaymentResult, Scanned, WidgetError};
 #[cfg(feature = "reader")]
-pub use reader::{parse_payload, read_frame};
+pub use reader::read_frame;
+#[cfg(any(feature = "reader", feature = "deep-reader"))]
+pub use reader::{parse_payload, read_text};
 #[cfg(feature = "widget")]
 use wasm_bindgen::prelude::*;
 

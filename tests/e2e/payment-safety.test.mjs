@@ -234,3 +234,45 @@ test('French shopper: an invalid code and a lookalike link are explained in Fren
     assert.match(await w.text('warnings'), /À vérifier avant de payer/);
   });
 });
+
+test('codes that need the deep checks are read by the deep reader module, fetched only for them; offline, the shopper is told why', T, async () => {
+  const ascii = 'https://secure-paypal.com.evil.io/pay?amount=20';
+  const idn = 'https://p\u0430ypal.com/pay?amount=20'; // Cyrillic а: the browser goes to xn--pypal-4ve.com
+  const pngs = { ascii: tmp('deep-ascii.png'), idn: tmp('deep-idn.png'), idnAgain: tmp('deep-idn-again.png') };
+  qrPng(ascii, pngs.ascii, 8);
+  qrPng(idn, pngs.idn, 8);
+  qrPng(idn, pngs.idnAgain, 9);
+  await withShop({ name: 'deep' }, async (w, _server, context) => {
+    const deepRequests = [];
+    context.on('request', (r) => { if (/deep[-_]reader/.test(r.url())) deepRequests.push(r.url()); });
+    await w.startScan();
+
+    // An ASCII lookalike is caught by the first reader module: nothing more is downloaded.
+    await w.tid('file-input').setInputFiles(pngs.ascii);
+    await w.tid('not-payment').waitFor({ state: 'visible', timeout: 20_000 });
+    await w.page.locator('[data-testid="warnings"] li[data-code="lookalike_domain"]').waitFor({ state: 'visible' });
+    assert.deepEqual(deepRequests, [], 'the deep reader is not fetched for an ASCII host');
+
+    // Offline for the deep reader: the IDN code is held back with a clear sentence, never shown unchecked.
+    await context.route(/deep[-_]reader/, (route) => route.abort());
+    await w.tid('scan-again').click();
+    await w.tid('file-input').setInputFiles(pngs.idn);
+    const notice = w.tid('notice');
+    await notice.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await notice.innerText(), /safety check that could not be downloaded: check your connection/);
+    assert.equal(await w.tid('not-payment').count(), 0, 'no sheet for a code whose checks did not run');
+    assert.ok(deepRequests.length > 0, 'the deep reader was asked for');
+    await w.shot('1-deep-offline');
+
+    // Back online (after the worker's retry pause): the same picture reads, with the lookalike warning.
+    await context.unroute(/deep[-_]reader/);
+    await w.page.waitForTimeout(3200);
+    await w.tid('file-input').setInputFiles(pngs.idnAgain);
+    await w.tid('not-payment').waitFor({ state: 'visible', timeout: 20_000 });
+    const warning = w.page.locator('[data-testid="warnings"] li[data-code="lookalike_domain"]');
+    await warning.waitFor({ state: 'visible' });
+    assert.match(await warning.innerText(), /\(xn--pypal-4ve\.com\) imitates paypal\.com/, 'the address the browser would open is named');
+    await w.shot('2-deep-idn');
+    assert.ok(deepRequests.some((u) => /\.wasm/.test(u)), `deep reader wasm fetched: ${deepRequests.join(', ')}`);
+  });
+});

@@ -5,7 +5,8 @@
 //! dist/<version>/interpay.js       the same launcher for a versioned CDN path (its SRI hash stays put)
 //! dist/assets/<name>.<hash>.<ext>  everything else, named by content (cached for good):
 //!                                  interpay.<h>.css, interpay-ui.<h>.{js,wasm}, interpay-reader.<h>.{js,wasm},
-//!                                  decoder-worker.<h>.js
+//!                                  interpay-deep-reader.<h>.{js,wasm} (fetched only for codes that need
+//!                                  its checks), decoder-worker.<h>.js
 //! dist/**/*.br, *.gz               precompressed copies (served with Content-Encoding)
 //! dist/manifest.json               names, sizes, SRI hashes; dist/snippet.html: the tag to copy
 //! dist/interpay.d.ts               TypeScript types of the element, its events and the JS API
@@ -31,7 +32,8 @@ pub struct Shipped {
     pub files: Vec<FileSize>,
     /// Launcher + stylesheet: what the launch button waits for.
     pub first_load_gzip: u64,
-    /// Plus the UI module, the worker and the reader module: what a running scan has downloaded.
+    /// Plus the UI module, the worker and the reader module: what a running scan has downloaded (the deep
+    /// reader comes later, and only for a code that needs it).
     pub scanning_gzip: u64,
 }
 
@@ -107,16 +109,19 @@ pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
     let ui_wasm = put(out, "uiWasm", "interpay-ui", "wasm", &read(&pkg.join("interpay_bg.wasm"))?)?;
     let reader = put(out, "reader", "interpay-reader", "js", &read(&pkg.join("interpay_reader.js"))?)?;
     let reader_wasm = put(out, "readerWasm", "interpay-reader", "wasm", &read(&pkg.join("interpay_reader_bg.wasm"))?)?;
+    let deep = put(out, "deep", "interpay-deep-reader", "js", &read(&pkg.join("interpay_deep_reader.js"))?)?;
+    let deep_wasm = put(out, "deepWasm", "interpay-deep-reader", "wasm", &read(&pkg.join("interpay_deep_reader_bg.wasm"))?)?;
     let name = |a: &Asset| a.path.trim_start_matches("assets/").to_string();
     let worker_src = std::fs::read_to_string(www.join("decoder-worker.js"))?;
     let reader_block = serde_json::json!({
         "js": format!("./{}", name(&reader)),
         "wasm": format!("./{}", name(&reader_wasm)),
         "integrity": reader_wasm.integrity,
+        "deep": { "js": format!("./{}", name(&deep)), "wasm": format!("./{}", name(&deep_wasm)), "integrity": deep_wasm.integrity },
     });
     let worker_js = replace_block(&worker_src, "interpay-reader", &reader_block.to_string())?;
     let worker = put(out, "worker", "decoder-worker", "js", worker_js.as_bytes())?;
-    let assets = [&css, &ui, &ui_wasm, &reader, &reader_wasm, &worker];
+    let assets = [&css, &ui, &ui_wasm, &reader, &reader_wasm, &deep, &deep_wasm, &worker];
 
     // The launcher, twice: dist/interpay.js (assets/…) and dist/<version>/interpay.js (../assets/…).
     let launcher_src = std::fs::read_to_string(www.join("interpay.js"))?;

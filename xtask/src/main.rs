@@ -269,11 +269,15 @@ struct Module {
 const UI_PROFILE: &str = "wasm-ui";
 
 /// The checkout UI (loaded by `interpay.js`), the reader (decoder + payload parser, loaded by the decoder
-/// worker), and with `--test-hooks` the UI plus the browser tests' exports (never shipped).
+/// worker), the deep reader (the parser with IDNA, confusables, secp256k1 and Keccak, loaded by the worker
+/// for the few codes that need them), and with `--test-hooks` the UI plus the browser tests' exports (never shipped).
 fn modules(test_hooks: bool) -> Vec<Module> {
     let mut m = vec![
         Module { out_name: "interpay", features: "widget", optimize: true, profile: UI_PROFILE },
         Module { out_name: "interpay_reader", features: "reader", optimize: true, profile: "release" },
+        // The payload parser with the deep checks (payload::deep), fetched by the worker the first time a
+        // code needs one: not on the decode hot path, so built for size.
+        Module { out_name: "interpay_deep_reader", features: "deep-reader", optimize: true, profile: UI_PROFILE },
     ];
     if test_hooks {
         // Size does not matter here: no wasm-opt pass. The UI's profile, so it shares the UI's compiled dependencies.

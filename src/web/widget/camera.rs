@@ -29,6 +29,7 @@ pub fn hint_msg(h: Guidance, torch: bool) -> Msg {
         Guidance::TooBlurred => Msg::HintHoldStill,
         Guidance::TooDark if torch => Msg::HintMoreLightTorch,
         Guidance::TooDark => Msg::HintMoreLight,
+        Guidance::CheckUnavailable => Msg::HintCheckUnavailable,
     }
 }
 
@@ -288,9 +289,13 @@ impl Ui {
                 return;
             }
             match read {
-                Ok(codes) if !codes.is_empty() => self.on_codes(codes),
+                Ok((codes, _)) if !codes.is_empty() => self.on_codes(codes),
                 other => {
-                    self.notify(if other.is_err() { Msg::ImageUnreadable } else { Msg::NoCodeInImage });
+                    self.notify(match other {
+                        Err(_) => Msg::ImageUnreadable,
+                        Ok((_, Some(Guidance::CheckUnavailable))) => Msg::HintCheckUnavailable,
+                        Ok(_) => Msg::NoCodeInImage,
+                    });
                     self.dispatch(Event::PictureWithoutCode);
                     if self.phase.with_untracked(|p| matches!(p, Phase::Scanning { starting: true })) {
                         self.open_camera(None);
@@ -318,8 +323,9 @@ fn new_canvas() -> Option<Canvas> {
     Some((canvas, ctx))
 }
 
-/// Picture → RGBA at a bounded size → decoder worker (a second, larger try if the first finds nothing).
-async fn decode_picture(runtime: &Runtime, blob: &JsValue) -> Result<Vec<ScanCode>, String> {
+/// Picture → RGBA at a bounded size → decoder worker (a second, larger try if the first finds nothing):
+/// the codes, and the reader's hint when there are none.
+async fn decode_picture(runtime: &Runtime, blob: &JsValue) -> Result<(Vec<ScanCode>, Option<Guidance>), String> {
     let w = js::window().ok_or("no window")?;
     let bitmap = if get(&w, "createImageBitmap").is_function() {
         js::call_async(&w, "createImageBitmap", std::slice::from_ref(blob)).await.map_err(|e| js::error_message(&e))?
@@ -346,6 +352,7 @@ async fn decode_picture(runtime: &Runtime, blob: &JsValue) -> Result<Vec<ScanCod
         Ok(data.buffer())
     };
     let mut found = Vec::new();
+    let mut hint = None;
     let mut last_scale = 0.0;
     for max_side in PICTURE_SIDES {
         let scale = (max_side / bw.max(bh)).min(1.0);
@@ -371,14 +378,18 @@ async fn decode_picture(runtime: &Runtime, blob: &JsValue) -> Result<Vec<ScanCod
             decoded = runtime.decoder.decode(pixels(dw, dh)?, dw, dh).await;
         }
         if let Ok(read) = decoded {
+            hint = read.hint;
             if !read.codes.is_empty() {
                 found = read.codes;
                 break;
             }
+            if hint == Some(Guidance::CheckUnavailable) {
+                break; // a code is there; a bigger picture would not download its checks
+            }
         }
     }
     let _ = js::call(&bitmap, "close", &[]);
-    Ok(found)
+    Ok((found, hint))
 }
 
 /// Camera off while the page is in the background (battery, privacy); back on when it returns.
