@@ -141,6 +141,7 @@ test('the launch button works before the checkout module arrives; each file is d
       const wasm = names.filter((n) => n.endsWith('.wasm'));
       assert.equal(wasm.filter((n) => /interpay-ui\./.test(n)).length, 1, `UI module once: ${wasm}`);
       assert.equal(wasm.filter((n) => /interpay-reader\./.test(n)).length, 1, `reader module once: ${wasm}`);
+      assert.equal(wasm.filter((n) => /interpay-deep-reader\./.test(n)).length, 0, `no deep reader for an ordinary code: ${wasm}`);
       assert.ok(!names.some((n) => n.startsWith('/interpay/pkg/')), 'only hashed assets are used by the launcher');
     });
   } finally {
