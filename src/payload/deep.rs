@@ -93,13 +93,25 @@ pub(crate) fn skeleton(s: &str) -> String {
 }
 
 /// IDNA (UTS 46) of a host that is not plain ASCII: (the Unicode the shopper sees, its ASCII form).
-/// `None` (and [`skipped`]) where IDNA is not in this build.
+/// The ASCII form is the URL parser's (in the browser its own IDNA, natively the `url` crate's), the
+/// Unicode form its `xn--` labels punycode-decoded: no IDNA mapping tables of our own. `None` (and
+/// [`skipped`]) where the deep checks are not in this build.
 pub(crate) fn idna_forms(host: &str) -> Option<(String, String)> {
     #[cfg(feature = "deep-checks")]
     if available() {
-        let (unicode, _) = idna::domain_to_unicode(host);
-        let ascii = idna::domain_to_ascii(&unicode).unwrap_or_else(|_| host.to_string());
-        return Some((unicode, ascii));
+        let ascii = if host.is_ascii() {
+            host.to_ascii_lowercase()
+        } else {
+            super::urls::url_host(&format!("https://{host}/")).unwrap_or_else(|| host.to_string())
+        };
+        let unicode: Vec<String> = ascii
+            .split('.')
+            .map(|label| {
+                let puny = label.get(..4).filter(|p| p.eq_ignore_ascii_case("xn--")).and_then(|_| label.get(4..));
+                puny.and_then(idna::punycode::decode_to_string).unwrap_or_else(|| label.to_string())
+            })
+            .collect();
+        return Some((unicode.join("."), ascii));
     }
     let _ = host;
     skipped();

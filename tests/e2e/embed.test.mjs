@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, newContext, withWidget, fakeCamera, DIST, DYNAMIC_UNIONPAY } from './lib/driver.mjs';
+import { startServer, launchBrowser, newContext, withWidget, fakeCamera, qrPng, tmp, DIST, DYNAMIC_UNIONPAY } from './lib/driver.mjs';
 
 const T = { timeout: 150_000 };
 const manifest = () => JSON.parse(readFileSync(path.join(DIST, 'manifest.json'), 'utf8'));
@@ -40,12 +40,12 @@ function shopPage(cdnOrigin, { integrity, workerSrc } = {}) {
   return { html, csp };
 }
 
-async function withCrossOrigin({ name, integrity, workerSrc, setup }, fn) {
+async function withCrossOrigin({ name, integrity, workerSrc, setup, camera = DYNAMIC_UNIONPAY }, fn) {
   const server = await startServer();
   const port = new URL(server.origin).port;
   const cdn = `http://127.0.0.1:${port}`;
   const shop = `http://localhost:${port}`;
-  const browser = await launchBrowser({ camera: fakeCamera(DYNAMIC_UNIONPAY, name) });
+  const browser = await launchBrowser({ camera: camera ? fakeCamera(camera, name) : undefined });
   try {
     const context = await newContext(browser);
     // Both origins are loopback addresses here; Chromium's Local Network Access check asks the shopper before
@@ -93,6 +93,23 @@ test('a shop CSP that blocks the worker script: after three failed starts the co
       `the fallback is said in the console: ${JSON.stringify(w.consoleMessages.map((m) => m.text))}`,
     );
     assert.equal(await w.text('payee-name'), 'BEST TRANSPORT');
+  });
+});
+
+test('on the main thread too, a code that needs the deep checks is read by the deep reader from the CDN', T, async () => {
+  const idn = 'https://p\u0430ypal.com/pay?amount=20';
+  const png = tmp('cdn-main-thread-idn.png');
+  qrPng(idn, png, 8);
+  await withCrossOrigin({ name: 'cdn-no-worker-deep', workerSrc: 'worker-src blob:', camera: null }, async (w, _server, { cdn }) => {
+    const requests = [];
+    w.page.on('request', (r) => requests.push(r.url()));
+    await w.startScan();
+    await w.tid('file-input').setInputFiles(png);
+    await w.tid('not-payment').waitFor({ state: 'visible', timeout: 30_000 });
+    const warning = w.page.locator('[data-testid="warnings"] li[data-code="lookalike_domain"]');
+    assert.match(await warning.innerText(), /\(xn--pypal-4ve\.com\) imitates paypal\.com/);
+    assert.ok(w.consoleMessages.some((m) => /main thread/.test(m.text)), 'read on the main thread');
+    assert.ok(requests.some((u) => u.startsWith(`${cdn}/interpay/`) && /interpay-deep-reader\.[0-9a-f]{10}\.wasm$/.test(u)), 'the deep reader came from the CDN');
   });
 });
 
