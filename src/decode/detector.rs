@@ -793,6 +793,11 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                     if f(ModuleGrid { size: dim, cells: c0.clone(), corners }) {
                         return true;
                     }
+                    if let Some(cells) = grey.as_ref().and_then(|g| sample_grey(g, dim, &base)) {
+                        if f(ModuleGrid { size: dim, cells, corners }) {
+                            return true;
+                        }
+                    }
                     // Under strong perspective the finder patterns' module sizes differ: the
                     // projective weight w ∝ ms^(-2/3) is affine over the code, which places the
                     // bottom-right centre at (w_tr·TR + w_bl·BL − w_tl·TL) / (w_tr + w_bl − w_tl).
