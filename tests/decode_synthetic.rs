@@ -226,6 +226,20 @@ fn rgba_to_luma_every_pixel_of_a_frame_matches_the_formula() {
 }
 
 #[test]
+fn downscale2_every_pixel_is_the_rounded_mean_of_its_2x2_block() {
+    // The vectorised box filter: odd sizes drop the last row / column, every output pixel is
+    // (a + b + c + d + 2) / 4 of its own block, in order.
+    for (w, h) in [(1281usize, 721usize), (37, 11), (2, 2), (5, 3)] {
+        let px: Vec<u8> = (0..(w * h) as u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect();
+        let (got, nw, nh) = interpay::decode::luma::downscale2(&px, w, h);
+        assert_eq!((nw, nh), (w / 2, h / 2));
+        let p = |x: usize, y: usize| px[y * w + x] as u32;
+        let want: Vec<u8> = (0..nh).flat_map(|y| (0..nw).map(move |x| (x, y))).map(|(x, y)| ((p(2 * x, 2 * y) + p(2 * x + 1, 2 * y) + p(2 * x, 2 * y + 1) + p(2 * x + 1, 2 * y + 1) + 2) / 4) as u8).collect();
+        assert_eq!(got, want, "{w}x{h}");
+    }
+}
+
+#[test]
 fn reads_pure_codes_without_quiet_zone_in_any_orientation() {
     let text = "https://pay.example/screenshot";
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();
