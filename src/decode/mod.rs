@@ -7,7 +7,8 @@
 //! 1. [`luma`]: image view, crop to the region of interest, 2× down/up-scaling;
 //! 2. [`binarizer`]: local-block (hybrid) thresholding, global-histogram fallback;
 //! 3. [`finder`]: 1:1:3:1:1 finder patterns with cross-checks, grouped into triples;
-//! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling,
+//! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling
+//!    (from the bits, then from the grey levels at the module centres when that grid fails),
 //!    version information;
 //! 5. [`bitstream`]: format information, unmasking, Reed–Solomon, segments with ECI, Kanji, Hanzi;
 //!    a grid that fails as read is retried transposed, which reads mirrored codes;
@@ -171,6 +172,9 @@ struct Seen {
     /// Grids sampled and decoded so far in this frame (bounded by [`MAX_GRIDS`]).
     grids: std::cell::Cell<usize>,
     patterns: std::cell::RefCell<Vec<[f32; 3]>>,
+    /// In a far-code window of a camera frame (4c): no column scan (the window is a second look
+    /// at patterns the rows already found, and the scan would double its cost).
+    window: std::cell::Cell<bool>,
 }
 
 impl Seen {
@@ -309,6 +313,7 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         }
         // The windows' patterns are in window pixels: keep the whole-frame ones for the hint.
         let keep = (seen.most.get(), seen.patterns.borrow().clone());
+        seen.window.set(true);
         for r in windows {
             let Some((buf, cw, chh)) = luma::crop(luma, w, h, r) else { continue };
             let (big, bw, bh) = luma::upscale2(&buf, cw, chh);
@@ -329,6 +334,7 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
                 return;
             }
         }
+        seen.window.set(false);
         seen.most.set(keep.0);
         *seen.patterns.borrow_mut() = keep.1;
     }
@@ -359,7 +365,7 @@ fn run_matrix(bits: &BitMatrix, grey: Option<detector::Grey>, scale: f32, opts: 
     if patterns.len() >= 3 {
         try_patterns(bits, grey, &patterns, 0, scale, opts, out, seen);
     }
-    if out.len() > before || !opts.try_harder || scale > 1.0 || bits.width.saturating_mul(bits.height) > 640 * 480 {
+    if out.len() > before || !opts.try_harder || scale > 1.0 || bits.width.saturating_mul(bits.height) > 640 * 480 || seen.window.get() {
         return out.len() > before;
     }
     // Nothing read: scan the columns too (finder patterns cut badly by rows under rotation and
