@@ -420,6 +420,62 @@ fn sample_grey(g: &Grey, dim: usize, xf: &Perspective) -> Option<Vec<u8>> {
     Some(cells)
 }
 
+/// Finder patterns of modules below this size get their centres refined on the grey levels.
+const REFINE_MS: f64 = 2.4;
+
+/// The darkness-weighted centroid of the disc of radius `r` around (cx, cy) (weights: how far
+/// below the disc's mid-level a pixel is), twice; None when the disc has no contrast or the
+/// centre moves more than `r / 2` (not a dark core).
+fn core_centroid(g: &Grey, cx: f64, cy: f64, r: f64) -> Option<(f64, f64)> {
+    let (w, h) = (g.width as i64, g.height as i64);
+    if g.data.len() < g.width * g.height || !(r.is_finite() && r >= 1.0 && r <= 20.0) {
+        return None;
+    }
+    let (mut x, mut y) = (cx, cy);
+    for _ in 0..2 {
+        let (x0, x1) = (((x - r).floor() as i64).max(0), ((x + r).ceil() as i64).min(w - 1));
+        let (y0, y1) = (((y - r).floor() as i64).max(0), ((y + r).ceil() as i64).min(h - 1));
+        if x1 <= x0 || y1 <= y0 {
+            return None;
+        }
+        let px = |i: i64, j: i64| -> f64 {
+            let v = g.data.get(j as usize * g.width + i as usize).copied().unwrap_or(255) as f64;
+            if g.inv { 255.0 - v } else { v }
+        };
+        let (mut lo, mut hi) = (255.0f64, 0.0f64);
+        for j in y0..=y1 {
+            for i in x0..=x1 {
+                let v = px(i, j);
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        if hi - lo < 24.0 {
+            return None;
+        }
+        let mid = (lo + hi) / 2.0;
+        let (mut sw, mut sx, mut sy) = (0.0, 0.0, 0.0);
+        for j in y0..=y1 {
+            for i in x0..=x1 {
+                let (pcx, pcy) = (i as f64 + 0.5, j as f64 + 0.5);
+                if (pcx - x).powi(2) + (pcy - y).powi(2) > r * r {
+                    continue;
+                }
+                let wgt = (mid - px(i, j)).max(0.0);
+                sw += wgt;
+                sx += wgt * pcx;
+                sy += wgt * pcy;
+            }
+        }
+        if sw <= 0.0 {
+            return None;
+        }
+        x = sx / sw;
+        y = sy / sw;
+    }
+    ((x - cx).abs() <= r / 2.0 && (y - cy).abs() <= r / 2.0).then_some((x, y))
+}
+
 /// Alignment-pattern centre coordinates (module units) for a version ≥ 2.
 pub fn alignment_positions(version: usize) -> Vec<usize> {
     if !(2..=40).contains(&version) {
@@ -644,6 +700,22 @@ fn timing_dimension(img: &BitMatrix, t: &Triple, dim_est: usize) -> [Option<usiz
 /// version information says when it disagrees, then the neighbouring sizes.
 /// `gate`: skip triples whose format information does not read (fast path for camera frames).
 pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder: bool, gate: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
+    // Small modules: the finder centres from whole-pixel runs are off by up to half a pixel, a
+    // third of a 1.5 px module; the grey-level centroid of each dark core is sub-pixel.
+    // Used by the grey-level samples only (the bits' own centres suit the bits' grids).
+    let gt = match grey.as_ref() {
+        Some(g) if t.tl.module_size.max(t.tr.module_size).max(t.bl.module_size) < REFINE_MS => {
+            let mut r = *t;
+            for p in [&mut r.tl, &mut r.tr, &mut r.bl] {
+                if let Some((x, y)) = core_centroid(g, p.x, p.y, 1.5 * p.module_size) {
+                    p.x = x;
+                    p.y = y;
+                }
+            }
+            r
+        }
+        _ => *t,
+    };
     let (ms, each) = calculate_module_size(img, t);
     if !(ms.is_finite() && ms >= 0.5) {
         return false;
@@ -793,7 +865,7 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                     if f(ModuleGrid { size: dim, cells: c0.clone(), corners }) {
                         return true;
                     }
-                    if let Some(cells) = grey.as_ref().and_then(|g| sample_grey(g, dim, &base)) {
+                    if let Some(cells) = grey.as_ref().and_then(|g| sample_grey(g, dim, &transform_for(&gt, None, dim)?)) {
                         if f(ModuleGrid { size: dim, cells, corners }) {
                             return true;
                         }
@@ -857,7 +929,7 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
             if f(ModuleGrid { size: dim, cells, corners }) {
                 return true;
             }
-            if let Some(cells) = grey.as_ref().and_then(|g| sample_grey(g, dim, &xf)) {
+            if let Some(cells) = grey.as_ref().and_then(|g| sample_grey(g, dim, &transform_for(&gt, a, dim)?)) {
                 if f(ModuleGrid { size: dim, cells, corners }) {
                     return true;
                 }
