@@ -66,12 +66,17 @@ pub fn upscale2(data: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
             d[1] = if x + 1 == w { 4 * c } else { 3 * c + r };
         }
     };
+    // Rows above, at and below the source row, each filtered once and rotated down (the far-code
+    // windows of camera frames upscale up to a frame's worth of pixels).
     let mut rows = [vec![0u32; nw], vec![0u32; nw], vec![0u32; nw]];
+    hrow(0, &mut rows[0]);
+    hrow(0, &mut rows[1]);
+    hrow(1.min(h - 1), &mut rows[2]);
     for sy in 0..h {
-        let (up, mid, down) = (sy.saturating_sub(1), sy, (sy + 1).min(h - 1));
-        hrow(up, &mut rows[0]);
-        hrow(mid, &mut rows[1]);
-        hrow(down, &mut rows[2]);
+        if sy > 0 {
+            rows.rotate_left(1);
+            hrow((sy + 1).min(h - 1), &mut rows[2]);
+        }
         let top = &mut out[(2 * sy) * nw..(2 * sy + 1) * nw];
         for ((o, &u), &m) in top.iter_mut().zip(&rows[0]).zip(&rows[1]) {
             let v = if sy == 0 { 4 * m } else { u + 3 * m };
