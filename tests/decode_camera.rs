@@ -43,3 +43,25 @@ fn far_blurred_codes_read() {
     assert!(wrong.is_empty(), "wrong texts {wrong:?}");
     assert!(ok >= 5, "far-blur: {ok}/12 read");
 }
+
+/// Frames of the tuning seeds (1–3) whose codes of 1.5–2.6 px modules (far, far and defocused, far
+/// and tilted, night) the binary grid sampling missed: the block thresholds lose isolated modules
+/// that the grey levels at the module centres, against their sampled neighbours, still show
+/// (seed 3 far-018, 1.5 px modules, also needs the finder centres refined on the grey levels).
+#[test]
+fn small_blurred_modules_read_from_grey_levels() {
+    let texts = frames::payloads(&std::fs::read_to_string(common::VECTORS).unwrap());
+    let cases = [(1, "far-blur", 13), (1, "far-blur", 18), (1, "far-tilted", 10), (2, "far-blur", 11), (2, "far-blur", 14), (2, "night", 5), (3, "far", 9), (3, "far", 18)];
+    let mut missed = Vec::new();
+    for (seed, category, i) in cases {
+        let f = frames::frame(seed, category, i, &texts);
+        let luma = f.luma();
+        let got = decode(LumaImage { width: frames::W, height: frames::H, data: &luma }, &DecodeOptions::default());
+        let wrong: Vec<&str> = got.iter().filter(|g| !f.texts.contains(&g.text)).map(|g| g.text.as_str()).collect();
+        assert!(wrong.is_empty(), "seed {seed} {category}-{i:03}: wrong texts {wrong:?}");
+        if !f.texts.iter().all(|t| got.iter().any(|g| &g.text == t)) {
+            missed.push(format!("seed {seed} {category}-{i:03} ({:.2} px modules)", f.module_px));
+        }
+    }
+    assert!(missed.is_empty(), "not read: {missed:?}");
+}

@@ -226,6 +226,56 @@ fn rgba_to_luma_every_pixel_of_a_frame_matches_the_formula() {
 }
 
 #[test]
+fn downscale2_every_pixel_is_the_rounded_mean_of_its_2x2_block() {
+    // The vectorised box filter: odd sizes drop the last row / column, every output pixel is
+    // (a + b + c + d + 2) / 4 of its own block, in order.
+    for (w, h) in [(1281usize, 721usize), (37, 11), (2, 2), (5, 3)] {
+        let px: Vec<u8> = (0..(w * h) as u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect();
+        let (got, nw, nh) = interpay::decode::luma::downscale2(&px, w, h);
+        assert_eq!((nw, nh), (w / 2, h / 2));
+        let p = |x: usize, y: usize| px[y * w + x] as u32;
+        let want: Vec<u8> = (0..nh).flat_map(|y| (0..nw).map(move |x| (x, y))).map(|(x, y)| ((p(2 * x, 2 * y) + p(2 * x + 1, 2 * y) + p(2 * x, 2 * y + 1) + p(2 * x + 1, 2 * y + 1) + 2) / 4) as u8).collect();
+        assert_eq!(got, want, "{w}x{h}");
+    }
+}
+
+#[test]
+fn upscale2_every_pixel_is_the_bilinear_blend_of_its_source_neighbours() {
+    // Output pixel centres at source (x + 0.5) / 2 - 0.5: weights 3/4 and 1/4 in each direction,
+    // edges clamped; each output pixel of its own source neighbours, in order.
+    for (w, h) in [(37usize, 11usize), (1, 1), (2, 3), (5, 1), (64, 40)] {
+        let px: Vec<u8> = (0..(w * h) as u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect();
+        let (got, nw, nh) = interpay::decode::luma::upscale2(&px, w, h);
+        assert_eq!((nw, nh), (2 * w, 2 * h));
+        let p = |x: usize, y: usize| px[y * w + x] as u32;
+        // Horizontal 4×-weighted value at output column X of source row y.
+        let hz = |xo: usize, y: usize| {
+            let x = xo / 2;
+            if xo % 2 == 0 {
+                if x == 0 { 4 * p(x, y) } else { p(x - 1, y) + 3 * p(x, y) }
+            } else if x + 1 == w {
+                4 * p(x, y)
+            } else {
+                3 * p(x, y) + p(x + 1, y)
+            }
+        };
+        for yo in 0..nh {
+            for xo in 0..nw {
+                let y = yo / 2;
+                let v = if yo % 2 == 0 {
+                    if y == 0 { 4 * hz(xo, y) } else { hz(xo, y - 1) + 3 * hz(xo, y) }
+                } else if y + 1 == h {
+                    4 * hz(xo, y)
+                } else {
+                    3 * hz(xo, y) + hz(xo, y + 1)
+                };
+                assert_eq!(got[yo * nw + xo] as u32, (v + 8) / 16, "{w}x{h} at ({xo}, {yo})");
+            }
+        }
+    }
+}
+
+#[test]
 fn reads_pure_codes_without_quiet_zone_in_any_orientation() {
     let text = "https://pay.example/screenshot";
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();

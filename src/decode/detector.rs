@@ -339,6 +339,143 @@ fn sample(img: &BitMatrix, dim: usize, xf: &Perspective) -> Option<Vec<u8>> {
     Some(cells)
 }
 
+/// The grey image a [`BitMatrix`] was binarised from (same size), for sampling modules at
+/// sub-pixel positions: `inv` when the bits were inverted (light-on-dark codes).
+#[derive(Clone, Copy)]
+pub struct Grey<'a> {
+    pub data: &'a [u8],
+    pub width: usize,
+    pub height: usize,
+    pub inv: bool,
+}
+
+impl Grey<'_> {
+    /// Bilinear grey level at image position (px, py) (pixel centres at i + 0.5), edges clamped;
+    /// inverted when `inv`. None outside the image.
+    #[inline]
+    fn at(&self, px: f64, py: f64) -> Option<f64> {
+        let (w, h) = (self.width, self.height);
+        if w == 0 || h == 0 || self.data.len() < w * h || !(px.is_finite() && py.is_finite()) {
+            return None;
+        }
+        if px < -1.0 || py < -1.0 || px > w as f64 + 1.0 || py > h as f64 + 1.0 {
+            return None;
+        }
+        let fx = (px - 0.5).clamp(0.0, (w - 1) as f64);
+        let fy = (py - 0.5).clamp(0.0, (h - 1) as f64);
+        let (x0, y0) = (fx as usize, fy as usize);
+        let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+        let (tx, ty) = (fx - x0 as f64, fy - y0 as f64);
+        let g = |x: usize, y: usize| self.data.get(y * w + x).copied().unwrap_or(0) as f64;
+        let top = g(x0, y0) * (1.0 - tx) + g(x1, y0) * tx;
+        let bottom = g(x0, y1) * (1.0 - tx) + g(x1, y1) * tx;
+        let v = top * (1.0 - ty) + bottom * ty;
+        Some(if self.inv { 255.0 - v } else { v })
+    }
+}
+
+/// Samples the grid from the grey image: the bilinear grey level at each module centre, dark when
+/// below the mean of the module's 7×7 neighbourhood of sampled levels. The binary image loses
+/// isolated modules of 1.5–2.5 px or of a blurred code (the block thresholds see them as grey);
+/// relative to their sampled neighbours they are still darker or lighter.
+fn sample_grey(g: &Grey, dim: usize, xf: &Perspective) -> Option<Vec<u8>> {
+    let mut v = vec![0f64; dim * dim];
+    let mut outside = 0usize;
+    for y in 0..dim {
+        for x in 0..dim {
+            let (px, py) = xf.map(x as f64 + 0.5, y as f64 + 0.5)?;
+            match g.at(px, py) {
+                Some(l) => v[y * dim + x] = l,
+                None => {
+                    outside += 1;
+                    if outside > dim {
+                        return None;
+                    }
+                    v[y * dim + x] = 255.0;
+                }
+            }
+        }
+    }
+    // Integral image of the sampled levels, (dim + 1)².
+    let n = dim + 1;
+    let mut sum = vec![0f64; n * n];
+    for y in 0..dim {
+        let mut row = 0.0;
+        for x in 0..dim {
+            row += v[y * dim + x];
+            sum[(y + 1) * n + x + 1] = sum[y * n + x + 1] + row;
+        }
+    }
+    const R: usize = 3;
+    let mut cells = vec![0u8; dim * dim];
+    for y in 0..dim {
+        let (y0, y1) = (y.saturating_sub(R), (y + R + 1).min(dim));
+        for x in 0..dim {
+            let (x0, x1) = (x.saturating_sub(R), (x + R + 1).min(dim));
+            let s = sum[y1 * n + x1] - sum[y0 * n + x1] - sum[y1 * n + x0] + sum[y0 * n + x0];
+            let mean = s / ((y1 - y0) * (x1 - x0)) as f64;
+            cells[y * dim + x] = (v[y * dim + x] < mean) as u8;
+        }
+    }
+    Some(cells)
+}
+
+/// Finder patterns of modules below this size get their centres refined on the grey levels.
+const REFINE_MS: f64 = 2.4;
+
+/// The darkness-weighted centroid of the disc of radius `r` around (cx, cy) (weights: how far
+/// below the disc's mid-level a pixel is), twice; None when the disc has no contrast or the
+/// centre moves more than `r / 2` (not a dark core).
+fn core_centroid(g: &Grey, cx: f64, cy: f64, r: f64) -> Option<(f64, f64)> {
+    let (w, h) = (g.width as i64, g.height as i64);
+    if g.data.len() < g.width * g.height || !(r.is_finite() && r >= 1.0 && r <= 20.0) {
+        return None;
+    }
+    let (mut x, mut y) = (cx, cy);
+    for _ in 0..2 {
+        let (x0, x1) = (((x - r).floor() as i64).max(0), ((x + r).ceil() as i64).min(w - 1));
+        let (y0, y1) = (((y - r).floor() as i64).max(0), ((y + r).ceil() as i64).min(h - 1));
+        if x1 <= x0 || y1 <= y0 {
+            return None;
+        }
+        let px = |i: i64, j: i64| -> f64 {
+            let v = g.data.get(j as usize * g.width + i as usize).copied().unwrap_or(255) as f64;
+            if g.inv { 255.0 - v } else { v }
+        };
+        let (mut lo, mut hi) = (255.0f64, 0.0f64);
+        for j in y0..=y1 {
+            for i in x0..=x1 {
+                let v = px(i, j);
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        if hi - lo < 24.0 {
+            return None;
+        }
+        let mid = (lo + hi) / 2.0;
+        let (mut sw, mut sx, mut sy) = (0.0, 0.0, 0.0);
+        for j in y0..=y1 {
+            for i in x0..=x1 {
+                let (pcx, pcy) = (i as f64 + 0.5, j as f64 + 0.5);
+                if (pcx - x).powi(2) + (pcy - y).powi(2) > r * r {
+                    continue;
+                }
+                let wgt = (mid - px(i, j)).max(0.0);
+                sw += wgt;
+                sx += wgt * pcx;
+                sy += wgt * pcy;
+            }
+        }
+        if sw <= 0.0 {
+            return None;
+        }
+        x = sx / sw;
+        y = sy / sw;
+    }
+    ((x - cx).abs() <= r / 2.0 && (y - cy).abs() <= r / 2.0).then_some((x, y))
+}
+
 /// Alignment-pattern centre coordinates (module units) for a version ≥ 2.
 pub fn alignment_positions(version: usize) -> Vec<usize> {
     if !(2..=40).contains(&version) {
@@ -562,7 +699,23 @@ fn timing_dimension(img: &BitMatrix, t: &Triple, dim_est: usize) -> [Option<usiz
 /// Candidate grids for a triple: the estimated dimension first, re-sampled at the size the
 /// version information says when it disagrees, then the neighbouring sizes.
 /// `gate`: skip triples whose format information does not read (fast path for camera frames).
-pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
+pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder: bool, gate: bool, mut f: impl FnMut(ModuleGrid) -> bool) -> bool {
+    // Small modules: the finder centres from whole-pixel runs are off by up to half a pixel, a
+    // third of a 1.5 px module; the grey-level centroid of each dark core is sub-pixel.
+    // Used by the grey-level samples only (the bits' own centres suit the bits' grids).
+    let gt = match grey.as_ref() {
+        Some(g) if t.tl.module_size.max(t.tr.module_size).max(t.bl.module_size) < REFINE_MS => {
+            let mut r = *t;
+            for p in [&mut r.tl, &mut r.tr, &mut r.bl] {
+                if let Some((x, y)) = core_centroid(g, p.x, p.y, 1.5 * p.module_size) {
+                    p.x = x;
+                    p.y = y;
+                }
+            }
+            r
+        }
+        _ => *t,
+    };
     let (ms, each) = calculate_module_size(img, t);
     if !(ms.is_finite() && ms >= 0.5) {
         return false;
@@ -712,6 +865,11 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
                     if f(ModuleGrid { size: dim, cells: c0.clone(), corners }) {
                         return true;
                     }
+                    if let Some(cells) = grey.as_ref().and_then(|g| sample_grey(g, dim, &transform_for(&gt, None, dim)?)) {
+                        if f(ModuleGrid { size: dim, cells, corners }) {
+                            return true;
+                        }
+                    }
                     // Under strong perspective the finder patterns' module sizes differ: the
                     // projective weight w ∝ ms^(-2/3) is affine over the code, which places the
                     // bottom-right centre at (w_tr·TR + w_bl·BL − w_tl·TL) / (w_tr + w_bl − w_tl).
@@ -770,6 +928,11 @@ pub fn for_each_grid(img: &BitMatrix, t: &Triple, try_harder: bool, gate: bool, 
             let corners = [c(0.0, 0.0), c(d, 0.0), c(d, d), c(0.0, d)];
             if f(ModuleGrid { size: dim, cells, corners }) {
                 return true;
+            }
+            if let Some(cells) = grey.as_ref().and_then(|g| sample_grey(g, dim, &transform_for(&gt, a, dim)?)) {
+                if f(ModuleGrid { size: dim, cells, corners }) {
+                    return true;
+                }
             }
             if try_harder && dim > 25 {
                 if let Some(cells) = sample_local(img, dim, &xf, ms) {

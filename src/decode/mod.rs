@@ -7,7 +7,8 @@
 //! 1. [`luma`]: image view, crop to the region of interest, 2× down/up-scaling;
 //! 2. [`binarizer`]: local-block (hybrid) thresholding, global-histogram fallback;
 //! 3. [`finder`]: 1:1:3:1:1 finder patterns with cross-checks, grouped into triples;
-//! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling,
+//! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling
+//!    (from the bits, then from the grey levels at the module centres when that grid fails),
 //!    version information;
 //! 5. [`bitstream`]: format information, unmasking, Reed–Solomon, segments with ECI, Kanji, Hanzi;
 //!    a grid that fails as read is retried transposed, which reads mirrored codes;
@@ -171,6 +172,9 @@ struct Seen {
     /// Grids sampled and decoded so far in this frame (bounded by [`MAX_GRIDS`]).
     grids: std::cell::Cell<usize>,
     patterns: std::cell::RefCell<Vec<[f32; 3]>>,
+    /// In a far-code window of a camera frame (4c): no column scan (the window is a second look
+    /// at patterns the rows already found, and the scan would double its cost).
+    window: std::cell::Cell<bool>,
 }
 
 impl Seen {
@@ -191,9 +195,9 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     let mut pass = 0u32;
     // Most finder patterns any pass found: the shifted-grid retry only runs when some pass saw at
     // least two (near a code), so frames without a code do not pay for it.
-    let mut run = |bits: &BitMatrix, scale: f32, out: &mut Vec<Decoded>| {
+    let mut run = |bits: &BitMatrix, grey: Option<detector::Grey>, scale: f32, out: &mut Vec<Decoded>| {
         pass += 1;
-        let ok = run_matrix(bits, scale, opts, out, seen);
+        let ok = run_matrix(bits, grey, scale, opts, out, seen);
         #[cfg(not(target_arch = "wasm32"))]
         if ok && std::env::var_os("INTERPAY_PASS_STATS").is_some() {
             eprintln!("PASS {pass}");
@@ -204,12 +208,12 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     //    finder scan; light-on-dark codes of 3–4 px modules do not survive the half-size pass).
     let large = w.saturating_mul(h) > 640 * 480 && w.min(h) >= 320;
     let mut bits = binarizer::hybrid(luma, w, h);
-    if run(&bits, 1.0, out) {
+    if run(&bits, grey(luma, w, h, false), 1.0, out) {
         return;
     }
     if opts.try_invert {
         bits.invert();
-        if run(&bits, 1.0, out) {
+        if run(&bits, grey(luma, w, h, true), 1.0, out) {
             return;
         }
     }
@@ -221,13 +225,13 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     let small = (w.min(h) >= 160).then(|| luma::downscale2(luma, w, h));
     if let Some((small, sw, sh)) = &small {
         let mut bits = binarizer::hybrid(small, *sw, *sh);
-        if opts.try_harder && run(&bits, 2.0, out) {
+        if opts.try_harder && run(&bits, grey(small, *sw, *sh, false), 2.0, out) {
             return;
         }
         // Inverted at half size only without `try_harder`'s full-size inverted pass above.
         if opts.try_invert && !opts.try_harder {
             bits.invert();
-            if run(&bits, 2.0, out) {
+            if run(&bits, grey(small, *sw, *sh, true), 2.0, out) {
                 return;
             }
         }
@@ -242,12 +246,12 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         _ => (luma, w, h, 1.0),
     };
     let mut bits = binarizer::global_histogram(gl, gw, gh);
-    if run(&bits, gs, out) {
+    if run(&bits, grey(gl, gw, gh, false), gs, out) {
         return;
     }
     if opts.try_invert {
         bits.invert();
-        if run(&bits, gs, out) {
+        if run(&bits, grey(gl, gw, gh, true), gs, out) {
             return;
         }
     }
@@ -255,7 +259,7 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     if w.max(h) <= 640 {
         let (big, bw, bh) = luma::upscale2(luma, w, h);
         let bits = binarizer::hybrid(&big, bw, bh);
-        if run(&bits, 0.5, out) {
+        if run(&bits, grey(&big, bw, bh, false), 0.5, out) {
             return;
         }
     }
@@ -280,7 +284,7 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
             }
             let bits = binarizer::hybrid(&padded, pw, ph);
             let before = out.len();
-            let ok = run(&bits, 1.0, out);
+            let ok = run(&bits, grey(&padded, pw, ph, false), 1.0, out);
             for d in out.iter_mut().skip(before) {
                 for c in &mut d.corners {
                     c[0] -= px as f32;
@@ -309,15 +313,16 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         }
         // The windows' patterns are in window pixels: keep the whole-frame ones for the hint.
         let keep = (seen.most.get(), seen.patterns.borrow().clone());
+        seen.window.set(true);
         for r in windows {
             let Some((buf, cw, chh)) = luma::crop(luma, w, h, r) else { continue };
             let (big, bw, bh) = luma::upscale2(&buf, cw, chh);
             let before = out.len();
             let mut bits = binarizer::hybrid(&big, bw, bh);
-            let mut ok = run(&bits, 0.5, out);
+            let mut ok = run(&bits, grey(&big, bw, bh, false), 0.5, out);
             if !ok && opts.try_invert {
                 bits.invert();
-                ok = run(&bits, 0.5, out);
+                ok = run(&bits, grey(&big, bw, bh, true), 0.5, out);
             }
             for d in out.iter_mut().skip(before) {
                 for c in &mut d.corners {
@@ -329,6 +334,7 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
                 return;
             }
         }
+        seen.window.set(false);
         seen.most.set(keep.0);
         *seen.patterns.borrow_mut() = keep.1;
     }
@@ -345,7 +351,7 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
 }
 
 /// Finds and decodes codes in one binary image; true when something was read.
-fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) -> bool {
+fn run_matrix(bits: &BitMatrix, grey: Option<detector::Grey>, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) -> bool {
     let before = out.len();
     let mut patterns = finder::find_patterns(bits, opts.try_harder);
     seen.record(&patterns, scale);
@@ -357,9 +363,9 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
         }
     }
     if patterns.len() >= 3 {
-        try_patterns(bits, &patterns, 0, scale, opts, out, seen);
+        try_patterns(bits, grey, &patterns, 0, scale, opts, out, seen);
     }
-    if out.len() > before || !opts.try_harder || scale > 1.0 || bits.width.saturating_mul(bits.height) > 640 * 480 {
+    if out.len() > before || !opts.try_harder || scale > 1.0 || bits.width.saturating_mul(bits.height) > 640 * 480 || seen.window.get() {
         return out.len() > before;
     }
     // Nothing read: scan the columns too (finder patterns cut badly by rows under rotation and
@@ -376,14 +382,14 @@ fn run_matrix(bits: &BitMatrix, scale: f32, opts: &DecodeOptions, out: &mut Vec<
     }
     seen.record(&patterns, scale);
     if patterns.len() > old && patterns.len() >= 3 {
-        try_patterns(bits, &patterns, old, scale, opts, out, seen);
+        try_patterns(bits, grey, &patterns, old, scale, opts, out, seen);
     }
     out.len() > before
 }
 
 /// Tries the plausible triples of `patterns`, best first; with `first_new` > 0 only triples
 /// using at least one pattern at index ≥ `first_new` (the others were tried already).
-fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new: usize, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) {
+fn try_patterns(bits: &BitMatrix, grey: Option<detector::Grey>, patterns: &[finder::FinderPattern], first_new: usize, scale: f32, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) {
     let triples = finder::triples(patterns);
     // On small still images every plausible triple gets a full look; on camera-sized images
     // triples whose format information does not read are skipped (speed).
@@ -405,7 +411,7 @@ fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new:
             break;
         }
         let mut got: Option<Decoded> = None;
-        detector::for_each_grid(bits, t, opts.try_harder, gate, |g| {
+        detector::for_each_grid(bits, grey, t, opts.try_harder, gate, |g| {
             let n = seen.grids.get() + 1;
             seen.grids.set(n);
             if n > MAX_GRIDS {
@@ -432,6 +438,11 @@ fn try_patterns(bits: &BitMatrix, patterns: &[finder::FinderPattern], first_new:
             }
         }
     }
+}
+
+/// The grey image behind a pass's bits (see [`detector::Grey`]).
+fn grey(data: &[u8], width: usize, height: usize, inv: bool) -> Option<detector::Grey<'_>> {
+    Some(detector::Grey { data, width, height, inv })
 }
 
 fn near(a: &Decoded, b: &Decoded) -> bool {
