@@ -276,26 +276,28 @@ pub fn parse(text: &str) -> Result<Code, ParseError> {
 
 /// [`parse`] with an explicit clock (milliseconds since the Unix epoch), or `None` to skip expiry checks.
 pub fn parse_at(text: &str, now_ms: Option<i64>) -> Result<Code, ParseError> {
-    let (read, needed) = deep::tracking(|| classify::parse(text, now_ms));
-    if needed {
-        return Err(deep_check_needed());
-    }
-    read
+    unless_deep_check_skipped(|| classify::parse(text, now_ms))
 }
 
-/// The reading of a text that needs a check this build leaves out ([`deep`]).
-fn deep_check_needed() -> ParseError {
-    error::err(ErrorCode::DeepCheckNeeded, 0, "", "this code needs checks that are not in this build (IDNA, confusables, secp256k1, Keccak)")
+/// `read` (a parse), or the `deep_check_needed` error when it needed a check this build leaves out
+/// ([`deep`]): a reading made without that check is never returned.
+fn unless_deep_check_skipped<T>(read: impl FnOnce() -> Result<T, ParseError>) -> Result<T, ParseError> {
+    let (read, needed) = deep::tracking(read);
+    if needed {
+        return Err(error::err(
+            ErrorCode::DeepCheckNeeded,
+            0,
+            "",
+            "this code needs checks that are not in this build (IDNA, confusables, secp256k1, Keccak)",
+        ));
+    }
+    read
 }
 
 /// Parse `text` as a given format / scheme (e.g. "emv_mpm", "pix", "bip21"): like [`parse`], but a text
 /// that is not that kind of code is an error (`wrong_format`) instead of `NotPayment`.
 pub fn parse_as(expected: &str, text: &str) -> Result<Payment, ParseError> {
-    let (read, needed) = deep::tracking(|| classify::parse_as(expected, text, now_ms()));
-    if needed {
-        return Err(deep_check_needed());
-    }
-    read
+    unless_deep_check_skipped(|| classify::parse_as(expected, text, now_ms()))
 }
 
 /// Current time in ms; `None` where no clock is available.
