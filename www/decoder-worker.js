@@ -1,5 +1,6 @@
 // Interpay decoder worker (module worker): camera frames in, QR codes and their payment readings out,
-// off the main thread. It runs the reader module (decoder + payload parser), not the checkout UI.
+// off the main thread. It runs the reader module (decoder + payload parser), not the checkout UI. Where no
+// worker can start, the launcher imports this same script on the main thread and calls `readFrame`.
 //
 // In:  {id, width, height, data: ArrayBuffer (RGBA, transferred)}
 // Out: {id, codes: "<JSON {codes: [{text, corners, payment | not_payment | error}], hint}>", error: null | string}
@@ -79,14 +80,22 @@ async function withDeepChecks(json) {
   return JSON.stringify(read);
 }
 
-self.onmessage = async (event) => {
-  const { id, width, height, data } = event.data || {};
-  try {
-    const reader = await ready;
-    let codes = reader.read_frame(new Uint8Array(data), width >>> 0, height >>> 0);
-    if (codes.includes('"deep_check_needed"')) codes = await withDeepChecks(codes);
-    self.postMessage({ id, codes, error: null });
-  } catch (err) {
-    self.postMessage({ id, codes: '{"codes":[]}', error: String((err && err.message) || err || 'decoder error') });
-  }
-};
+/** One RGBA frame → the reader's JSON, deep checks included. The launcher's main-thread fallback (where
+ * no worker can start) imports this script and calls it too. */
+export async function readFrame(buffer, width, height) {
+  const reader = await ready;
+  const codes = reader.read_frame(new Uint8Array(buffer), width >>> 0, height >>> 0);
+  return codes.includes('"deep_check_needed"') ? withDeepChecks(codes) : codes;
+}
+
+// In a worker (not when imported on the main thread): answer the page's frames.
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+  self.onmessage = async (event) => {
+    const { id, width, height, data } = event.data || {};
+    try {
+      self.postMessage({ id, codes: await readFrame(data, width, height), error: null });
+    } catch (err) {
+      self.postMessage({ id, codes: '{"codes":[]}', error: String((err && err.message) || err || 'decoder error') });
+    }
+  };
+}

@@ -75,31 +75,20 @@ function once(js, wasm) {
 
 /** The checkout UI module (shared by every element on the page). */
 const loadUi = once(ASSETS.ui, ASSETS.uiWasm);
-/** Only where no worker can start: the reader module on the main thread. */
-const loadReader = once(ASSETS.reader, ASSETS.readerWasm);
-const loadDeepReader = once(ASSETS.deep, ASSETS.deepWasm);
-/** As decoder-worker.js does: a code the reader could not check is read again by the deep reader, or
- * held back with the hint `check_unavailable` when that module does not download. */
-const readFrame = (buffer, width, height) => loadReader().then(async (m) => {
-  const json = m.read_frame(new Uint8Array(buffer), width >>> 0, height >>> 0);
-  if (!json.includes('"deep_check_needed"')) return json;
-  const read = JSON.parse(json);
-  const kept = [];
-  for (const code of read.codes || []) {
-    if (!(code.error && code.error.code === 'deep_check_needed')) { kept.push(code); continue; }
-    try {
-      const again = JSON.parse((await loadDeepReader()).read_text(code.text));
-      delete code.error;
-      for (const k of ['payment', 'not_payment', 'error']) if (again[k] != null) code[k] = again[k];
-      kept.push(code);
-    } catch (_) {
-      if (!kept.length) read.hint = 'check_unavailable';
-    }
+/** Only where no worker can start: the worker's own script (reader, deep reader and all) on the main
+ * thread. A failed import is retried under a new query (browsers remember a failed import for its URL). */
+let mainThreadReader = null;
+let mainThreadAttempts = 0;
+const readFrame = (buffer, width, height) => {
+  if (!mainThreadReader) {
+    const script = new URL(url(ASSETS.worker.path));
+    if (mainThreadAttempts) script.searchParams.set('retry', String(mainThreadAttempts));
+    mainThreadAttempts += 1;
+    mainThreadReader = import(script.href);
+    mainThreadReader.catch(() => { mainThreadReader = null; });
   }
-  read.codes = kept;
-  if (kept.length) read.hint = null;
-  return JSON.stringify(read);
-});
+  return mainThreadReader.then((m) => m.readFrame(buffer, width, height));
+};
 
 const FALLBACK_TEXT = {
   en: ['Scan to pay', 'The payment widget could not load. Check your connection and reload the page.', 'Opening…'],
