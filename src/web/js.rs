@@ -4,6 +4,7 @@
 //! back as `None` / `Err` / a [`Called`] variant.
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
+use std::cell::RefCell;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -267,6 +268,22 @@ pub async fn next_frame() {
     let _ = JsFuture::from(p).await;
 }
 
+/// Resolves once the browser has painted what the current task changed: a timeout queued from the
+/// next animation frame runs after that frame is drawn. In a background tab, where animation frames
+/// do not run, after 100 ms.
+pub async fn after_paint() {
+    let Some(w) = window() else { return sleep(0).await };
+    let p = Promise::new(&mut |resolve, _| {
+        let in_frame = resolve.clone();
+        let after_frame = Closure::once_into_js(move || set_timeout(&in_frame, 0));
+        if w.request_animation_frame(after_frame.unchecked_ref()).is_err() {
+            set_timeout(&resolve, 0);
+        }
+        set_timeout(&resolve, 100);
+    });
+    let _ = JsFuture::from(p).await;
+}
+
 /// Resolves when `video` presents a new frame (`requestVideoFrameCallback`), else on the next
 /// animation frame. A 250 ms cap keeps the caller's loop alive if frames stop.
 pub async fn next_video_frame(video: &web_sys::HtmlVideoElement) {
@@ -511,20 +528,19 @@ pub async fn fetch_json(method: &str, url: &str, body: Option<&str>, extra_heade
 /// `"<amount> <code>"` for codes Intl does not take (tickers like "USDT").
 pub fn format_money(locale: &str, amount: &str, currency: &str, minor_units: u8) -> String {
     let fallback = || format!("{amount} {currency}");
-    let Ok(intl) = Reflect::get(&js_sys::global(), &"Intl".into()) else { return fallback() };
-    let Ok(ctor) = Reflect::get(&intl, &"NumberFormat".into()).and_then(|c| c.dyn_into::<Function>()) else {
-        return fallback();
+    let digits: JsValue = (minor_units.min(20) as f64).into();
+    let opts = || {
+        obj(&[
+            ("style", "currency".into()),
+            ("currency", currency.into()),
+            // "symbol", not "narrowSymbol": a payment must not leave "$" or "¥" ambiguous (US$ / CN¥).
+            ("currencyDisplay", "symbol".into()),
+            ("minimumFractionDigits", digits.clone()),
+            ("maximumFractionDigits", digits.clone()),
+        ])
     };
-    let opts = obj(&[
-        ("style", "currency".into()),
-        ("currency", currency.into()),
-        // "symbol", not "narrowSymbol": a payment must not leave "$" or "¥" ambiguous (US$ / CN¥).
-        ("currencyDisplay", "symbol".into()),
-        ("minimumFractionDigits", (minor_units.min(20) as f64).into()),
-        ("maximumFractionDigits", (minor_units.min(20) as f64).into()),
-    ]);
-    let made = Reflect::construct(&ctor, &Array::of2(&locale.into(), &opts));
-    let Ok(nf) = made else { return fallback() };
+    let key = format!("{locale}|{currency}|{minor_units}");
+    let Some(nf) = number_format(key, locale, Some(opts)) else { return fallback() };
     // Intl formats numeric strings exactly (no float rounding) on current engines.
     match call(&nf, "format", &[amount.into()]) {
         Ok(s) => s.as_string().unwrap_or_else(fallback),
@@ -534,13 +550,32 @@ pub fn format_money(locale: &str, amount: &str, currency: &str, minor_units: u8)
 
 /// `Intl.NumberFormat(locale)` of a plain number (percentages).
 pub fn format_number(locale: &str, number: &str) -> String {
-    let f: Result<JsValue, JsValue> = (|| {
-        let intl = Reflect::get(&js_sys::global(), &"Intl".into())?;
-        let ctor: Function = Reflect::get(&intl, &"NumberFormat".into())?.dyn_into()?;
-        let nf = Reflect::construct(&ctor, &Array::of1(&locale.into()))?;
-        call(&nf, "format", &[number.into()])
-    })();
-    f.ok().and_then(|v| v.as_string()).unwrap_or_else(|| number.to_string())
+    number_format(locale.to_string(), locale, None::<fn() -> JsValue>)
+        .and_then(|nf| call(&nf, "format", &[number.into()]).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| number.to_string())
+}
+
+thread_local! {
+    /// Made once per locale and currency: constructing an `Intl.NumberFormat` costs a slow phone
+    /// several milliseconds, and the confirmation sheet formats a handful of amounts.
+    static NUMBER_FORMATS: RefCell<std::collections::HashMap<String, JsValue>> = RefCell::new(Default::default());
+}
+
+/// The cached `new Intl.NumberFormat(locale, options())`; `None` when Intl refuses (an unknown code).
+fn number_format(key: String, locale: &str, options: Option<impl FnOnce() -> JsValue>) -> Option<JsValue> {
+    if let Some(nf) = NUMBER_FORMATS.with(|m| m.borrow().get(&key).cloned()) {
+        return Some(nf);
+    }
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let ctor = Reflect::get(&intl, &"NumberFormat".into()).ok()?.dyn_into::<Function>().ok()?;
+    let args = match options {
+        Some(o) => Array::of2(&locale.into(), &o()),
+        None => Array::of1(&locale.into()),
+    };
+    let nf = Reflect::construct(&ctor, &args).ok()?;
+    NUMBER_FORMATS.with(|m| m.borrow_mut().insert(key, nf.clone()));
+    Some(nf)
 }
 
 /// Now, as a date and time in `locale`.

@@ -186,3 +186,37 @@ test('a static code takes the amount the shopper types, and the merchant charges
     assert.deepEqual([status.body.status, status.body.amount], ['paid', '12.50']);
   });
 });
+
+test('a merchant listener that takes its time does not hold back the confirmation sheet: events leave after the paint', T, async () => {
+  const camera = fakeCamera(DYNAMIC_UNIONPAY, 'slow-listener');
+  await withDemo({ camera, name: 'slow-listener' }, async (w) => {
+    await w.page.evaluate(() => {
+      const root = document.querySelector('interpay-checkout').shadowRoot;
+      const seen = { sheetAt: null, frames: [], atListener: null };
+      window.__slow = seen;
+      new MutationObserver(() => {
+        if (seen.sheetAt == null && root.querySelector('[data-testid="confirm-sheet"]')) seen.sheetAt = performance.now();
+      }).observe(root, { childList: true, subtree: true });
+      const tick = () => {
+        seen.frames.push(performance.now());
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      // A merchant's listener doing 400 ms of work (logging, analytics, re-rendering its own page).
+      document.addEventListener('interpay:scanned', () => {
+        seen.atListener = {
+          sheetInDom: !!root.querySelector('[data-testid="confirm-sheet"]'),
+          framesAfterSheet: seen.sheetAt == null ? -1 : seen.frames.filter((f) => f > seen.sheetAt).length,
+        };
+        const until = performance.now() + 400;
+        while (performance.now() < until) { /* busy */ }
+      });
+    });
+    await w.scanToConfirm();
+    const at = await w.page.waitForFunction(() => window.__slow.atListener, null, { timeout: 10_000 }).then((h) => h.jsonValue());
+    assert.ok(at.sheetInDom, 'the sheet is in the page when the listener runs');
+    assert.ok(at.framesAfterSheet >= 1, `the browser drew a frame with the sheet before the listener ran (frames since the sheet: ${at.framesAfterSheet})`);
+    // And the event still carries the code.
+    assert.equal((await w.waitEvent('interpay:scanned')).detail.text, DYNAMIC_UNIONPAY);
+  });
+});

@@ -109,6 +109,8 @@ impl Ui {
             return;
         }
         self.store(&attempt, &order);
+        // The page hears of the order (`interpay:order-created`) before the wallet takes over.
+        self.runtime().deliver_events();
         let bridge = match self.pinned_wallet_params(&order) {
             Ok(params) => bridges::pay(attempt.wallet, &params).await,
             Err(refused) => refused,
