@@ -67,15 +67,18 @@ impl Ui {
             let current = runtime.camera_session.get() == session && self.open.get_untracked();
             match result {
                 Ok(cam) if current && self.dispatch(Event::CameraLive) => {
-                    let cams = camera::list_cameras().await;
-                    if runtime.camera_session.get() != session {
-                        cam.stop();
-                        return;
-                    }
-                    self.caps.set(CameraCaps { torch: cam.torch, zoom: cam.zoom, can_switch: cams.len() > 1, mirrored: cam.mirrored });
-                    *runtime.cameras.borrow_mut() = cams;
+                    // Scanning starts with the first frame; the list of cameras (for the switch
+                    // button) comes after. A camera stopped meanwhile is stopped through `runtime`.
+                    let caps = CameraCaps { torch: cam.torch, zoom: cam.zoom, can_switch: false, mirrored: cam.mirrored };
+                    self.caps.set(caps);
                     *runtime.camera.borrow_mut() = Some(cam);
                     spawn_local(self.scan_loop(session));
+                    let cams = camera::list_cameras().await;
+                    if runtime.camera_session.get() != session {
+                        return;
+                    }
+                    self.caps.set(CameraCaps { can_switch: cams.len() > 1, ..caps });
+                    *runtime.cameras.borrow_mut() = cams;
                 }
                 // Too late: the shopper closed the sheet or moved on.
                 Ok(cam) => cam.stop(),
@@ -130,10 +133,14 @@ impl Ui {
     /// frame, newer frames are simply not taken (never queued).
     async fn scan_loop(self, session: u32) {
         let runtime = self.runtime();
+        // The camera is live with a frame on screen: the first one is read at once, not one frame later.
+        let mut first = true;
         loop {
-            match self.nodes.video.get_untracked() {
-                Some(v) => js::next_video_frame(&v).await,
-                None => js::next_frame().await,
+            if !std::mem::take(&mut first) {
+                match self.nodes.video.get_untracked() {
+                    Some(v) => js::next_video_frame(&v).await,
+                    None => js::next_frame().await,
+                }
             }
             if runtime.camera_session.get() != session {
                 return;
