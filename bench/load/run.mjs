@@ -2,7 +2,9 @@
 // 4× and a 1.6 Mbps / 150 ms link emulated through the DevTools protocol (cold cache):
 //   - navigation → launch button usable, and → checkout UI mounted;
 //   - tap → camera preview playing (tapping the moment the button is usable, and again once the UI is mounted);
-//   - code in view → confirmation sheet;
+//   - code in view → confirmation sheet: from the camera video's `playing` event to the end of the first
+//     frame the browser draws with the sheet (the compositor commit after the sheet entered the page, from a
+//     DevTools trace): what the shopper sees, not when a poll happens to notice;
 //   - the bytes of every file the page and its decoder worker downloaded (as sent on the wire);
 // beside the download size of two peer scanner libraries (zxing-wasm's reader, html5-qrcode).
 //
@@ -59,10 +61,45 @@ const probe = {
   },
 };
 
+// Page-side marks (in the trace's clock): the camera video playing, and the sheet entering the page.
+function sheetMarks() {
+  const watch = () => {
+    const root = document.querySelector('interpay-checkout')?.shadowRoot;
+    if (!root) return setTimeout(watch, 5);
+    let playing = false;
+    let inserted = false;
+    new MutationObserver(() => {
+      const v = root.querySelector('video');
+      if (v && !playing) {
+        playing = true;
+        v.addEventListener('playing', () => performance.mark('interpay-bench-playing'), { once: true });
+      }
+      if (!inserted && root.querySelector('[data-testid="confirm-sheet"]')) {
+        inserted = true;
+        performance.mark('interpay-bench-sheet');
+      }
+    }).observe(root, { childList: true, subtree: true });
+  };
+  watch();
+}
+
+// The first frame committed after the sheet entered the page, in ms after the video started playing.
+function sheetFrame(events) {
+  const mark = (name) => events.find((e) => e.name === name && e.cat.includes('user_timing'));
+  const playing = mark('interpay-bench-playing');
+  const sheet = mark('interpay-bench-sheet');
+  if (!playing || !sheet) return null;
+  const commit = events
+    .filter((e) => e.name === 'Commit' && e.pid === sheet.pid && e.tid === sheet.tid && e.ts >= sheet.ts)
+    .sort((a, b) => a.ts - b.ts)[0];
+  return commit ? Math.round((commit.ts + (commit.dur || 0) - playing.ts) / 1000) : null;
+}
+
 async function once(browser, server, { tapEarly, settleMs = 0 }) {
   const context = await newContext(browser);
+  await context.addInitScript(sheetMarks);
   const page = await context.newPage();
-  const { bytes } = await throttle(page);
+  const { bytes, cdp } = await throttle(page);
   const wait = (fn) => page.waitForFunction(fn, null, { timeout: 90_000, polling: 20 });
   const t0 = Date.now();
   await page.goto(`${server.origin}/`, { waitUntil: 'commit' });
@@ -72,15 +109,23 @@ async function once(browser, server, { tapEarly, settleMs = 0 }) {
   const uiMs = tapEarly ? null : Date.now() - t0;
   // A shopper who reads the page first: the decoder worker has warmed up while the page was idle.
   if (settleMs) await page.waitForTimeout(settleMs);
+  const trace = [];
+  cdp.on('Tracing.dataCollected', (e) => trace.push(...e.value));
+  const traced = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
   const tap = Date.now();
   await page.evaluate(probe.tap);
   await wait(probe.preview);
   const previewMs = Date.now() - tap;
   const preview = Date.now();
   await wait(probe.sheet);
-  const sheetMs = Date.now() - preview;
+  const polledMs = Date.now() - preview;
+  await page.waitForTimeout(500);
+  await cdp.send('Tracing.end');
+  await traced;
+  const sheetMs = sheetFrame(trace) ?? polledMs;
   await context.close();
-  return { buttonMs, uiMs, previewMs, sheetMs, bytes };
+  return { buttonMs, uiMs, previewMs, sheetMs, polledMs, bytes };
 }
 
 function median(xs) {
@@ -125,7 +170,8 @@ try {
   row('navigation → launch button usable', 'buttonMs', '≤ 1500 ms');
   row('navigation → checkout UI mounted', 'uiMs', '');
   row('tap → camera preview', 'previewMs', '≤ 1000 ms');
-  row('code in view → confirmation sheet', 'sheetMs', '≤ 300 ms');
+  row('code in view → confirmation sheet (first frame drawn with it)', 'sheetMs', '≤ 300 ms');
+  row('… and until a 20 ms poll of the page sees it', 'polledMs', '');
   const bytes = early[early.length - 1].bytes;
   console.log('\n| file (on the wire) | bytes |');
   console.log('|---|---|');
