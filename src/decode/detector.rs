@@ -872,9 +872,9 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                             return true;
                         }
                     }
-                    if let Some(g) = grey.as_ref().filter(|_| fits < MAX_FITS) {
+                    if let Some(grids) = grey.as_ref().filter(|_| fits < MAX_FITS).and_then(|g| fitted_grids(img, g, &gt, None, dim, ms)) {
                         fits += 1;
-                        for grid in fitted_grids(img, g, &gt, None, dim, ms) {
+                        for grid in grids {
                             if f(grid) {
                                 return true;
                             }
@@ -944,9 +944,9 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                     return true;
                 }
             }
-            if let Some(g) = grey.as_ref().filter(|_| try_harder && fits < MAX_FITS) {
+            if let Some(grids) = grey.as_ref().filter(|_| try_harder && fits < MAX_FITS).and_then(|g| fitted_grids(img, g, &gt, a, dim, ms)) {
                 fits += 1;
-                for grid in fitted_grids(img, g, &gt, a, dim, ms) {
+                for grid in grids {
                     if f(grid) {
                         return true;
                     }
@@ -1058,10 +1058,11 @@ fn fit_score(g: &Grey, tmpl: &[(u16, u16, bool)], xf: &Perspective) -> f64 {
 /// blurred modules, or finders whose pixel-run centres are off by a fraction of a module, give
 /// a grid that drifts off the modules somewhere; the function patterns pull it back.
 /// Returns the refined transform when it fits better than the start.
-fn fit_grid(g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64) -> Option<Perspective> {
+/// `Err` when the start fits too poorly to be worth the climb (see [`FIT_MIN_START`]).
+fn fit_grid(g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64) -> Result<Option<Perspective>, ()> {
     let tmpl = function_template(dim);
     if tmpl.is_empty() || !(ms.is_finite() && ms > 0.0) {
-        return None;
+        return Err(());
     }
     let d3 = dim as f64 - 3.5;
     let br_src = if align.is_some() { d3 - 3.0 } else { d3 };
@@ -1070,6 +1071,11 @@ fn fit_grid(g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64
     let mut dst = [(t.tl.x, t.tl.y), (t.tr.x, t.tr.y), br, (t.bl.x, t.bl.y)];
     let score = |d: &[(f64, f64); 4]| Perspective::quad_to_quad(src, *d).map_or(-1.0, |xf| fit_score(g, &tmpl, &xf));
     let start = score(&dst);
+    // A poor start is a wrong hypothesis (size, alignment pattern), not a grid slightly off: the
+    // climb would spend its whole budget and rarely land on a code.
+    if start < FIT_MIN_START {
+        return Err(());
+    }
     let mut best = start;
     let mut evals = 0;
     for step in [0.5 * ms, 0.25 * ms, 0.125 * ms] {
@@ -1097,17 +1103,20 @@ fn fit_grid(g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64
             }
         }
     }
-    (best > start + 1e-3).then(|| Perspective::quad_to_quad(src, dst)).flatten()
+    Ok((best > start + 1e-3).then(|| Perspective::quad_to_quad(src, dst)).flatten())
 }
 
 /// Upper bound of fitted grids per triple (each costs up to [`FIT_EVALS`] template scores).
 const MAX_FITS: usize = 2;
+/// Least template score of a grid worth fitting.
+const FIT_MIN_START: f64 = 0.6;
 /// Upper bound of template scores per fitted grid.
 const FIT_EVALS: usize = 120;
 
-/// The grids (grey-level and binary samples) of the transform [`fit_grid`] refines, with its corners.
-fn fitted_grids(img: &BitMatrix, g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64) -> Vec<ModuleGrid> {
-    let Some(xf) = fit_grid(g, t, align, dim, ms) else { return Vec::new() };
+/// The grids (grey-level and binary samples) of the transform [`fit_grid`] refines, with its
+/// corners; None when the grid was not worth fitting (not counted against [`MAX_FITS`]).
+fn fitted_grids(img: &BitMatrix, g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64) -> Option<Vec<ModuleGrid>> {
+    let Some(xf) = fit_grid(g, t, align, dim, ms).ok()? else { return Some(Vec::new()) };
     let c = |x: f64, y: f64| {
         let p = xf.map(x, y).unwrap_or((0.0, 0.0));
         [p.0 as f32, p.1 as f32]
@@ -1121,5 +1130,5 @@ fn fitted_grids(img: &BitMatrix, g: &Grey, t: &Triple, align: Option<(f64, f64)>
     if let Some(cells) = sample(img, dim, &xf) {
         out.push(ModuleGrid { size: dim, cells, corners });
     }
-    out
+    Some(out)
 }
