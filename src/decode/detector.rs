@@ -802,6 +802,8 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
         }
     }
     let mut tried: Vec<usize> = Vec::new();
+    // Grids fitted to the function patterns (see [`fit_grid`]) for this triple so far.
+    let mut fits = 0;
     let mut k = 0;
     while k < dims.len() && k < 8 {
         let dim = dims[k];
@@ -870,6 +872,14 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                             return true;
                         }
                     }
+                    if let Some(grids) = grey.as_ref().filter(|_| fits < MAX_FITS).and_then(|g| fitted_grids(img, g, &gt, None, dim, ms)) {
+                        fits += 1;
+                        for grid in grids {
+                            if f(grid) {
+                                return true;
+                            }
+                        }
+                    }
                     // Under strong perspective the finder patterns' module sizes differ: the
                     // projective weight w ∝ ms^(-2/3) is affine over the code, which places the
                     // bottom-right centre at (w_tr·TR + w_bl·BL − w_tl·TL) / (w_tr + w_bl − w_tl).
@@ -934,6 +944,14 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                     return true;
                 }
             }
+            if let Some(grids) = grey.as_ref().filter(|_| try_harder && fits < MAX_FITS).and_then(|g| fitted_grids(img, g, &gt, a, dim, ms)) {
+                fits += 1;
+                for grid in grids {
+                    if f(grid) {
+                        return true;
+                    }
+                }
+            }
             if try_harder && dim > 25 {
                 if let Some(cells) = sample_local(img, dim, &xf, ms) {
                     if f(ModuleGrid { size: dim, cells, corners }) {
@@ -961,4 +979,156 @@ fn timing_score(get: &dyn Fn(usize, usize) -> bool, dim: usize) -> f64 {
         n += 2;
     }
     ok as f64 / n.max(1) as f64
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fitting the grid to the function patterns on the grey levels.
+
+/// The function modules of a `dim` grid whose colour is known whatever the data: the three finder
+/// patterns with their separators, both timing patterns and the alignment patterns (x, y, dark).
+fn function_template(dim: usize) -> Vec<(u16, u16, bool)> {
+    let mut t = Vec::new();
+    if !(21..=177).contains(&dim) {
+        return t;
+    }
+    for (ox, oy) in [(0i64, 0i64), (dim as i64 - 7, 0), (0, dim as i64 - 7)] {
+        for dy in -1..=7i64 {
+            for dx in -1..=7i64 {
+                let (x, y) = (ox + dx, oy + dy);
+                if x < 0 || y < 0 || x >= dim as i64 || y >= dim as i64 {
+                    continue;
+                }
+                let r = (dx - 3).abs().max((dy - 3).abs());
+                t.push((x as u16, y as u16, r == 3 || r <= 1));
+            }
+        }
+    }
+    for i in 8..dim - 8 {
+        t.push((i as u16, 6, i % 2 == 0));
+        t.push((6, i as u16, i % 2 == 0));
+    }
+    let pos = alignment_positions((dim - 17) / 4);
+    let last = pos.len().saturating_sub(1);
+    for (j, &cy) in pos.iter().enumerate() {
+        for (i, &cx) in pos.iter().enumerate() {
+            // The three corners hold finder patterns, not alignment patterns.
+            if (i == 0 && j == 0) || (i == last && j == 0) || (i == 0 && j == last) {
+                continue;
+            }
+            for dy in -2..=2i64 {
+                for dx in -2..=2i64 {
+                    let r = dx.abs().max(dy.abs());
+                    t.push(((cx as i64 + dx) as u16, (cy as i64 + dy) as u16, r != 1));
+                }
+            }
+        }
+    }
+    t
+}
+
+/// Correlation (−1…1) between the grey levels sampled at the template's module centres and the
+/// template (dark = low): how well a transform lands on the function patterns.
+fn fit_score(g: &Grey, tmpl: &[(u16, u16, bool)], xf: &Perspective) -> f64 {
+    let (mut n, mut sv, mut svv, mut st, mut stt, mut svt) = (0.0f64, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for &(x, y, dark) in tmpl {
+        let Some((px, py)) = xf.map(x as f64 + 0.5, y as f64 + 0.5) else { return -1.0 };
+        let Some(v) = g.at(px, py) else { continue };
+        let t = if dark { 0.0 } else { 1.0 };
+        n += 1.0;
+        sv += v;
+        svv += v * v;
+        st += t;
+        stt += t * t;
+        svt += v * t;
+    }
+    if n < tmpl.len() as f64 * 0.8 {
+        return -1.0;
+    }
+    let cov = svt - sv * st / n;
+    let var = (svv - sv * sv / n) * (stt - st * st / n);
+    if var <= 0.0 {
+        return -1.0;
+    }
+    cov / var.sqrt()
+}
+
+/// Moves the four control points of a grid transform (the finder centres and the bottom-right
+/// point: alignment pattern or parallelogram corner), by steps of half, a quarter and an eighth
+/// of a module, while the sampled function patterns fit better (bounded hill climb). Small and
+/// blurred modules, or finders whose pixel-run centres are off by a fraction of a module, give
+/// a grid that drifts off the modules somewhere; the function patterns pull it back.
+/// Returns the refined transform when it fits better than the start.
+/// `Err` when the start fits too poorly to be worth the climb (see [`FIT_MIN_START`]).
+fn fit_grid(g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64) -> Result<Option<Perspective>, ()> {
+    let tmpl = function_template(dim);
+    if tmpl.is_empty() || !(ms.is_finite() && ms > 0.0) {
+        return Err(());
+    }
+    let d3 = dim as f64 - 3.5;
+    let br_src = if align.is_some() { d3 - 3.0 } else { d3 };
+    let src = [(3.5, 3.5), (d3, 3.5), (br_src, br_src), (3.5, d3)];
+    let br = align.unwrap_or((t.tr.x - t.tl.x + t.bl.x, t.tr.y - t.tl.y + t.bl.y));
+    let mut dst = [(t.tl.x, t.tl.y), (t.tr.x, t.tr.y), br, (t.bl.x, t.bl.y)];
+    let score = |d: &[(f64, f64); 4]| Perspective::quad_to_quad(src, *d).map_or(-1.0, |xf| fit_score(g, &tmpl, &xf));
+    let start = score(&dst);
+    // A poor start is a wrong hypothesis (size, alignment pattern), not a grid slightly off: the
+    // climb would spend its whole budget and rarely land on a code.
+    if start < FIT_MIN_START {
+        return Err(());
+    }
+    let mut best = start;
+    let mut evals = 0;
+    for step in [0.5 * ms, 0.25 * ms, 0.125 * ms] {
+        let mut improved = true;
+        let mut rounds = 0;
+        while improved && rounds < 3 {
+            improved = false;
+            rounds += 1;
+            for k in 0..4 {
+                for (dx, dy) in [(1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)] {
+                    evals += 1;
+                    if evals > FIT_EVALS {
+                        break;
+                    }
+                    let mut cand = dst;
+                    cand[k].0 += dx * step;
+                    cand[k].1 += dy * step;
+                    let s = score(&cand);
+                    if s > best + 1e-4 {
+                        best = s;
+                        dst = cand;
+                        improved = true;
+                    }
+                }
+            }
+        }
+    }
+    Ok((best > start + 1e-3).then(|| Perspective::quad_to_quad(src, dst)).flatten())
+}
+
+/// Upper bound of fitted grids per triple (each costs up to [`FIT_EVALS`] template scores).
+const MAX_FITS: usize = 2;
+/// Least template score of a grid worth fitting.
+const FIT_MIN_START: f64 = 0.6;
+/// Upper bound of template scores per fitted grid.
+const FIT_EVALS: usize = 120;
+
+/// The grids (grey-level and binary samples) of the transform [`fit_grid`] refines, with its
+/// corners; None when the grid was not worth fitting (not counted against [`MAX_FITS`]).
+fn fitted_grids(img: &BitMatrix, g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64) -> Option<Vec<ModuleGrid>> {
+    let Some(xf) = fit_grid(g, t, align, dim, ms).ok()? else { return Some(Vec::new()) };
+    let c = |x: f64, y: f64| {
+        let p = xf.map(x, y).unwrap_or((0.0, 0.0));
+        [p.0 as f32, p.1 as f32]
+    };
+    let d = dim as f64;
+    let corners = [c(0.0, 0.0), c(d, 0.0), c(d, d), c(0.0, d)];
+    let mut out = Vec::new();
+    if let Some(cells) = sample_grey(g, dim, &xf) {
+        out.push(ModuleGrid { size: dim, cells, corners });
+    }
+    if let Some(cells) = sample(img, dim, &xf) {
+        out.push(ModuleGrid { size: dim, cells, corners });
+    }
+    Some(out)
 }

@@ -8,7 +8,8 @@
 //! 2. [`binarizer`]: local-block (hybrid) thresholding, global-histogram fallback;
 //! 3. [`finder`]: 1:1:3:1:1 finder patterns with cross-checks, grouped into triples;
 //! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling
-//!    (from the bits, then from the grey levels at the module centres when that grid fails),
+//!    (from the bits, then from the grey levels at the module centres when that grid fails, then
+//!    with the grid's control points fitted to the function patterns on the grey levels),
 //!    version information;
 //! 5. [`bitstream`]: format information, unmasking, Reed–Solomon, segments with ECI, Kanji, Hanzi;
 //!    a grid that fails as read is retried transposed, which reads mirrored codes;
@@ -301,20 +302,28 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     //     lengths of 1–2 px become 2–4 px and the sampling grid lands inside modules.
     if large && out.is_empty() {
         let pats: Vec<[f32; 3]> = seen.patterns.borrow().iter().filter(|p| p[2] > 0.0 && p[2] < 3.2).copied().collect();
-        let mut windows: Vec<Region> = Vec::new();
+        let mut windows: Vec<(Region, [f32; 3])> = Vec::new();
         for p in pats {
             let half = (p[2] * 55.0).clamp(90.0, 260.0);
             let (x0, y0) = ((p[0] - half).max(0.0) as usize, (p[1] - half).max(0.0) as usize);
             let r = Region { x: x0, y: y0, width: (2.0 * half) as usize, height: (2.0 * half) as usize };
-            let covered = windows.iter().any(|q| p[0] as usize >= q.x + q.width / 4 && (p[0] as usize) < q.x + 3 * q.width / 4 && p[1] as usize >= q.y + q.height / 4 && (p[1] as usize) < q.y + 3 * q.height / 4);
+            let covered = windows.iter().any(|(q, _)| p[0] as usize >= q.x + q.width / 4 && (p[0] as usize) < q.x + 3 * q.width / 4 && p[1] as usize >= q.y + q.height / 4 && (p[1] as usize) < q.y + 3 * q.height / 4);
             if !covered && windows.len() < 2 {
-                windows.push(r);
+                windows.push((r, p));
             }
         }
         // The windows' patterns are in window pixels: keep the whole-frame ones for the hint.
         let keep = (seen.most.get(), seen.patterns.borrow().clone());
         seen.window.set(true);
-        for r in windows {
+        // Windows that sampled grids (a triple passed the format gate): a later window around a
+        // pattern whose whole finder lies inside one of them is the same code seen again, and
+        // costs as much as the first (half the time of a far, defocused frame that does not read).
+        let mut sampled: Vec<Region> = Vec::new();
+        for (r, p) in windows {
+            if sampled.iter().any(|q| finder_inside(q, &p)) {
+                continue;
+            }
+            let grids_before = seen.grids.get();
             let Some((buf, cw, chh)) = luma::crop(luma, w, h, r) else { continue };
             let (big, bw, bh) = luma::upscale2(&buf, cw, chh);
             let before = out.len();
@@ -333,6 +342,9 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
             if ok {
                 return;
             }
+            if seen.grids.get() > grids_before {
+                sampled.push(r);
+            }
         }
         seen.window.set(false);
         seen.most.set(keep.0);
@@ -348,6 +360,12 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
             }
         }
     }
+}
+
+/// Whether the whole finder pattern `p` (x, y, module size) lies inside the window `q`.
+fn finder_inside(q: &Region, p: &[f32; 3]) -> bool {
+    let m = 7.0 * p[2];
+    p[0] - m >= q.x as f32 && p[0] + m < (q.x + q.width) as f32 && p[1] - m >= q.y as f32 && p[1] + m < (q.y + q.height) as f32
 }
 
 /// Finds and decodes codes in one binary image; true when something was read.
@@ -475,4 +493,19 @@ pub fn rgba_to_luma(rgba: &[u8], width: usize, height: usize) -> Vec<u8> {
     // written as a push loop): a sized map over exact 4-byte chunks lets the compiler vectorise it.
     let n = width.saturating_mul(height).min(rgba.len() / 4);
     rgba[..n * 4].chunks_exact(4).map(|px| ((px[0] as u32 * 77 + px[1] as u32 * 150 + px[2] as u32 * 29) >> 8) as u8).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finder_is_inside_a_window_only_with_its_whole_pattern() {
+        let q = Region { x: 100, y: 100, width: 200, height: 200 };
+        assert!(finder_inside(&q, &[200.0, 200.0, 2.0]));
+        // The centre is inside, the pattern's edge (3.5 modules out, 7 with margin) is not.
+        assert!(!finder_inside(&q, &[110.0, 200.0, 2.0]));
+        assert!(!finder_inside(&q, &[200.0, 295.0, 2.0]));
+        assert!(!finder_inside(&q, &[400.0, 200.0, 2.0]));
+    }
 }
