@@ -55,7 +55,7 @@ function fetchAsset(asset) {
 /** A wasm-bindgen module (its glue `js`, its `wasm` fetched with the integrity), once per page; a failed
  * download is forgotten so that a later element tries again (under a new query: browsers remember a failed
  * module import for its URL). */
-function once(js, wasm) {
+function once(js, wasm, arrived) {
   let loading = null;
   let attempts = 0;
   return () => {
@@ -64,7 +64,10 @@ function once(js, wasm) {
       if (attempts) glue.searchParams.set('retry', String(attempts));
       attempts += 1;
       loading = import(glue.href).then(async (m) => {
-        await m.default({ module_or_path: fetchAsset(wasm) });
+        const response = fetchAsset(wasm);
+        // `arrived`: called once the whole wasm is in (a tee of the body; compiling streams the other half).
+        if (arrived) response.then((r) => r.clone().arrayBuffer()).then(arrived, () => {});
+        await m.default({ module_or_path: response });
         return m;
       });
       loading.catch(() => { loading = null; });
@@ -73,8 +76,33 @@ function once(js, wasm) {
   };
 }
 
-/** The checkout UI module (shared by every element on the page). */
-const loadUi = once(ASSETS.ui, ASSETS.uiWasm);
+/** The checkout UI module (shared by every element on the page). Once its wasm has arrived, the decoder
+ * worker's files are fetched into the HTTP cache while the UI compiles and mounts (the network is idle then). */
+const loadUi = once(ASSETS.ui, ASSETS.uiWasm, prefetchReader);
+
+// A function returning i8x16.popcnt(i8x16.splat(0)): valid only where the engine has wasm SIMD; the worker
+// (decoder-worker.js) picks its reader build with the same probe.
+const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
+
+/** The worker's script and the reader build it will load (the glue and the wasm), at low priority, into the
+ * HTTP cache: the worker — started when the page is idle or at the tap — then reads them from there instead
+ * of downloading them after the tap. Content-hashed and immutable, so each is downloaded once. */
+let prefetched = false;
+function prefetchReader() {
+  if (prefetched || typeof fetch !== 'function') return;
+  prefetched = true;
+  let simd = false;
+  try {
+    simd = !!(ASSETS.readerSimd && typeof WebAssembly === 'object' && WebAssembly.validate(new Uint8Array(SIMD_PROBE)));
+  } catch (_) { /* plain */ }
+  const files = [ASSETS.worker, simd ? ASSETS.readerSimd : ASSETS.reader, simd ? ASSETS.readerSimdWasm : ASSETS.readerWasm];
+  for (const f of files) {
+    if (!f) continue;
+    const init = { priority: 'low' };
+    if (f.integrity) init.integrity = f.integrity;
+    fetch(url(f.path), init).then((r) => r.arrayBuffer()).catch(() => {});
+  }
+}
 /** Only where no worker can start: the worker's own script (reader, deep reader and all) on the main
  * thread. A failed import is retried under a new query (browsers remember a failed import for its URL). */
 let mainThreadReader = null;

@@ -26,7 +26,8 @@ const CPU = 4;
 async function throttle(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  // Cold: every run is a new browser context, with an empty HTTP cache. (Not `setCacheDisabled`: the page
+  // fetches the worker's files into its cache for the worker, as a browser does.)
   await cdp.send('Network.emulateNetworkConditions', { offline: false, ...LINK });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU });
   const bytes = new Map();

@@ -6,12 +6,13 @@
 // - a tampered file under the SRI hash is not run;
 // - the launch button works before the checkout module has arrived: a tap is remembered and the camera opens
 //   when the module is ready;
-// - each file is downloaded once, the launcher first, the reader (decoder) module only in the worker.
+// - each file is downloaded once, the launcher first; the worker's files (its script, the reader) are fetched
+//   into the HTTP cache by the launcher once the UI module has arrived, and the worker reads them from there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, newContext, withWidget, fakeCamera, qrPng, tmp, DIST, DYNAMIC_UNIONPAY } from './lib/driver.mjs';
+import { startServer, launchBrowser, newContext, withWidget, fakeCamera, qrPng, tmp, countingProxy, DIST, DYNAMIC_UNIONPAY } from './lib/driver.mjs';
 
 const T = { timeout: 150_000 };
 const manifest = () => JSON.parse(readFileSync(path.join(DIST, 'manifest.json'), 'utf8'));
@@ -127,42 +128,63 @@ test('a launcher that does not match its SRI hash is not run', T, async () => {
 
 test('the launch button works before the checkout module arrives; each file is downloaded once', T, async () => {
   const server = await startServer();
+  // Hold the UI module back until the test has tapped (a proxy, not Playwright's routing: that turns the
+  // HTTP cache off, and the worker is meant to read its files from the cache the launcher filled).
+  const proxy = await countingProxy(server.origin, { hold: /\/interpay\/assets\/interpay-ui\.[0-9a-f]{10}\.wasm$/ });
   const browser = await launchBrowser({ camera: fakeCamera(DYNAMIC_UNIONPAY, 'early-tap') });
   try {
     const context = await newContext(browser);
-    // Hold the UI module back until the test has tapped.
-    let release;
-    const held = new Promise((r) => (release = r));
-    await context.route(/\/interpay\/assets\/interpay-ui\.[0-9a-f]{10}\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
-    await withWidget(context, server, { name: 'early-tap' }, async (w) => {
-      const { page } = w;
-      const fetched = [];
-      page.on('requestfinished', (r) => fetched.push(r.url()));
+    await withWidget(context, server, { name: 'early-tap', url: `${proxy.origin}/` }, async (w) => {
       const placeholder = w.tid('launch-placeholder');
       await placeholder.waitFor({ state: 'visible', timeout: 10_000 });
       assert.equal(await placeholder.isEnabled(), true, 'the launch button is usable at once');
       assert.equal(await w.tid('scan-button').count(), 0, 'the checkout module is not there yet');
       await placeholder.click();
       assert.equal(await placeholder.getAttribute('aria-busy'), 'true', 'the tap is acknowledged');
-      release();
+      proxy.release();
       // The remembered tap opens the camera and the code is read, with no second tap.
       await w.tid('confirm-sheet').waitFor({ state: 'visible', timeout: 30_000 });
-      const names = fetched.map((u) => new URL(u).pathname);
-      const counts = {};
-      for (const n of names) counts[n] = (counts[n] || 0) + 1;
+      const counts = proxy.counts();
       const twice = Object.entries(counts).filter(([n, c]) => c > 1 && n.startsWith('/interpay/'));
       assert.deepEqual(twice, [], 'no widget file downloaded twice');
+      const names = Object.keys(counts);
       const wasm = names.filter((n) => n.endsWith('.wasm'));
       assert.equal(wasm.filter((n) => /interpay-ui\./.test(n)).length, 1, `UI module once: ${wasm}`);
-      assert.equal(wasm.filter((n) => /interpay-reader\./.test(n)).length, 1, `reader module once: ${wasm}`);
+      assert.equal(wasm.filter((n) => /interpay-reader(-simd)?\./.test(n)).length, 1, `one reader build, once: ${wasm}`);
       assert.equal(wasm.filter((n) => /interpay-deep-reader\./.test(n)).length, 0, `no deep reader for an ordinary code: ${wasm}`);
       assert.ok(!names.some((n) => n.startsWith('/interpay/pkg/')), 'only hashed assets are used by the launcher');
     });
   } finally {
     await browser.close().catch(() => {});
+    await proxy.close();
+    await server.stop();
+  }
+});
+
+test('the worker\'s files arrive while the UI module mounts, before the tap, and the worker takes them from the cache', T, async () => {
+  const server = await startServer();
+  const proxy = await countingProxy(server.origin);
+  const browser = await launchBrowser({ camera: fakeCamera(DYNAMIC_UNIONPAY, 'prefetch') });
+  try {
+    const context = await newContext(browser);
+    await withWidget(context, server, { name: 'prefetch', url: `${proxy.origin}/` }, async (w) => {
+      const { page } = w;
+      // No worker yet (the widget starts it when the page is idle, or at the tap): the launcher fetched its files.
+      await w.tid('scan-button').waitFor({ state: 'attached', timeout: 20_000 });
+      const readerWasm = (c) => Object.keys(c).filter((n) => /interpay-reader(-simd)?\.[0-9a-f]{10}\.wasm$/.test(n));
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /interpay-reader(-simd)?\.[0-9a-f]{10}\.wasm$/.test(e.name) && e.initiatorType === 'fetch' && e.responseEnd > 0), null, { timeout: 20_000 });
+      assert.equal(readerWasm(proxy.counts()).length, 1, `the page fetched one reader build: ${JSON.stringify(proxy.counts())}`);
+      await w.tid('scan-button').click();
+      await w.tid('confirm-sheet').waitFor({ state: 'visible', timeout: 30_000 });
+      const counts = proxy.counts();
+      for (const [n, c] of Object.entries(counts)) {
+        if (n.startsWith('/interpay/')) assert.equal(c, 1, `${n} downloaded once (the worker read it from the cache): ${JSON.stringify(counts)}`);
+      }
+      assert.ok(Object.keys(counts).some((n) => /decoder-worker\.[0-9a-f]{10}\.js$/.test(n)), 'the worker script came through the proxy once');
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    await proxy.close();
     await server.stop();
   }
 });

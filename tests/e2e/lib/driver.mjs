@@ -18,6 +18,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import os from 'node:os';
 import readline from 'node:readline';
+import http from 'node:http';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
@@ -83,6 +84,34 @@ export function tmp(name) {
 // -- server ------------------------------------------------------------------------------------------
 
 let serverCount = 0;
+
+/** A pass-through HTTP proxy in front of `origin` that counts the requests reaching it by path (what the
+ * browser downloaded: HTTP cache hits never arrive here, page and worker requests alike) and can hold back
+ * the paths matching `hold` until `release()`. Returns { origin, counts(), release(), close() }. */
+export async function countingProxy(origin, { hold } = {}) {
+  const counts = new Map();
+  let release;
+  const held = new Promise((r) => (release = r));
+  const target = new URL(origin);
+  const proxy = http.createServer(async (req, res) => {
+    const p = new URL(req.url, 'http://x').pathname;
+    counts.set(p, (counts.get(p) || 0) + 1);
+    if (hold && hold.test(p)) await held;
+    const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    origin: `http://127.0.0.1:${proxy.address().port}`,
+    counts: () => Object.fromEntries(counts),
+    release: () => release(),
+    close: () => new Promise((r) => { proxy.closeAllConnections?.(); proxy.close(r); }),
+  };
+}
 
 /** Start the sandbox merchant on a free port. Returns { url, origin, stop, json, notify, mockUrl, log }.
  * `gateway: 'mock'` starts it with `--gateway mock` (the protocol-faithful mock WeChat Pay / Alipay
