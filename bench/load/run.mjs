@@ -183,11 +183,16 @@ try {
   }
   console.log(`| total seen by the page | ${total} (${kb(total)} KB) |`);
   // The decoder worker's own requests are not reported to the page's DevTools session: its files, as the
-  // server sends them to a browser that accepts brotli, from the build's manifest.
+  // server sends them to a browser that accepts brotli, from the build's manifest — those the page has not
+  // fetched for it already (the launcher fetches them into the HTTP cache, where the worker finds them).
   const man = JSON.parse(readFileSync(path.join(DIST, 'manifest.json'), 'utf8'));
+  const seen = new Set([...bytes.keys()].map((u) => new URL(u).pathname.replace(/^\/interpay\//, '')));
   let worker = 0;
-  for (const key of ['worker', 'reader', 'readerWasm']) {
+  // Chromium has wasm SIMD: the worker loads the SIMD build of the reader where the build has one.
+  const readerKeys = man.assets.readerSimd ? ['readerSimd', 'readerSimdWasm'] : ['reader', 'readerWasm'];
+  for (const key of ['worker', ...readerKeys]) {
     const f = man.sizes.find((x) => x.path === man.assets[key].path);
+    if (seen.has(f.path)) continue;
     worker += f.brotli;
     console.log(`| /interpay/${f.path} (in the worker; brotli size from the manifest) | ${f.brotli} (${kb(f.brotli)} KB) |`);
   }
