@@ -3,7 +3,13 @@
 // worker can start, the launcher imports this same script on the main thread and calls `readFrame`.
 //
 // In:  {id, width, height, data: ArrayBuffer (RGBA, transferred)}
-// Out: {id, codes: "<JSON {codes: [{text, corners, payment | not_payment | error}], hint}>", error: null | string}
+// Out: {id, codes: "<JSON {codes: [{text, corners, payment | not_payment | error}], hint}>", error: null | string,
+//       reader: 'simd' | 'plain'}
+//
+// The reader module comes in two builds with the same exports and output: with wasm SIMD (simd128: Chromium
+// 91+, Firefox 89+, Safari 16.4+), loaded where `WebAssembly.validate` accepts a SIMD instruction, and plain
+// for older engines. `?reader=plain` on this script's URL forces the plain one (tests; a page that wants it).
+// The reply names the one in use (`reader: 'simd' | 'plain'`).
 //
 // The reader module has no deep checks (IDNA and look-alike tables for non-ASCII hosts, secp256k1 for
 // Lightning invoices, Keccak for Ethereum checksums: src/payload/deep.rs). A code it reads as
@@ -18,6 +24,7 @@
 // Replaced by `cargo xtask build` with the hashed file names.
 const READER = /*@interpay-reader*/ {
   js: './pkg/interpay_reader.js', wasm: './pkg/interpay_reader_bg.wasm', integrity: '',
+  simd: { js: './pkg/interpay_reader_simd.js', wasm: './pkg/interpay_reader_simd_bg.wasm', integrity: '' },
   deep: { js: './pkg/interpay_deep_reader.js', wasm: './pkg/interpay_deep_reader_bg.wasm', integrity: '' },
 } /*@end*/;
 
@@ -38,7 +45,22 @@ function load(spec, attempt = 0) {
   });
 }
 
-const ready = load(READER);
+// A function returning i8x16.popcnt(i8x16.splat(0)): valid only where the engine has wasm SIMD (the probe
+// of wasm-feature-detect's `simd`).
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+function simdSupported() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch (_) {
+    return false;
+  }
+}
+
+export const readerKind = new URL(import.meta.url).searchParams.get('reader') !== 'plain' && READER.simd && simdSupported() ? 'simd' : 'plain';
+const ready = load(readerKind === 'simd' ? READER.simd : READER);
 // An unhandled rejection before the first frame is reported with that frame.
 ready.catch(() => {});
 
@@ -124,9 +146,9 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     framesSeen++;
     const { id, width, height, data } = event.data || {};
     try {
-      self.postMessage({ id, codes: await readFrame(data, width, height), error: null });
+      self.postMessage({ id, codes: await readFrame(data, width, height), error: null, reader: readerKind });
     } catch (err) {
-      self.postMessage({ id, codes: '{"codes":[]}', error: String((err && err.message) || err || 'decoder error') });
+      self.postMessage({ id, codes: '{"codes":[]}', error: String((err && err.message) || err || 'decoder error'), reader: readerKind });
     }
   };
 }

@@ -1,6 +1,8 @@
 // Browser half of bench/run: serves this page, the built widget wasm (dist/pkg) and the
 // 1280x720 frames, runs the three decoders in one headless Chromium page, writes JSON.
-//   node bench/browser/run.mjs --frames DIR [--pkg DIR] [--json OUT] [--reps N] [--camera DIR --camera-json OUT]
+//   node bench/browser/run.mjs --frames DIR [--pkg DIR] [--json OUT] [--reps N] [--camera DIR --camera-json OUT] [--reader plain]
+// Interpay's reader: the SIMD build where Chromium validates SIMD (as the decoder worker picks it), or with
+// --reader plain (BENCH_READER=plain bench/run --browser) the plain build.
 // --camera: also the camera frames (DIR/manifest.json from `cargo bench --bench camera_frames -- --write DIR`),
 // per category, Interpay wasm vs zxing-wasm in the same page.
 import { createServer } from 'node:http';
@@ -18,6 +20,7 @@ const out = arg('--json');
 const reps = Number(arg('--reps', '2'));
 const cameraDir = arg('--camera') ? resolve(arg('--camera')) : null;
 const cameraOut = arg('--camera-json');
+const readerQuery = arg('--reader') === 'plain' ? '?reader=plain' : '';
 if (!existsSync(join(pkgDir, 'interpay_reader.js'))) {
   console.error(`bench/browser: ${pkgDir}/interpay_reader.js not found: build the widget first (cargo xtask build)`);
   process.exit(2);
@@ -52,7 +55,7 @@ try {
   const page = await browser.newPage();
   page.on('console', (m) => console.error('[page]', m.text()));
   page.on('pageerror', (e) => console.error('[page error]', e.message));
-  await page.goto(`http://127.0.0.1:${port}/page.html`);
+  await page.goto(`http://127.0.0.1:${port}/page.html${readerQuery}`);
   await page.waitForFunction(() => typeof window.runBench === 'function');
   if (list.length) {
     const result = await page.evaluate((n) => window.runBench(n), reps);

@@ -489,10 +489,8 @@ fn decode_grid(g: detector::ModuleGrid, scale: f32) -> Option<Decoded> {
 
 /// RGBA (canvas `ImageData`) → luma, integer BT.601 weights.
 pub fn rgba_to_luma(rgba: &[u8], width: usize, height: usize) -> Vec<u8> {
-    // Every frame of the scan loop pays for this (about a quarter of a frame without a code when
-    // written as a push loop): a sized map over exact 4-byte chunks lets the compiler vectorise it.
-    let n = width.saturating_mul(height).min(rgba.len() / 4);
-    rgba[..n * 4].chunks_exact(4).map(|px| ((px[0] as u32 * 77 + px[1] as u32 * 150 + px[2] as u32 * 29) >> 8) as u8).collect()
+    // Every frame of the scan loop pays for this: `luma::from_rgba` (wasm SIMD in the SIMD reader).
+    luma::from_rgba(rgba, width, height)
 }
 
 #[cfg(test)]

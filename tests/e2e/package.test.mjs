@@ -26,7 +26,7 @@ test('dist/npm: exports and types resolve to the launcher, its types and the has
   const block = /const ASSETS = (\{.*?\});/s.exec(launcher);
   assert.ok(block, 'the launcher has its asset table');
   const assets = JSON.parse(block[1]);
-  assert.deepEqual(Object.keys(assets).sort(), ['css', 'deep', 'deepWasm', 'reader', 'readerWasm', 'ui', 'uiWasm', 'worker']);
+  assert.deepEqual(Object.keys(assets).sort(), ['css', 'deep', 'deepWasm', 'reader', 'readerSimd', 'readerSimdWasm', 'readerWasm', 'ui', 'uiWasm', 'worker']);
   for (const [key, a] of Object.entries(assets)) {
     assert.match(a.path, /^assets\/[a-z-]+\.[0-9a-f]{10}\.(js|wasm|css)$/, `${key} is content-hashed`);
     const bytes = readFileSync(path.join(NPM, a.path));

@@ -4,9 +4,10 @@
 //! dist/interpay.js                 the launcher (the script tag's file): stable name, revalidated
 //! dist/<version>/interpay.js       the same launcher for a versioned CDN path (its SRI hash stays put)
 //! dist/assets/<name>.<hash>.<ext>  everything else, named by content (cached for good):
-//!                                  interpay.<h>.css, interpay-ui.<h>.{js,wasm}, interpay-reader.<h>.{js,wasm},
-//!                                  interpay-deep-reader.<h>.{js,wasm} (fetched only for codes that need
-//!                                  its checks), decoder-worker.<h>.js
+//!                                  interpay.<h>.css, interpay-ui.<h>.{js,wasm}, interpay-reader.<h>.{js,wasm}
+//!                                  (plain), interpay-reader-simd.<h>.{js,wasm} (wasm SIMD: the worker loads
+//!                                  one of the two), interpay-deep-reader.<h>.{js,wasm} (fetched only for
+//!                                  codes that need its checks), decoder-worker.<h>.js
 //! dist/**/*.br, *.gz               precompressed copies (served with Content-Encoding)
 //! dist/manifest.json               names, sizes, SRI hashes; dist/snippet.html: the tag to copy
 //! dist/interpay.d.ts               TypeScript types of the element, its events and the JS API
@@ -33,7 +34,8 @@ pub struct Shipped {
     /// Launcher + stylesheet: what the launch button waits for.
     pub first_load_gzip: u64,
     /// Plus the UI module, the worker and the reader module: what a running scan has downloaded (the deep
-    /// reader comes later, and only for a code that needs it).
+    /// reader comes later, and only for a code that needs it). A browser downloads one of the two readers
+    /// (SIMD or plain): the larger one is counted.
     pub scanning_gzip: u64,
 }
 
@@ -109,6 +111,8 @@ pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
     let ui_wasm = put(out, "uiWasm", "interpay-ui", "wasm", &read(&pkg.join("interpay_bg.wasm"))?)?;
     let reader = put(out, "reader", "interpay-reader", "js", &read(&pkg.join("interpay_reader.js"))?)?;
     let reader_wasm = put(out, "readerWasm", "interpay-reader", "wasm", &read(&pkg.join("interpay_reader_bg.wasm"))?)?;
+    let simd = put(out, "readerSimd", "interpay-reader-simd", "js", &read(&pkg.join("interpay_reader_simd.js"))?)?;
+    let simd_wasm = put(out, "readerSimdWasm", "interpay-reader-simd", "wasm", &read(&pkg.join("interpay_reader_simd_bg.wasm"))?)?;
     let deep = put(out, "deep", "interpay-deep-reader", "js", &read(&pkg.join("interpay_deep_reader.js"))?)?;
     let deep_wasm = put(out, "deepWasm", "interpay-deep-reader", "wasm", &read(&pkg.join("interpay_deep_reader_bg.wasm"))?)?;
     let name = |a: &Asset| a.path.trim_start_matches("assets/").to_string();
@@ -117,11 +121,12 @@ pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
         "js": format!("./{}", name(&reader)),
         "wasm": format!("./{}", name(&reader_wasm)),
         "integrity": reader_wasm.integrity,
+        "simd": { "js": format!("./{}", name(&simd)), "wasm": format!("./{}", name(&simd_wasm)), "integrity": simd_wasm.integrity },
         "deep": { "js": format!("./{}", name(&deep)), "wasm": format!("./{}", name(&deep_wasm)), "integrity": deep_wasm.integrity },
     });
     let worker_js = replace_block(&worker_src, "interpay-reader", &reader_block.to_string())?;
     let worker = put(out, "worker", "decoder-worker", "js", worker_js.as_bytes())?;
-    let assets = [&css, &ui, &ui_wasm, &reader, &reader_wasm, &deep, &deep_wasm, &worker];
+    let assets = [&css, &ui, &ui_wasm, &reader, &reader_wasm, &simd, &simd_wasm, &deep, &deep_wasm, &worker];
 
     // The launcher, twice: dist/interpay.js (assets/…) and dist/<version>/interpay.js (../assets/…).
     let launcher_src = std::fs::read_to_string(www.join("interpay.js"))?;
@@ -150,7 +155,11 @@ pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
     let mut files = Vec::new();
     let mut sizes = std::collections::HashMap::new();
     let mut shipped_paths: Vec<String> = vec!["interpay.js".into(), format!("{version}/interpay.js")];
-    shipped_paths.extend(assets.iter().map(|a| a.path.clone()));
+    for a in assets {
+        if !shipped_paths.contains(&a.path) {
+            shipped_paths.push(a.path.clone());
+        }
+    }
     for path in &shipped_paths {
         let bytes = read(&out.join(path))?;
         let (gz, br) = (gzip(&bytes)?, brotli(&bytes)?);
@@ -161,7 +170,8 @@ pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
     }
     let gz = |p: &str| sizes.get(p).copied().unwrap_or(0);
     let first_load_gzip = gz("interpay.js") + gz(&css.path);
-    let scanning_gzip = first_load_gzip + gz(&ui.path) + gz(&ui_wasm.path) + gz(&worker.path) + gz(&reader.path) + gz(&reader_wasm.path);
+    let reader_gzip = (gz(&reader.path) + gz(&reader_wasm.path)).max(gz(&simd.path) + gz(&simd_wasm.path));
+    let scanning_gzip = first_load_gzip + gz(&ui.path) + gz(&ui_wasm.path) + gz(&worker.path) + reader_gzip;
 
     let manifest = serde_json::json!({
         "version": version,

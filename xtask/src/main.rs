@@ -1,8 +1,10 @@
 //! `cargo xtask …`: project build tasks.
 //!
-//! - `cargo xtask build [--dev] [--test-hooks] [--no-budget] [--out DIR]`: two wasm32 builds of the `interpay`
-//!   lib — the checkout UI (feature `widget`) and the reader (feature `reader`: decoder + payload parser, for
-//!   the decoder worker); with `--test-hooks` a third, `pkg/interpay_test.js`, with the browser tests' exports —
+//! - `cargo xtask build [--dev] [--test-hooks] [--no-budget] [--profiling] [--out DIR]`: wasm32 builds of the
+//!   `interpay` lib — the checkout UI (feature `widget`), the reader (feature `reader`: decoder + payload parser,
+//!   for the decoder worker) with wasm SIMD and plain, the deep reader; with `--test-hooks` also
+//!   `pkg/interpay_test.js`, with the browser tests' exports; `--profiling` keeps the function names (wasm-opt
+//!   `-g`) for browser profiles (`bench/browser/profile.mjs`) —
 //!   each → wasm-bindgen (as a library, version checked against Cargo.lock) → wasm-opt -Oz (npm
 //!   `binaryen@132`, project-local under `.tools/`) → `DIR/pkg/`; the static loader/worker/CSS from `www/`;
 //!   then the shipped layout (`assets.rs`: content-hashed names, SRI, precompressed copies, a versioned
@@ -46,11 +48,12 @@ fn main() {
 }
 
 const USAGE: &str = "usage:
-  cargo xtask build [--dev] [--test-hooks] [--no-budget] [--out DIR]
+  cargo xtask build [--dev] [--test-hooks] [--no-budget] [--profiling] [--out DIR]
                                                build the widget into DIR (default dist/): the UI and reader wasm
                                                modules, content-hashed assets with SRI, a size-budget check;
                                                --test-hooks adds pkg/interpay_test.js (the browser tests' exports,
-                                               never in a bundle you ship)
+                                               never in a bundle you ship); --profiling keeps function names
+                                               (browser profiles: bench/browser/profile.mjs)
   cargo xtask example                          the Leptos example app (examples/leptos-app) for wasm32, bound into
                                                examples/leptos-app/www/demo/pkg/ (serve it with dist/ at /interpay/)
   cargo xtask y4m --png IN OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N] [--blur R] [--gain G]
@@ -262,28 +265,49 @@ struct Module {
     features: &'static str,
     optimize: bool,
     profile: &'static str,
+    /// Compiled with `-C target-feature=+simd128` (wasm SIMD: the autovectorised pixel loops and the
+    /// `core::arch::wasm32` paths behind `cfg(target_feature = "simd128")`), and wasm-opt told so.
+    simd: bool,
 }
+
+/// The rustc flag of the SIMD reader, appended to whatever RUSTFLAGS the caller set.
+const SIMD_RUSTFLAGS: &str = "-C target-feature=+simd128";
+/// The cargo profile of the SIMD reader (Cargo.toml `[profile.wasm-simd]`: `release` under another name, so
+/// its artifacts, built with other RUSTFLAGS, live beside the plain reader's instead of replacing them).
+const SIMD_PROFILE: &str = "wasm-simd";
+/// Its `--dev` counterpart (`dev` under another name, same reason).
+const SIMD_DEV_PROFILE: &str = "wasm-simd-dev";
 
 /// The cargo profile of the UI modules (Cargo.toml `[profile.wasm-ui]`: release, optimised for size). The
 /// reader, on the decode hot path, keeps `release` (opt-level 3).
 const UI_PROFILE: &str = "wasm-ui";
 
 /// The checkout UI (loaded by `interpay.js`), the reader (decoder + payload parser, loaded by the decoder
-/// worker), the deep reader (the parser with IDNA, confusables, secp256k1 and Keccak, loaded by the worker
+/// worker) twice — with wasm SIMD (what the worker loads where `WebAssembly.validate` accepts a SIMD
+/// instruction: Chromium 91+, Firefox 89+, Safari 16.4+) and plain (older engines) —, the deep reader (the parser with IDNA, confusables, secp256k1 and Keccak, loaded by the worker
 /// for the few codes that need them), and with `--test-hooks` the UI plus the browser tests' exports (never shipped).
 fn modules(test_hooks: bool) -> Vec<Module> {
     let mut m = vec![
-        Module { out_name: "interpay", features: "widget", optimize: true, profile: UI_PROFILE },
-        Module { out_name: "interpay_reader", features: "reader", optimize: true, profile: "release" },
+        Module { out_name: "interpay", features: "widget", optimize: true, profile: UI_PROFILE, simd: false },
+        Module { out_name: "interpay_reader", features: "reader", optimize: true, profile: "release", simd: false },
+        Module { out_name: "interpay_reader_simd", features: "reader", optimize: true, profile: SIMD_PROFILE, simd: true },
         // The payload parser with the deep checks (payload::deep), fetched by the worker the first time a
         // code needs one: not on the decode hot path, so built for size.
-        Module { out_name: "interpay_deep_reader", features: "deep-reader", optimize: true, profile: UI_PROFILE },
+        Module { out_name: "interpay_deep_reader", features: "deep-reader", optimize: true, profile: UI_PROFILE, simd: false },
     ];
     if test_hooks {
         // Size does not matter here: no wasm-opt pass. The UI's profile, so it shares the UI's compiled dependencies.
-        m.push(Module { out_name: "interpay_test", features: "widget,reader,test-hooks", optimize: false, profile: UI_PROFILE });
+        m.push(Module { out_name: "interpay_test", features: "widget,reader,test-hooks", optimize: false, profile: UI_PROFILE, simd: false });
     }
     m
+}
+
+/// RUSTFLAGS of the SIMD reader's build: the caller's, plus [`SIMD_RUSTFLAGS`].
+fn simd_rustflags(existing: Option<&str>) -> String {
+    match existing.map(str::trim) {
+        Some(e) if !e.is_empty() => format!("{e} {SIMD_RUSTFLAGS}"),
+        _ => SIMD_RUSTFLAGS.to_string(),
+    }
 }
 
 /// Download budgets (gzip bytes of the widget's own files; the merchant's page comes on top), checked by
@@ -293,13 +317,14 @@ fn modules(test_hooks: bool) -> Vec<Module> {
 /// - once scanning runs: a ceiling just above today's size, so that nothing grows unnoticed. Issue 12's goal
 ///   is 350 KB; the UI and reader modules are about 528 KB gzip (423 KB brotli, as served), the UI module's
 ///   Leptos views and payload serde being the bulk (README). The deep reader is not counted: the worker
-///   fetches it only for a code that needs its checks.
+///   fetches it only for a code that needs its checks. Of the two readers (SIMD and plain) a browser downloads
+///   one: the larger is counted.
 pub const BUDGET_FIRST_LOAD: u64 = 140 * 1024;
 pub const BUDGET_SCANNING: u64 = 540 * 1024;
 
 fn build(args: &[String]) -> Result<()> {
-    let a = Args::parse(args, &["dev", "release", "test-hooks", "no-budget"])?;
-    a.check_known(&["dev", "release", "test-hooks", "out", "no-budget"])?;
+    let a = Args::parse(args, &["dev", "release", "test-hooks", "no-budget", "profiling"])?;
+    a.check_known(&["dev", "release", "test-hooks", "out", "no-budget", "profiling"])?;
     let dev = a.has("dev");
     let test_hooks = a.has("test-hooks");
     let root = repo_root();
@@ -326,13 +351,23 @@ fn build(args: &[String]) -> Result<()> {
 
     for m in modules(test_hooks) {
         // 1. wasm32 build of the lib with this module's features.
-        let (profile, dir) = if dev { ("dev", "debug") } else { (m.profile, m.profile) };
-        eprintln!("xtask: cargo build --lib --target wasm32-unknown-unknown (profile {profile}, features {})", m.features);
+        let (profile, dir) = match (dev, m.simd) {
+            (true, true) => (SIMD_DEV_PROFILE, SIMD_DEV_PROFILE),
+            (true, false) => ("dev", "debug"),
+            _ => (m.profile, m.profile),
+        };
+        let simd = if m.simd { format!(", {SIMD_RUSTFLAGS}") } else { String::new() };
+        eprintln!("xtask: cargo build --lib --target wasm32-unknown-unknown (profile {profile}, features {}{simd})", m.features);
         let mut cmd = Command::new(cargo());
         cmd.args(["build", "--lib", "--target", "wasm32-unknown-unknown", "-p", "interpay", "--no-default-features"])
             .args(["--features", m.features, "--profile", profile])
             .current_dir(&root);
+        if m.simd {
+            cmd.env("RUSTFLAGS", simd_rustflags(std::env::var("RUSTFLAGS").ok().as_deref()));
+        }
+        let started = std::time::Instant::now();
         run_cmd(&mut cmd)?;
+        eprintln!("xtask: {}: cargo build {:.1} s", m.out_name, started.elapsed().as_secs_f64());
         let wasm = target.join("wasm32-unknown-unknown").join(dir).join("interpay.wasm");
         if !wasm.exists() {
             bail!("{} not found after the build", wasm.display());
@@ -362,10 +397,20 @@ fn build(args: &[String]) -> Result<()> {
             eprintln!("xtask: wasm-opt -Oz {}", bg_wasm.display());
             let tmp = pkg.join(format!("{}_bg.opt.wasm", m.out_name));
             let mut cmd = Command::new(&opt);
-            cmd.arg("-Oz").args(WASM_OPT_FEATURES).args(["--strip-debug", "--strip-producers"]).arg(&bg_wasm).arg("-o").arg(&tmp);
+            cmd.arg("-Oz").args(WASM_OPT_FEATURES);
+            if m.simd {
+                cmd.arg("--enable-simd");
+            }
+            if a.has("profiling") {
+                cmd.arg("-g");
+            } else {
+                cmd.args(["--strip-debug", "--strip-producers"]);
+            }
+            cmd.arg(&bg_wasm).arg("-o").arg(&tmp);
             run_cmd(&mut cmd)?;
             std::fs::rename(&tmp, &bg_wasm)?;
         }
+        eprintln!("xtask: {}: built in {:.1} s (cargo, wasm-bindgen, wasm-opt)", m.out_name, started.elapsed().as_secs_f64());
     }
 
     // 4. Static widget files under their own names (for Rust apps and `dist/pkg` users).
@@ -572,6 +617,19 @@ mod tests {
         assert!(y4m(&["--png".into(), png.to_str().unwrap().into(), "--width".into(), "641".into(), "o.y4m".into()]).is_err());
         assert!(y4m(&["--text".into(), "x".into(), "o.y4m".into()]).is_err(), "QR rendering is `interpay encode`'s job");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn only_the_simd_reader_is_built_with_simd128() {
+        let m = modules(true);
+        let simd: Vec<&str> = m.iter().filter(|m| m.simd).map(|m| m.out_name).collect();
+        assert_eq!(simd, ["interpay_reader_simd"]);
+        let plain = m.iter().find(|m| m.out_name == "interpay_reader").unwrap();
+        let fast = m.iter().find(|m| m.out_name == "interpay_reader_simd").unwrap();
+        assert_eq!((plain.features, plain.simd), (fast.features, false), "the same reader, with and without SIMD");
+        assert_ne!(plain.profile, fast.profile, "their artifacts must not overwrite each other");
+        assert_eq!(simd_rustflags(None), "-C target-feature=+simd128");
+        assert_eq!(simd_rustflags(Some(" -D warnings ")), "-D warnings -C target-feature=+simd128");
     }
 
     #[test]
