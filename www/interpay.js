@@ -40,6 +40,8 @@ const ASSETS = /*@interpay-assets*/ {
   uiWasm: { path: 'pkg/interpay_bg.wasm', integrity: '' },
   reader: { path: 'pkg/interpay_reader.js', integrity: '' },
   readerWasm: { path: 'pkg/interpay_reader_bg.wasm', integrity: '' },
+  readerSimd: { path: 'pkg/interpay_reader_simd.js', integrity: '' },
+  readerSimdWasm: { path: 'pkg/interpay_reader_simd_bg.wasm', integrity: '' },
   deep: { path: 'pkg/interpay_deep_reader.js', integrity: '' },
   deepWasm: { path: 'pkg/interpay_deep_reader_bg.wasm', integrity: '' },
   worker: { path: 'decoder-worker.js', integrity: '' },
