@@ -111,6 +111,8 @@ test('decoder worker recovery: a worker that throws on its first frame is replac
   let served = 0;
   const setup = (context) =>
     context.route('**/interpay/assets/decoder-worker.*.js', async (route) => {
+      // The launcher's prefetch of the worker's files (a `fetch`) is not a worker starting.
+      if (route.request().resourceType() === 'fetch') return route.continue();
       const response = await route.fetch();
       let body = await response.text();
       if (served++ === 0) {
