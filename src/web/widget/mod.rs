@@ -194,9 +194,18 @@ impl Runtime {
         self.events.flush();
     }
 
-    /// The scan loops quit at once; the camera itself is released after the next paint, so the
-    /// screen that replaces the camera (the confirmation sheet) is not held back by it.
+    /// The scan loops quit and the camera is released, now (before another camera opens: many phones
+    /// cannot run two, and when the page goes to the background).
     fn stop_camera(&self) {
+        self.camera_session.set(self.camera_session.get().wrapping_add(1));
+        if let Some(cam) = self.camera.borrow_mut().take() {
+            cam.stop();
+        }
+    }
+
+    /// For a screen without the camera (the confirmation sheet): the scan loops quit at once, the camera
+    /// is released after the next paint, so that screen is not held back by it.
+    fn stop_camera_after_paint(&self) {
         self.camera_session.set(self.camera_session.get().wrapping_add(1));
         if let Some(cam) = self.camera.borrow_mut().take() {
             leptos::task::spawn_local(async move {
@@ -248,10 +257,7 @@ impl Mounted {
     pub fn unmount(mut self) {
         // Events still queued reach the page before the widget goes.
         self.runtime.deliver_events();
-        self.runtime.camera_session.set(self.runtime.camera_session.get().wrapping_add(1));
-        if let Some(cam) = self.runtime.camera.borrow_mut().take() {
-            cam.stop();
-        }
+        self.runtime.stop_camera();
         self.runtime.decoder.shutdown();
         for (target, name, cb) in self.runtime.listeners.borrow_mut().drain(..) {
             let _ = target.remove_event_listener_with_callback(name, cb.as_ref().unchecked_ref());

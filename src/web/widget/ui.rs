@@ -140,7 +140,7 @@ impl Ui {
         let Some(next) = current.next(event.clone()) else { return false };
         let runtime = self.runtime();
         if !next.wants_camera() {
-            runtime.stop_camera();
+            runtime.stop_camera_after_paint();
             self.torch_on.set(false);
         }
         if let Phase::Confirming(c) = &next {
