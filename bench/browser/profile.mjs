@@ -3,11 +3,10 @@
 //   cargo xtask build --profiling --out /tmp/prof   (function names kept)
 //   node bench/browser/profile.mjs --pkg /tmp/prof/pkg --camera DIR [--category empty] [--reps 10] [--reader plain] [--top 25]
 // DIR: camera frames written by `cargo bench --bench camera_frames -- --write DIR` (bench/run writes them too).
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join, dirname, extname, resolve } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveBench } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
@@ -17,22 +16,7 @@ const category = arg('--category', 'empty');
 const reps = Number(arg('--reps', '10'));
 const top = Number(arg('--top', '25'));
 const query = arg('--reader') === 'plain' ? '?reader=plain' : '';
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json' };
-const server = createServer(async (req, res) => {
-  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let file;
-  if (url === '/page.html') file = join(here, 'page.html');
-  else if (url.startsWith('/camera/')) file = join(cameraDir, url.slice(8));
-  else if (url.startsWith('/pkg/')) file = join(pkgDir, url.slice(5));
-  else if (url.startsWith('/node_modules/')) file = join(here, url);
-  if (!file || file.includes('..')) { res.writeHead(404); return res.end(); }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-    res.end(body);
-  } catch { res.writeHead(404); res.end(); }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const server = await serveBench({ pkgDir, cameraDir });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 try {
   const page = await browser.newPage();

@@ -5,12 +5,12 @@
 // --reader plain (BENCH_READER=plain bench/run --browser) the plain build.
 // --camera: also the camera frames (DIR/manifest.json from `cargo bench --bench camera_frames -- --write DIR`),
 // per category, Interpay wasm vs zxing-wasm in the same page.
-import { createServer } from 'node:http';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join, dirname, extname, resolve } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveBench } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
@@ -28,24 +28,15 @@ if (!existsSync(join(pkgDir, 'interpay_reader.js'))) {
 const pngs = framesDir === resolve('') ? [] : (await readdir(framesDir)).filter((f) => f.endsWith('.png')).sort();
 const list = [];
 for (const png of pngs) list.push({ png, text: (await readFile(join(framesDir, png.replace(/\.png$/, '.txt')))).toString('utf8') });
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json' };
-const server = createServer(async (req, res) => {
-  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let file;
-  if (url === '/' || url === '/page.html') file = join(here, 'page.html');
-  else if (url === '/frames/list.json') { res.writeHead(200, { 'content-type': 'application/json' }); return res.end(JSON.stringify(list)); }
-  else if (url.startsWith('/frames/')) file = join(framesDir, url.slice(8));
-  else if (cameraDir && url.startsWith('/camera/')) file = join(cameraDir, url.slice(8));
-  else if (url.startsWith('/pkg/')) file = join(pkgDir, url.slice(5));
-  else if (url.startsWith('/node_modules/')) file = join(here, url);
-  if (!file || file.includes('..')) { res.writeHead(404); return res.end(); }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-    res.end(body);
-  } catch { res.writeHead(404); res.end(); }
+const server = await serveBench({
+  pkgDir,
+  cameraDir,
+  route: (url) => {
+    if (url === '/frames/list.json') return { json: list };
+    if (url.startsWith('/frames/')) return join(framesDir, url.slice(8));
+    return undefined;
+  },
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const port = server.address().port;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
