@@ -197,8 +197,7 @@ impl Runtime {
     /// The scan loops quit and the camera is released, now (before another camera opens: many phones
     /// cannot run two, and when the page goes to the background).
     fn stop_camera(&self) {
-        self.camera_session.set(self.camera_session.get().wrapping_add(1));
-        if let Some(cam) = self.camera.borrow_mut().take() {
+        if let Some(cam) = self.end_camera_session() {
             cam.stop();
         }
     }
@@ -206,13 +205,18 @@ impl Runtime {
     /// For a screen without the camera (the confirmation sheet): the scan loops quit at once, the camera
     /// is released after the next paint, so that screen is not held back by it.
     fn stop_camera_after_paint(&self) {
-        self.camera_session.set(self.camera_session.get().wrapping_add(1));
-        if let Some(cam) = self.camera.borrow_mut().take() {
+        if let Some(cam) = self.end_camera_session() {
             leptos::task::spawn_local(async move {
                 js::after_paint().await;
                 cam.stop();
             });
         }
+    }
+
+    /// Loops and late callbacks of the current camera quit; its handle, to be stopped by the caller.
+    fn end_camera_session(&self) -> Option<super::camera::Camera> {
+        self.camera_session.set(self.camera_session.get().wrapping_add(1));
+        self.camera.borrow_mut().take()
     }
 
     /// The order endpoint: the attribute is read again (frameworks may set it after the element
