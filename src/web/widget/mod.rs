@@ -229,7 +229,7 @@ impl Runtime {
 
 /// Lay out a few Chinese characters, out of sight, while the page is idle. Payment codes often carry the
 /// payee's name in Chinese; the first CJK text of a page makes the browser look for a font that has those
-/// glyphs (113 ms on a phone 4× slower than a laptop, measured in Chromium on Linux), and that search
+/// glyphs (113 ms at CPU ×4, measured in Chromium on a Linux machine without any CJK font), and that search
 /// would otherwise happen while the confirmation sheet is being drawn.
 fn warm_cjk_font(shadow: &web_sys::ShadowRoot) {
     let Some(doc) = js::window().and_then(|w| w.document()) else { return };
