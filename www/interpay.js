@@ -120,11 +120,15 @@ const readFrame = (buffer, width, height) => {
   return mainThreadReader.then((m) => m.readFrame(buffer, width, height));
 };
 
+// The launcher's own words (the UI module has the rest): launch label, load failure, "opening", and the
+// early camera view's title, close button and status lines (the same words as the UI module's camera screen).
 const FALLBACK_TEXT = {
-  en: ['Scan to pay', 'The payment widget could not load. Check your connection and reload the page.', 'Opening…'],
-  fr: ['Scanner pour payer', 'Le module de paiement n’a pas pu se charger. Vérifiez votre connexion et rechargez la page.', 'Ouverture…'],
-  'zh-CN': ['扫码支付', '支付组件加载失败。请检查网络后刷新页面。', '正在打开…'],
-  'zh-TW': ['掃碼付款', '付款元件載入失敗。請檢查網路後重新整理頁面。', '正在開啟…'],
+  en: ['Scan to pay', 'The payment widget could not load. Check your connection and reload the page.', 'Opening…',
+    'Scan a payment code', 'Close', 'Starting the camera…', 'Point the camera at the QR code'],
+  fr: ['Scanner pour payer', 'Le module de paiement n’a pas pu se charger. Vérifiez votre connexion et rechargez la page.', 'Ouverture…',
+    'Scanner un code de paiement', 'Fermer', 'Démarrage de la caméra…', 'Placez le code QR dans le cadre'],
+  'zh-CN': ['扫码支付', '支付组件加载失败。请检查网络后刷新页面。', '正在打开…', '扫描付款码', '关闭', '正在启动摄像头…', '将二维码放入框内'],
+  'zh-TW': ['掃碼付款', '付款元件載入失敗。請檢查網路後重新整理頁面。', '正在開啟…', '掃描付款碼', '關閉', '正在啟動相機…', '將 QR 碼放入框內'],
 };
 
 function fallbackText(el) {
@@ -139,16 +143,123 @@ function fallbackText(el) {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-function qrIcon() {
+function icon(d) {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('class', 'ip-icon');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
   const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', 'M3 3h7v7H3zM5 5v3h3V5zM14 3h7v7h-7zM16 5v3h3V5zM3 14h7v7H3zM5 16v3h3v-3zM14 14h3v3h-3zM18 18h3v3h-3zM18 14h3v2h-3zM14 19h2v2h-2z');
+  path.setAttribute('d', d);
   svg.appendChild(path);
   return svg;
+}
+const qrIcon = () => icon('M3 3h7v7H3zM5 5v3h3V5zM14 3h7v7h-7zM16 5v3h3V5zM3 14h7v7H3zM5 16v3h3v-3zM14 14h3v3h-3zM18 18h3v3h-3zM18 14h3v2h-3zM14 19h2v2h-2z');
+const closeIcon = () => icon('M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z');
+
+const el = (tag, className, attrs = {}) => {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+};
+
+// The camera the UI module asks for first (src/web/camera.rs, `get_user_media(None)`): the same constraints,
+// so the stream opened here is the one it would have opened.
+const CAMERA_CONSTRAINTS = { audio: false, video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: { ideal: 'environment' } } };
+const stopStream = (s) => { for (const t of (s && s.getTracks()) || []) t.stop(); };
+
+/**
+ * A tap that comes before the UI module: the camera is opened at once (the permission prompt, the camera
+ * starting and the preview all happen while the UI module downloads) and shown in a view drawn with the
+ * widget's own styles. The UI module takes the stream (`takeCamera`, once) when it opens its camera screen,
+ * and this view goes away when the UI's video plays. A stream nobody took is stopped: the camera light never
+ * stays on behind the shopper's back.
+ */
+class EarlyCamera {
+  constructor(root, text, onClose) {
+    const [, , opening, title, close, starting, point] = text;
+    this.stream = null;
+    this.taken = false;
+    this.ended = false;
+    this.promise = navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
+    this.promise.then((s) => {
+      this.stream = s;
+      if (this.ended && !this.taken) stopStream(s);
+      else if (!this.ended) {
+        this.video.srcObject = s;
+        const p = this.video.play();
+        if (p) p.catch(() => {});
+        // Aiming can start: the code is read as soon as the UI module is there.
+        this.video.addEventListener('playing', () => { this.hint.textContent = point; }, { once: true });
+      }
+    }, () => {
+      // Refused or failed: the UI module explains it, with its fallbacks, when it arrives.
+      this.hint.textContent = opening;
+    });
+    const overlay = el('div', 'ip-overlay ip-early', { 'data-interpay-early': '', 'data-testid': 'early-camera' });
+    const sheet = el('div', 'ip-sheet', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'ip-early-title' });
+    const head = el('header', 'ip-head');
+    const h = el('h2', 'ip-title', { id: 'ip-early-title', tabindex: '-1' });
+    h.textContent = title;
+    const closeButton = el('button', 'ip-icon-btn', { type: 'button', 'aria-label': close, 'data-testid': 'early-close' });
+    closeButton.appendChild(closeIcon());
+    closeButton.addEventListener('click', onClose);
+    overlay.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); onClose(); } });
+    head.append(h, closeButton);
+    const viewport = el('div', 'ip-viewport');
+    this.video = el('video', 'ip-video', { playsinline: '', autoplay: '', muted: '', disablepictureinpicture: '', 'aria-hidden': 'true', 'data-testid': 'early-video' });
+    this.video.muted = true;
+    const frame = el('div', 'ip-frame', { 'aria-hidden': 'true' });
+    for (const c of ['ip-tl', 'ip-tr', 'ip-bl', 'ip-br']) frame.appendChild(el('span', `ip-corner ${c}`));
+    this.hint = el('p', 'ip-hint', { role: 'status' });
+    this.hint.textContent = starting;
+    viewport.append(this.video, frame, this.hint);
+    const camera = el('section', 'ip-camera');
+    camera.appendChild(viewport);
+    const body = el('div', 'ip-body');
+    body.appendChild(camera);
+    sheet.append(el('div', 'ip-grabber', { 'aria-hidden': 'true' }), head, body);
+    overlay.appendChild(sheet);
+    this.overlay = overlay;
+    root.appendChild(overlay);
+    h.focus();
+  }
+
+  /** For the UI module: the stream's promise, once (undefined after that, or once this view has ended). */
+  take() {
+    if (this.taken || this.ended) return undefined;
+    this.taken = true;
+    return this.promise;
+  }
+
+  /** The UI module is mounted and opening its sheet: leave when its video plays (the UI's sheet has slid
+   * in beneath by then), or after 1.5 s; a stream it has not taken by then is stopped. */
+  handOver(root) {
+    const mountedAt = performance.now();
+    let done = false;
+    const leave = () => {
+      if (done) return;
+      done = true;
+      root.removeEventListener('playing', onPlaying, true);
+      this.end();
+    };
+    const onPlaying = (e) => {
+      if (e.target === this.video) return;
+      setTimeout(leave, Math.max(0, 250 - (performance.now() - mountedAt)));
+    };
+    root.addEventListener('playing', onPlaying, true);
+    setTimeout(leave, 1500);
+  }
+
+  /** Remove the view; the stream is stopped unless the UI module took it. */
+  end() {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.taken) stopStream(this.stream);
+    this.video.srcObject = null;
+    this.overlay.remove();
+  }
 }
 
 class InterpayCheckout extends HTMLElement {
@@ -183,10 +294,11 @@ class InterpayCheckout extends HTMLElement {
       span.textContent = this.getAttribute('label') || label;
       b.append(qrIcon(), span);
       b.addEventListener('click', () => {
-        if (this._failed) return;
+        if (this._failed || this._handle) return;
         this._openWhenReady = true;
         b.setAttribute('aria-busy', 'true');
         span.textContent = opening;
+        this._openCameraEarly();
       });
       placeholder.appendChild(b);
       root.appendChild(placeholder);
@@ -196,6 +308,7 @@ class InterpayCheckout extends HTMLElement {
       .then((m) => {
         this._loading = null;
         if (!this.isConnected || this._handle) return;
+        const early = this._early;
         this._handle = m.mount_widget(root, this, {
           orderUrl: this.getAttribute('order-url') || undefined,
           locale: this.getAttribute('locale') || undefined,
@@ -204,15 +317,21 @@ class InterpayCheckout extends HTMLElement {
           resolveUrl: this.getAttribute('resolve-url') || undefined,
           workerUrl: url(ASSETS.worker.path),
           readFrame,
+          takeCamera: () => (early ? early.take() : undefined),
         });
         if (this._openWhenReady) {
           this._openWhenReady = false;
           this.open();
         }
+        if (early) {
+          early.handOver(root);
+          this._early = null;
+        }
       })
       .catch((err) => {
         this._loading = null;
         this._failed = true;
+        this._endEarlyCamera();
         console.error('interpay: failed to load', err);
         const b = placeholder.querySelector('button');
         if (b) {
@@ -236,9 +355,38 @@ class InterpayCheckout extends HTMLElement {
     const b = this.shadowRoot && this.shadowRoot.querySelector('[data-testid="scan-button"]');
     if (b) {
       if (b.getAttribute('aria-expanded') !== 'true') b.click();
-    } else {
+    } else if (!this._failed) {
       this._openWhenReady = true;
+      this._openCameraEarly();
     }
+  }
+
+  /** Before the UI module: open the camera now and show it (EarlyCamera); closing it cancels the tap. */
+  _openCameraEarly() {
+    const root = this.shadowRoot;
+    const md = typeof navigator === 'object' ? navigator.mediaDevices : null;
+    // Without a camera API (or off HTTPS) the UI module says why, with its fallbacks, when it arrives.
+    if (this._early || !root || !window.isSecureContext || !md || typeof md.getUserMedia !== 'function') return;
+    try {
+      this._early = new EarlyCamera(root, fallbackText(this), () => {
+        this._openWhenReady = false;
+        this._endEarlyCamera();
+        const b = root.querySelector('[data-testid="launch-placeholder"]');
+        if (b) {
+          b.removeAttribute('aria-busy');
+          b.lastChild.textContent = this.getAttribute('label') || fallbackText(this)[0];
+          b.focus();
+        }
+      });
+    } catch (err) {
+      console.warn('interpay: early camera', err);
+      this._early = null;
+    }
+  }
+
+  _endEarlyCamera() {
+    if (this._early) this._early.end();
+    this._early = null;
   }
 
   static get observedAttributes() { return ['locale', 'label', 'scan-region', 'order-url', 'resolve-url']; }
@@ -253,6 +401,7 @@ class InterpayCheckout extends HTMLElement {
   }
 
   disconnectedCallback() {
+    this._endEarlyCamera();
     if (this._handle) {
       this._handle.unmount();
       this._handle.free();

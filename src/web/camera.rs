@@ -66,6 +66,33 @@ async fn get_user_media(device_id: Option<&str>) -> Result<web_sys::MediaStream,
     }
 }
 
+/// The stream the launcher opened at an early tap (a `getUserMedia` promise), as `get_user_media(None)` gives
+/// it: the same constraints, the same errors. A stream whose track has ended meanwhile is asked for again.
+async fn early_stream(early: js_sys::Promise) -> Result<web_sys::MediaStream, CameraError> {
+    match wasm_bindgen_futures::JsFuture::from(early).await {
+        Ok(s) => match s.dyn_into::<web_sys::MediaStream>() {
+            Ok(s) if video_track(&s).is_some_and(|t| js::get_str(&t, "readyState").as_deref() == Some("live")) => Ok(s),
+            Ok(s) => {
+                stop_stream(&s);
+                get_user_media(None).await
+            }
+            Err(_) => get_user_media(None).await,
+        },
+        Err(e) => Err(CameraError::from_dom_name(&js::error_name(&e).unwrap_or_default())),
+    }
+}
+
+/// An early stream that is not going to be used: its camera light goes off once it has opened.
+pub fn stop_promised(early: js_sys::Promise) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(s) = wasm_bindgen_futures::JsFuture::from(early).await {
+            if let Ok(s) = s.dyn_into::<web_sys::MediaStream>() {
+                stop_stream(&s);
+            }
+        }
+    });
+}
+
 fn stop_stream(stream: &web_sys::MediaStream) {
     for t in stream.get_tracks().iter() {
         if let Ok(t) = t.dyn_into::<web_sys::MediaStreamTrack>() {
@@ -80,15 +107,23 @@ fn video_track(stream: &web_sys::MediaStream) -> Option<web_sys::MediaStreamTrac
 
 /// Open a camera into `video`. `device_id: None` = the back camera (`facingMode: environment`),
 /// then, once labels are readable, move off an ultra-wide / telephoto lens if the phone has a
-/// plain back camera.
-pub async fn open(video: &web_sys::HtmlVideoElement, device_id: Option<String>) -> Result<Camera, CameraError> {
-    if !secure() {
-        return Err(CameraError::Insecure);
+/// plain back camera. `early`: the launcher's stream for that back camera (a tap before the UI module), used
+/// instead of asking again.
+pub async fn open(video: &web_sys::HtmlVideoElement, device_id: Option<String>, early: Option<js_sys::Promise>) -> Result<Camera, CameraError> {
+    if !secure() || media_devices().is_none() {
+        if let Some(p) = early {
+            stop_promised(p);
+        }
+        return Err(if secure() { CameraError::NoCamera } else { CameraError::Insecure });
     }
-    if media_devices().is_none() {
-        return Err(CameraError::NoCamera);
-    }
-    let mut stream = get_user_media(device_id.as_deref()).await?;
+    let mut stream = match (early, device_id.as_deref()) {
+        (Some(p), None) => early_stream(p).await?,
+        (Some(p), Some(id)) => {
+            stop_promised(p);
+            get_user_media(Some(id)).await?
+        }
+        (None, id) => get_user_media(id).await?,
+    };
     if device_id.is_none() {
         let cams = list_cameras().await;
         let current = video_track(&stream).map(|t| settings_device_id(&t)).unwrap_or_default();

@@ -128,6 +128,7 @@ pub fn InterpayCheckout(
             scan_region: scan_region.get(),
             worker_url: Some(worker_url.clone()),
             read_frame: None,
+            take_camera: None,
             resolve_url: resolve_url.get(),
         };
         let Some(el) = host.get() else { return };

@@ -58,12 +58,19 @@ impl Ui {
         self.caps.set(CameraCaps::default());
         self.hint.set(None);
         self.hint_run.set((None, 0));
+        // A tap before this module arrived: the launcher has opened the back camera already.
+        let early = if device.is_none() { runtime.take_early_camera() } else { None };
         spawn_local(async move {
             js::next_frame().await;
             let runtime = self.runtime();
-            let Some(video) = self.nodes.video.get_untracked() else { return };
+            let Some(video) = self.nodes.video.get_untracked() else {
+                if let Some(p) = early {
+                    camera::stop_promised(p);
+                }
+                return;
+            };
             let video: web_sys::HtmlVideoElement = video;
-            let result = camera::open(&video, device).await;
+            let result = camera::open(&video, device, early).await;
             let current = runtime.camera_session.get() == session && self.open.get_untracked();
             match result {
                 Ok(cam) if current && self.dispatch(Event::CameraLive) => {

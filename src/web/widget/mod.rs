@@ -43,6 +43,10 @@ pub struct Options {
     /// `readFrame(ArrayBuffer, width, height) → Promise<string>`: the reader on the main thread, for
     /// browsers where no worker starts (the loader passes one; the Leptos component has none).
     pub read_frame: Option<js_sys::Function>,
+    /// `takeCamera() → Promise<MediaStream> | undefined`: the camera the launcher opened at a tap that came
+    /// before this module (once; `undefined` when there is none). The first camera screen uses it instead of
+    /// asking again.
+    pub take_camera: Option<js_sys::Function>,
     /// The merchant's endpoint that names the payee of a code that names nobody (`POST {payload}`).
     pub resolve_url: Option<String>,
 }
@@ -60,6 +64,7 @@ impl Options {
             scan_region: get(options, "scanRegion").as_f64().or_else(|| pick("scanRegion", "scan-region").and_then(|s| s.parse::<f64>().ok())),
             worker_url: pick("workerUrl", "data-worker-url"),
             read_frame: get(options, "readFrame").dyn_into::<js_sys::Function>().ok(),
+            take_camera: get(options, "takeCamera").dyn_into::<js_sys::Function>().ok(),
             resolve_url: pick("resolveUrl", "resolve-url"),
         }
     }
@@ -73,6 +78,7 @@ struct Settings {
     scan_region: f64,
     worker_url: String,
     read_frame: Option<js_sys::Function>,
+    take_camera: Option<js_sys::Function>,
     resolve_url: Option<String>,
 }
 
@@ -93,6 +99,7 @@ impl Settings {
             scan_region: o.scan_region.filter(|f| f.is_finite() && *f > 0.0).map(|f| f.clamp(0.2, 1.0)).unwrap_or(0.7),
             worker_url: clean(o.worker_url).map(|u| js::resolve_url(&u, None)).unwrap_or_default(),
             read_frame: o.read_frame,
+            take_camera: o.take_camera,
             resolve_url: clean(o.resolve_url).map(|u| js::resolve_url(&u, None)),
         }
     }
@@ -183,6 +190,12 @@ impl Outbox {
 }
 
 impl Runtime {
+    /// The launcher's early camera (a tap before this module arrived), if there is one and it was not taken.
+    fn take_early_camera(&self) -> Option<js_sys::Promise> {
+        let f = self.settings.take_camera.as_ref()?;
+        f.call0(&JsValue::NULL).ok()?.dyn_into::<js_sys::Promise>().ok()
+    }
+
     /// The one way an event leaves the widget (through the [`Outbox`], after the next paint).
     fn emit(&self, event: WidgetEvent) {
         self.events.push(event);
