@@ -23,9 +23,13 @@ test('dist/npm: exports and types resolve to the launcher, its types and the has
   assert.equal(pkg.exports['.'].import, './interpay.js');
   for (const f of ['interpay.js', 'interpay.d.ts', 'README.md']) assert.ok(existsSync(path.join(NPM, f)), f);
   const launcher = readFileSync(path.join(NPM, 'interpay.js'), 'utf8');
-  const block = /const ASSETS = (\{.*?\});/s.exec(launcher);
-  assert.ok(block, 'the launcher has its asset table');
-  const assets = JSON.parse(block[1]);
+  // The shipped launcher is minified: its asset table reads `key:{integrity:"…",path:"…"}` (keys in any order).
+  const assets = {};
+  for (const m of launcher.matchAll(/(\w+):\{((?:"?(?:path|integrity)"?:"[^"]*",?){2})\}/g)) {
+    const field = (k) => new RegExp(`"?${k}"?:"([^"]*)"`).exec(m[2])[1];
+    assets[m[1]] = { path: field('path'), integrity: field('integrity') };
+  }
+  assert.ok(Object.keys(assets).length, 'the launcher has its asset table');
   assert.deepEqual(Object.keys(assets).sort(), ['css', 'deep', 'deepWasm', 'reader', 'readerSimd', 'readerSimdWasm', 'readerWasm', 'ui', 'uiWasm', 'worker']);
   for (const [key, a] of Object.entries(assets)) {
     assert.match(a.path, /^assets\/[a-z-]+\.[0-9a-f]{10}\.(js|wasm|css)$/, `${key} is content-hashed`);

@@ -102,18 +102,41 @@ fn read(p: &Path) -> Result<Vec<u8>> {
     std::fs::read(p).with_context(|| format!("reading {}", p.display()))
 }
 
-pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
+/// `esbuild --minify` of one JS (ES module syntax kept as it is: no target, no bundling) or CSS file; the
+/// bytes as they are without a minifier (dev builds).
+fn minify(esbuild: Option<&Path>, bytes: Vec<u8>, loader: &str) -> Result<Vec<u8>> {
+    let Some(bin) = esbuild else { return Ok(bytes) };
+    let mut child = std::process::Command::new(bin)
+        .args(["--minify", "--log-level=error", &format!("--loader={loader}")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("running {}", bin.display()))?;
+    let mut stdin = child.stdin.take().ok_or_else(|| anyhow!("esbuild: no stdin"))?;
+    // Written from a thread: esbuild may fill its stdout pipe before it has read all of its input.
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let output = child.wait_with_output()?;
+    writer.join().map_err(|_| anyhow!("esbuild: writer thread panicked"))??;
+    if !output.status.success() || output.stdout.is_empty() {
+        bail!("esbuild --minify --loader={loader} failed ({})", output.status);
+    }
+    Ok(output.stdout)
+}
+
+pub fn publish(root: &Path, out: &Path, www: &Path, esbuild: Option<&Path>) -> Result<Shipped> {
     let version = package_version(root)?;
     std::fs::create_dir_all(out.join("assets"))?;
     let pkg = out.join("pkg");
-    let css = put(out, "css", "interpay", "css", &read(&www.join("interpay.css"))?)?;
-    let ui = put(out, "ui", "interpay-ui", "js", &read(&pkg.join("interpay.js"))?)?;
+    let js = |p: &Path| -> Result<Vec<u8>> { minify(esbuild, read(p)?, "js") };
+    let css = put(out, "css", "interpay", "css", &minify(esbuild, read(&www.join("interpay.css"))?, "css")?)?;
+    let ui = put(out, "ui", "interpay-ui", "js", &js(&pkg.join("interpay.js"))?)?;
     let ui_wasm = put(out, "uiWasm", "interpay-ui", "wasm", &read(&pkg.join("interpay_bg.wasm"))?)?;
-    let reader = put(out, "reader", "interpay-reader", "js", &read(&pkg.join("interpay_reader.js"))?)?;
+    let reader = put(out, "reader", "interpay-reader", "js", &js(&pkg.join("interpay_reader.js"))?)?;
     let reader_wasm = put(out, "readerWasm", "interpay-reader", "wasm", &read(&pkg.join("interpay_reader_bg.wasm"))?)?;
-    let simd = put(out, "readerSimd", "interpay-reader-simd", "js", &read(&pkg.join("interpay_reader_simd.js"))?)?;
+    let simd = put(out, "readerSimd", "interpay-reader-simd", "js", &js(&pkg.join("interpay_reader_simd.js"))?)?;
     let simd_wasm = put(out, "readerSimdWasm", "interpay-reader-simd", "wasm", &read(&pkg.join("interpay_reader_simd_bg.wasm"))?)?;
-    let deep = put(out, "deep", "interpay-deep-reader", "js", &read(&pkg.join("interpay_deep_reader.js"))?)?;
+    let deep = put(out, "deep", "interpay-deep-reader", "js", &js(&pkg.join("interpay_deep_reader.js"))?)?;
     let deep_wasm = put(out, "deepWasm", "interpay-deep-reader", "wasm", &read(&pkg.join("interpay_deep_reader_bg.wasm"))?)?;
     let name = |a: &Asset| a.path.trim_start_matches("assets/").to_string();
     let worker_src = std::fs::read_to_string(www.join("decoder-worker.js"))?;
@@ -124,8 +147,8 @@ pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
         "simd": { "js": format!("./{}", name(&simd)), "wasm": format!("./{}", name(&simd_wasm)), "integrity": simd_wasm.integrity },
         "deep": { "js": format!("./{}", name(&deep)), "wasm": format!("./{}", name(&deep_wasm)), "integrity": deep_wasm.integrity },
     });
-    let worker_js = replace_block(&worker_src, "interpay-reader", &reader_block.to_string())?;
-    let worker = put(out, "worker", "decoder-worker", "js", worker_js.as_bytes())?;
+    let worker_js = minify(esbuild, replace_block(&worker_src, "interpay-reader", &reader_block.to_string())?.into_bytes(), "js")?;
+    let worker = put(out, "worker", "decoder-worker", "js", &worker_js)?;
     let assets = [&css, &ui, &ui_wasm, &reader, &reader_wasm, &simd, &simd_wasm, &deep, &deep_wasm, &worker];
 
     // The launcher, twice: dist/interpay.js (assets/…) and dist/<version>/interpay.js (../assets/…).
@@ -135,7 +158,8 @@ pub fn publish(root: &Path, out: &Path, www: &Path) -> Result<Shipped> {
         for a in assets {
             block.insert(a.key.into(), serde_json::json!({ "path": format!("{prefix}{}", a.path), "integrity": a.integrity }));
         }
-        replace_block(&launcher_src, "interpay-assets", &serde_json::Value::Object(block).to_string())
+        let src = replace_block(&launcher_src, "interpay-assets", &serde_json::Value::Object(block).to_string())?;
+        String::from_utf8(minify(esbuild, src.into_bytes(), "js")?).context("esbuild output is not UTF-8")
     };
     let entry = launcher("")?;
     std::fs::write(out.join("interpay.js"), &entry)?;
