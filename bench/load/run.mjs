@@ -1,14 +1,16 @@
 // Load benchmark (issue 12): what a shopper on a slow phone waits for, in headless Chromium with the CPU slowed
 // 4× and a 1.6 Mbps / 150 ms link emulated through the DevTools protocol (cold cache):
 //   - navigation → launch button usable, and → checkout UI mounted;
-//   - tap → camera preview playing (tapping the moment the button is usable, and again once the UI is mounted);
-//   - code in view → confirmation sheet: from the camera video's `playing` event to the end of the first
-//     frame the browser draws with the sheet (the compositor commit after the sheet entered the page, from a
-//     DevTools trace): what the shopper sees, not when a poll happens to notice;
+//   - tap → camera preview playing (tapping the moment the button is usable, and again once the UI is mounted;
+//     a tap before the UI module is shown by the launcher's own camera view);
+//   - code in view → confirmation sheet: from the camera video's `playing` event (the first camera view on
+//     screen, the launcher's after an early tap) to the end of the first frame the browser draws with the
+//     sheet (the compositor commit after the sheet entered the page, from a DevTools trace): what the shopper
+//     sees, not when a poll happens to notice; and tap → sheet in all;
 //   - the bytes of every file the page and its decoder worker downloaded (as sent on the wire);
 // beside the download size of two peer scanner libraries (zxing-wasm's reader, html5-qrcode).
 //
-//   node bench/load/run.mjs [--runs 3] [--dist DIR]      (./dev bench-load runs it after a release build)
+//   [INTERPAY_DIST=DIR] node bench/load/run.mjs [--runs 3]   (./dev bench-load runs it after a release build)
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import path from 'node:path';
@@ -121,12 +123,14 @@ async function once(browser, server, { tapEarly, settleMs = 0 }) {
   const preview = Date.now();
   await wait(probe.sheet);
   const polledMs = Date.now() - preview;
+  // What the shopper waits for in all: from the tap to the sheet (the code is in view from the first frame).
+  const tapSheetMs = Date.now() - tap;
   await page.waitForTimeout(500);
   await cdp.send('Tracing.end');
   await traced;
   const sheetMs = sheetFrame(trace) ?? polledMs;
   await context.close();
-  return { buttonMs, uiMs, previewMs, sheetMs, polledMs, bytes };
+  return { buttonMs, uiMs, previewMs, sheetMs, polledMs, tapSheetMs, bytes };
 }
 
 function median(xs) {
@@ -173,6 +177,7 @@ try {
   row('tap → camera preview', 'previewMs', '≤ 1000 ms');
   row('code in view → confirmation sheet (first frame drawn with it)', 'sheetMs', '≤ 300 ms');
   row('… and until a 20 ms poll of the page sees it', 'polledMs', '');
+  row('tap → confirmation sheet (20 ms poll)', 'tapSheetMs', '');
   const bytes = early[early.length - 1].bytes;
   console.log('\n| file (on the wire) | bytes |');
   console.log('|---|---|');
