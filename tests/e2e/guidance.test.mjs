@@ -1,14 +1,16 @@
 // Shopper guidance (issue 9): when the camera shows a code that does not read, the widget says what to do,
-// from the decoder's own measurements — out of focus (hold still), in the dark (more light) — on screen and in
-// the live region, in the shopper's language. Fake-camera videos of a real code shot badly (`xtask y4m --blur /
-// --gain`). "Too far" is covered natively (tests/decode_guidance.rs): on the 640×480 fake camera a code at one
-// pixel per module still reads when sharp, and shows no finder pattern once blurred.
+// from the decoder's own measurements — too far (move closer), out of focus (hold still), in the dark (more
+// light) — on screen and in the live region, in the shopper's language. Fake-camera videos of a real code shot
+// badly (`xtask y4m --scale / --blur / --gain`). Too far is a code at 2 px per module, slightly soft: on the
+// 640×480 fake camera a sharp code still reads at 1.3 px per module, and at 1.6 px and softer shows no finder
+// pattern (tests/decode_guidance.rs covers the sizes natively).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newContext, withWidget, fakeCamera, DYNAMIC_UNIONPAY } from './lib/driver.mjs';
 
 const T = { timeout: 90_000 };
 const CASES = [
+  { name: 'guidance-small', shot: ['--scale', '2', '--blur', '1'], hint: 'too_small', en: 'Move closer: the code is too small to read' },
   { name: 'guidance-blur', shot: ['--blur', '4'], hint: 'too_blurred', en: 'Hold still so the camera can focus' },
   { name: 'guidance-dark', shot: ['--gain', '0.05'], hint: 'too_dark', en: 'Too dark: find more light' },
   { name: 'guidance-dark-fr', shot: ['--gain', '0.05'], hint: 'too_dark', fr: 'Trop sombre : cherchez plus de lumière', locale: 'fr-FR' },

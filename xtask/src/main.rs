@@ -59,7 +59,7 @@ const USAGE: &str = "usage:
                                                (browser profiles: bench/browser/profile.mjs)
   cargo xtask example                          the Leptos example app (examples/leptos-app) for wasm32, bound into
                                                examples/leptos-app/www/demo/pkg/ (serve it with dist/ at /interpay/)
-  cargo xtask y4m --png IN OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale N] [--blur R] [--gain G]
+  cargo xtask y4m --png IN OUT [--width 640] [--height 480] [--frames 10] [--fps 10] [--scale F] [--blur R] [--gain G]
                                                fake-camera Y4M video with the picture centred on white";
 
 fn run(args: &[String]) -> Result<()> {
@@ -536,7 +536,8 @@ fn y4m(args: &[String]) -> Result<()> {
     // Fit within ~80% of the shorter side, integer factor (or downscale when the PNG is larger).
     let target = (w.min(h) * 8 / 10).max(1);
     let scale_num = match a.get("scale") {
-        Some(_) => a.num("scale", 1)?.max(1) as f64,
+        // Fractional factors (e.g. 1.6 px per module) give uneven modules, as a phone's sensor does.
+        Some(v) => v.parse::<f64>().ok().filter(|f| f.is_finite() && *f >= 0.5).ok_or_else(|| anyhow!("--scale {v:?} is not a number >= 0.5"))?,
         None => {
             let s = (target / cw.max(ch)).max(1);
             if cw.max(ch) > target {
