@@ -169,20 +169,42 @@ const el = (tag, className, attrs = {}) => {
 const CAMERA_CONSTRAINTS = { audio: false, video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: { ideal: 'environment' } } };
 const stopStream = (s) => { for (const t of (s && s.getTracks()) || []) t.stop(); };
 
+/** The decoder worker, as the UI module starts it (src/web/scanner.rs, `start_worker`): directly on the page's
+ * origin, else (a CDN) from a same-origin `blob:` module that imports the worker script. Null where none starts. */
+function startWorker(src) {
+  if (typeof Worker !== 'function') return null;
+  const opts = { type: 'module', name: 'interpay-decoder' };
+  try {
+    if (new URL(src).origin === location.origin) return new Worker(src, opts);
+    const blob = new Blob([`import ${JSON.stringify(src)};\n`], { type: 'text/javascript' });
+    return new Worker(URL.createObjectURL(blob), opts);
+  } catch (_) {
+    return null;
+  }
+}
+
 /**
  * A tap that comes before the UI module: the camera is opened at once (the permission prompt, the camera
  * starting and the preview all happen while the UI module downloads) and shown in a view drawn with the
- * widget's own styles. The UI module takes the stream (`takeCamera`, once) when it opens its camera screen,
- * and this view goes away when the UI's video plays. A stream nobody took is stopped: the camera light never
- * stays on behind the shopper's back.
+ * widget's own styles, and the decoder worker is started (its reader downloads and compiles meanwhile). The UI
+ * module takes the stream (`takeCamera`) and the worker (`takeWorker`), each once, when it opens its camera
+ * screen, and this view goes away when the UI's video plays. A stream or worker nobody took is stopped: the
+ * camera light never stays on behind the shopper's back.
  */
-class EarlyCamera {
-  constructor(root, text, onClose) {
+class EarlyScan {
+  constructor(root, text, workerUrl, onClose) {
     const [, , opening, title, close, starting, point] = text;
     this.stream = null;
     this.taken = false;
     this.ended = false;
     this.promise = navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
+    this.worker = startWorker(workerUrl);
+    // The worker fetches its own files now: the launcher's prefetch of them is not needed.
+    if (this.worker) prefetched = true;
+    this.workerFailed = false;
+    // A worker whose script failed before the UI module listens is not handed over (the UI starts its own).
+    if (this.worker) this.worker.addEventListener('error', () => { this.workerFailed = true; });
+    this.workerTaken = false;
     this.promise.then((s) => {
       this.stream = s;
       if (this.ended && !this.taken) stopStream(s);
@@ -233,6 +255,13 @@ class EarlyCamera {
     return this.promise;
   }
 
+  /** For the UI module: the started decoder worker, once, unless it has failed (or this view has ended). */
+  takeWorker() {
+    if (this.workerTaken || this.ended || this.workerFailed || !this.worker) return undefined;
+    this.workerTaken = true;
+    return this.worker;
+  }
+
   /** The UI module is mounted and opening its sheet: leave when its video plays (the UI's sheet has slid
    * in beneath by then), or after 1.5 s; a stream it has not taken by then is stopped. */
   handOver(root) {
@@ -252,11 +281,12 @@ class EarlyCamera {
     setTimeout(leave, 1500);
   }
 
-  /** Remove the view; the stream is stopped unless the UI module took it. */
+  /** Remove the view; the stream is stopped and the worker ended unless the UI module took them. */
   end() {
     if (this.ended) return;
     this.ended = true;
     if (!this.taken) stopStream(this.stream);
+    if (this.worker && !this.workerTaken) this.worker.terminate();
     this.video.srcObject = null;
     this.overlay.remove();
   }
@@ -298,7 +328,7 @@ class InterpayCheckout extends HTMLElement {
         this._openWhenReady = true;
         b.setAttribute('aria-busy', 'true');
         span.textContent = opening;
-        this._openCameraEarly();
+        this._startEarlyScan();
       });
       placeholder.appendChild(b);
       root.appendChild(placeholder);
@@ -318,6 +348,7 @@ class InterpayCheckout extends HTMLElement {
           workerUrl: url(ASSETS.worker.path),
           readFrame,
           takeCamera: () => (early ? early.take() : undefined),
+          takeWorker: () => (early ? early.takeWorker() : undefined),
         });
         if (this._openWhenReady) {
           this._openWhenReady = false;
@@ -331,7 +362,7 @@ class InterpayCheckout extends HTMLElement {
       .catch((err) => {
         this._loading = null;
         this._failed = true;
-        this._endEarlyCamera();
+        this._endEarlyScan();
         console.error('interpay: failed to load', err);
         const b = placeholder.querySelector('button');
         if (b) {
@@ -357,20 +388,21 @@ class InterpayCheckout extends HTMLElement {
       if (b.getAttribute('aria-expanded') !== 'true') b.click();
     } else if (!this._failed) {
       this._openWhenReady = true;
-      this._openCameraEarly();
+      this._startEarlyScan();
     }
   }
 
-  /** Before the UI module: open the camera now and show it (EarlyCamera); closing it cancels the tap. */
-  _openCameraEarly() {
+  /** Before the UI module: open the camera now and show it, start the decoder worker (EarlyScan); closing
+   * that view cancels the tap. */
+  _startEarlyScan() {
     const root = this.shadowRoot;
     const md = typeof navigator === 'object' ? navigator.mediaDevices : null;
     // Without a camera API (or off HTTPS) the UI module says why, with its fallbacks, when it arrives.
     if (this._early || !root || !window.isSecureContext || !md || typeof md.getUserMedia !== 'function') return;
     try {
-      this._early = new EarlyCamera(root, fallbackText(this), () => {
+      this._early = new EarlyScan(root, fallbackText(this), url(ASSETS.worker.path), () => {
         this._openWhenReady = false;
-        this._endEarlyCamera();
+        this._endEarlyScan();
         const b = root.querySelector('[data-testid="launch-placeholder"]');
         if (b) {
           b.removeAttribute('aria-busy');
@@ -384,7 +416,7 @@ class InterpayCheckout extends HTMLElement {
     }
   }
 
-  _endEarlyCamera() {
+  _endEarlyScan() {
     if (this._early) this._early.end();
     this._early = null;
   }
@@ -401,7 +433,7 @@ class InterpayCheckout extends HTMLElement {
   }
 
   disconnectedCallback() {
-    this._endEarlyCamera();
+    this._endEarlyScan();
     if (this._handle) {
       this._handle.unmount();
       this._handle.free();
