@@ -79,8 +79,18 @@ function once(js, wasm, arrived) {
 }
 
 /** The checkout UI module (shared by every element on the page). Once its wasm has arrived, the decoder
- * worker's files are fetched into the HTTP cache while the UI compiles and mounts (the network is idle then). */
-const loadUi = once(ASSETS.ui, ASSETS.uiWasm, prefetchReader);
+ * worker's files are fetched while the UI compiles and mounts (the network is idle then): by the worker of an
+ * early tap (EarlyScan), which then compiles its reader meanwhile, else into the HTTP cache. Not before: on a
+ * slow link the UI module would arrive later, and its compile and mount are the longer way to the sheet. */
+let uiArrived = false;
+const earlyScans = new Set();
+function onUiArrived() {
+  uiArrived = true;
+  let started = false;
+  for (const scan of earlyScans) started = scan.startWorker() || started;
+  if (!started) prefetchReader();
+}
+const loadUi = once(ASSETS.ui, ASSETS.uiWasm, onUiArrived);
 
 // A function returning i8x16.popcnt(i8x16.splat(0)): valid only where the engine has wasm SIMD; the worker
 // (decoder-worker.js) picks its reader build with the same probe.
@@ -186,7 +196,8 @@ function startWorker(src) {
 /**
  * A tap that comes before the UI module: the camera is opened at once (the permission prompt, the camera
  * starting and the preview all happen while the UI module downloads) and shown in a view drawn with the
- * widget's own styles, and the decoder worker is started (its reader downloads and compiles meanwhile). The UI
+ * widget's own styles, and the decoder worker is started once the UI module's wasm has arrived (its reader
+ * downloads and compiles while the UI module compiles and mounts). The UI
  * module takes the stream (`takeCamera`) and the worker (`takeWorker`), each once, when it opens its camera
  * screen, and this view goes away when the UI's video plays. A stream or worker nobody took is stopped: the
  * camera light never stays on behind the shopper's back.
@@ -198,13 +209,13 @@ class EarlyScan {
     this.taken = false;
     this.ended = false;
     this.promise = navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
-    this.worker = startWorker(workerUrl);
-    // The worker fetches its own files now: the launcher's prefetch of them is not needed.
-    if (this.worker) prefetched = true;
+    this.workerUrl = workerUrl;
+    this.worker = null;
     this.workerFailed = false;
-    // A worker whose script failed before the UI module listens is not handed over (the UI starts its own).
-    if (this.worker) this.worker.addEventListener('error', () => { this.workerFailed = true; });
     this.workerTaken = false;
+    this.handedOver = false;
+    earlyScans.add(this);
+    if (uiArrived) this.startWorker();
     this.promise.then((s) => {
       this.stream = s;
       if (this.ended && !this.taken) stopStream(s);
@@ -255,6 +266,18 @@ class EarlyScan {
     return this.promise;
   }
 
+  /** The decoder worker, once the UI module's wasm has arrived (and before the UI module has started its own).
+   * True when this started it (it fetches its own files: the launcher's prefetch is not needed). */
+  startWorker() {
+    if (this.worker || this.ended || this.handedOver) return false;
+    this.worker = startWorker(this.workerUrl);
+    if (!this.worker) return false;
+    prefetched = true;
+    // A worker whose script failed before the UI module listens is not handed over (the UI starts its own).
+    this.worker.addEventListener('error', () => { this.workerFailed = true; });
+    return true;
+  }
+
   /** For the UI module: the started decoder worker, once, unless it has failed (or this view has ended). */
   takeWorker() {
     if (this.workerTaken || this.ended || this.workerFailed || !this.worker) return undefined;
@@ -265,6 +288,7 @@ class EarlyScan {
   /** The UI module is mounted and opening its sheet: leave when its video plays (the UI's sheet has slid
    * in beneath by then), or after 1.5 s; a stream it has not taken by then is stopped. */
   handOver(root) {
+    this.handedOver = true;
     const mountedAt = performance.now();
     let done = false;
     const leave = () => {
@@ -285,6 +309,7 @@ class EarlyScan {
   end() {
     if (this.ended) return;
     this.ended = true;
+    earlyScans.delete(this);
     if (!this.taken) stopStream(this.stream);
     if (this.worker && !this.workerTaken) this.worker.terminate();
     this.video.srcObject = null;
