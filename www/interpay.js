@@ -197,10 +197,10 @@ function startWorker(src) {
  * A tap that comes before the UI module: the camera is opened at once (the permission prompt, the camera
  * starting and the preview all happen while the UI module downloads) and shown in a view drawn with the
  * widget's own styles, and the decoder worker is started once the UI module's wasm has arrived (its reader
- * downloads and compiles while the UI module compiles and mounts). The UI
- * module takes the stream (`takeCamera`) and the worker (`takeWorker`), each once, when it opens its camera
- * screen, and this view goes away when the UI's video plays. A stream or worker nobody took is stopped: the
- * camera light never stays on behind the shopper's back.
+ * downloads and compiles while the UI module compiles and mounts). The UI module takes the stream
+ * (`takeCamera`) and the worker (`takeWorker`), each once, when it opens its camera screen, and this view goes
+ * away when the UI's video plays. A stream or worker nobody took is stopped: the camera light never stays on
+ * behind the shopper's back.
  */
 class EarlyScan {
   constructor(root, text, workerUrl, onClose) {
