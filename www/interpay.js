@@ -79,18 +79,8 @@ function once(js, wasm, arrived) {
 }
 
 /** The checkout UI module (shared by every element on the page). Once its wasm has arrived, the decoder
- * worker's files are fetched while the UI compiles and mounts (the network is idle then): by the worker of an
- * early tap (EarlyScan), which then compiles its reader meanwhile, else into the HTTP cache. Not before: on a
- * slow link the UI module would arrive later, and its compile and mount are the longer way to the sheet. */
-let uiArrived = false;
-const earlyScans = new Set();
-function onUiArrived() {
-  uiArrived = true;
-  let started = false;
-  for (const scan of earlyScans) started = scan.startWorker() || started;
-  if (!started) prefetchReader();
-}
-const loadUi = once(ASSETS.ui, ASSETS.uiWasm, onUiArrived);
+ * worker's files are fetched into the HTTP cache while the UI compiles and mounts (the network is idle then). */
+const loadUi = once(ASSETS.ui, ASSETS.uiWasm, prefetchReader);
 
 // A function returning i8x16.popcnt(i8x16.splat(0)): valid only where the engine has wasm SIMD; the worker
 // (decoder-worker.js) picks its reader build with the same probe.
@@ -179,43 +169,20 @@ const el = (tag, className, attrs = {}) => {
 const CAMERA_CONSTRAINTS = { audio: false, video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: { ideal: 'environment' } } };
 const stopStream = (s) => { for (const t of (s && s.getTracks()) || []) t.stop(); };
 
-/** The decoder worker, as the UI module starts it (src/web/scanner.rs, `start_worker`): directly on the page's
- * origin, else (a CDN) from a same-origin `blob:` module that imports the worker script. Null where none starts. */
-function startWorker(src) {
-  if (typeof Worker !== 'function') return null;
-  const opts = { type: 'module', name: 'interpay-decoder' };
-  try {
-    if (new URL(src).origin === location.origin) return new Worker(src, opts);
-    const blob = new Blob([`import ${JSON.stringify(src)};\n`], { type: 'text/javascript' });
-    return new Worker(URL.createObjectURL(blob), opts);
-  } catch (_) {
-    return null;
-  }
-}
-
 /**
  * A tap that comes before the UI module: the camera is opened at once (the permission prompt, the camera
  * starting and the preview all happen while the UI module downloads) and shown in a view drawn with the
- * widget's own styles, and the decoder worker is started once the UI module's wasm has arrived (its reader
- * downloads and compiles while the UI module compiles and mounts). The UI module takes the stream
- * (`takeCamera`) and the worker (`takeWorker`), each once, when it opens its camera screen, and this view goes
- * away when the UI's video plays. A stream or worker nobody took is stopped: the camera light never stays on
- * behind the shopper's back.
+ * widget's own styles. The UI module takes the stream (`takeCamera`, once) when it opens its camera screen,
+ * and this view goes away when the UI's video plays. A stream nobody took is stopped: the camera light never
+ * stays on behind the shopper's back.
  */
-class EarlyScan {
-  constructor(root, text, workerUrl, onClose) {
+class EarlyCamera {
+  constructor(root, text, onClose) {
     const [, , opening, title, close, starting, point] = text;
     this.stream = null;
     this.taken = false;
     this.ended = false;
     this.promise = navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
-    this.workerUrl = workerUrl;
-    this.worker = null;
-    this.workerFailed = false;
-    this.workerTaken = false;
-    this.handedOver = false;
-    earlyScans.add(this);
-    if (uiArrived) this.startWorker();
     this.promise.then((s) => {
       this.stream = s;
       if (this.ended && !this.taken) stopStream(s);
@@ -266,29 +233,9 @@ class EarlyScan {
     return this.promise;
   }
 
-  /** The decoder worker, once the UI module's wasm has arrived (and before the UI module has started its own).
-   * True when this started it (it fetches its own files: the launcher's prefetch is not needed). */
-  startWorker() {
-    if (this.worker || this.ended || this.handedOver) return false;
-    this.worker = startWorker(this.workerUrl);
-    if (!this.worker) return false;
-    prefetched = true;
-    // A worker whose script failed before the UI module listens is not handed over (the UI starts its own).
-    this.worker.addEventListener('error', () => { this.workerFailed = true; });
-    return true;
-  }
-
-  /** For the UI module: the started decoder worker, once, unless it has failed (or this view has ended). */
-  takeWorker() {
-    if (this.workerTaken || this.ended || this.workerFailed || !this.worker) return undefined;
-    this.workerTaken = true;
-    return this.worker;
-  }
-
   /** The UI module is mounted and opening its sheet: leave when its video plays (the UI's sheet has slid
    * in beneath by then), or after 1.5 s; a stream it has not taken by then is stopped. */
   handOver(root) {
-    this.handedOver = true;
     const mountedAt = performance.now();
     let done = false;
     const leave = () => {
@@ -305,13 +252,11 @@ class EarlyScan {
     setTimeout(leave, 1500);
   }
 
-  /** Remove the view; the stream is stopped and the worker ended unless the UI module took them. */
+  /** Remove the view; the stream is stopped unless the UI module took it. */
   end() {
     if (this.ended) return;
     this.ended = true;
-    earlyScans.delete(this);
     if (!this.taken) stopStream(this.stream);
-    if (this.worker && !this.workerTaken) this.worker.terminate();
     this.video.srcObject = null;
     this.overlay.remove();
   }
@@ -353,7 +298,7 @@ class InterpayCheckout extends HTMLElement {
         this._openWhenReady = true;
         b.setAttribute('aria-busy', 'true');
         span.textContent = opening;
-        this._startEarlyScan();
+        this._openCameraEarly();
       });
       placeholder.appendChild(b);
       root.appendChild(placeholder);
@@ -373,7 +318,6 @@ class InterpayCheckout extends HTMLElement {
           workerUrl: url(ASSETS.worker.path),
           readFrame,
           takeCamera: () => (early ? early.take() : undefined),
-          takeWorker: () => (early ? early.takeWorker() : undefined),
         });
         if (this._openWhenReady) {
           this._openWhenReady = false;
@@ -387,7 +331,7 @@ class InterpayCheckout extends HTMLElement {
       .catch((err) => {
         this._loading = null;
         this._failed = true;
-        this._endEarlyScan();
+        this._endEarlyCamera();
         console.error('interpay: failed to load', err);
         const b = placeholder.querySelector('button');
         if (b) {
@@ -413,21 +357,20 @@ class InterpayCheckout extends HTMLElement {
       if (b.getAttribute('aria-expanded') !== 'true') b.click();
     } else if (!this._failed) {
       this._openWhenReady = true;
-      this._startEarlyScan();
+      this._openCameraEarly();
     }
   }
 
-  /** Before the UI module: open the camera now and show it, start the decoder worker (EarlyScan); closing
-   * that view cancels the tap. */
-  _startEarlyScan() {
+  /** Before the UI module: open the camera now and show it (EarlyCamera); closing it cancels the tap. */
+  _openCameraEarly() {
     const root = this.shadowRoot;
     const md = typeof navigator === 'object' ? navigator.mediaDevices : null;
     // Without a camera API (or off HTTPS) the UI module says why, with its fallbacks, when it arrives.
     if (this._early || !root || !window.isSecureContext || !md || typeof md.getUserMedia !== 'function') return;
     try {
-      this._early = new EarlyScan(root, fallbackText(this), url(ASSETS.worker.path), () => {
+      this._early = new EarlyCamera(root, fallbackText(this), () => {
         this._openWhenReady = false;
-        this._endEarlyScan();
+        this._endEarlyCamera();
         const b = root.querySelector('[data-testid="launch-placeholder"]');
         if (b) {
           b.removeAttribute('aria-busy');
@@ -441,7 +384,7 @@ class InterpayCheckout extends HTMLElement {
     }
   }
 
-  _endEarlyScan() {
+  _endEarlyCamera() {
     if (this._early) this._early.end();
     this._early = null;
   }
@@ -458,7 +401,7 @@ class InterpayCheckout extends HTMLElement {
   }
 
   disconnectedCallback() {
-    this._endEarlyScan();
+    this._endEarlyCamera();
     if (this._handle) {
       this._handle.unmount();
       this._handle.free();

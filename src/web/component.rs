@@ -129,7 +129,6 @@ pub fn InterpayCheckout(
             worker_url: Some(worker_url.clone()),
             read_frame: None,
             take_camera: None,
-            take_worker: None,
             resolve_url: resolve_url.get(),
         };
         let Some(el) = host.get() else { return };

@@ -41,9 +41,6 @@ struct Inner {
     failed_starts: Cell<u32>,
     /// Shut down with its widget: no worker is started any more.
     stopped: Cell<bool>,
-    /// `takeWorker() → Worker | undefined`: the worker the launcher started at a tap that came before the UI
-    /// module (its reader downloads and compiles meanwhile); asked once, for the first worker.
-    early: RefCell<Option<Function>>,
 }
 
 /// Workers in a row that may fail before their first answer before decoding moves to the main thread.
@@ -67,9 +64,8 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    pub fn new(url: String, fallback: Option<Function>, early: Option<Function>) -> Self {
-        let inner = Inner { early: RefCell::new(early), ..Inner::default() };
-        Decoder { url, fallback, inner: Rc::new(inner) }
+    pub fn new(url: String, fallback: Option<Function>) -> Self {
+        Decoder { url, fallback, inner: Rc::new(Inner::default()) }
     }
 
     /// Start the worker now (when the camera opens), so the reader module downloads and compiles
@@ -126,16 +122,10 @@ impl Decoder {
         if self.inner.no_worker.get() || self.url.is_empty() || self.inner.stopped.get() {
             return None;
         }
-        let early = self.inner.early.borrow_mut().take();
-        let early = early.and_then(|take| take.call0(&JsValue::NULL).ok()).and_then(|w| w.dyn_into::<web_sys::Worker>().ok());
         let opts = web_sys::WorkerOptions::new();
         opts.set_type(web_sys::WorkerType::Module);
         opts.set_name("interpay-decoder");
-        let started = match early {
-            Some(w) => Ok(w),
-            None => start_worker(&self.url, &opts),
-        };
-        let worker = match started {
+        let worker = match start_worker(&self.url, &opts) {
             Ok(w) => w,
             Err(e) => {
                 web_sys::console::warn_2(&"interpay: decoder worker unavailable, decoding on the main thread".into(), &e);

@@ -47,8 +47,6 @@ pub struct Options {
     /// before this module (once; `undefined` when there is none). The first camera screen uses it instead of
     /// asking again.
     pub take_camera: Option<js_sys::Function>,
-    /// `takeWorker() → Worker | undefined`: the decoder worker the launcher started at that early tap (once).
-    pub take_worker: Option<js_sys::Function>,
     /// The merchant's endpoint that names the payee of a code that names nobody (`POST {payload}`).
     pub resolve_url: Option<String>,
 }
@@ -67,7 +65,6 @@ impl Options {
             worker_url: pick("workerUrl", "data-worker-url"),
             read_frame: get(options, "readFrame").dyn_into::<js_sys::Function>().ok(),
             take_camera: get(options, "takeCamera").dyn_into::<js_sys::Function>().ok(),
-            take_worker: get(options, "takeWorker").dyn_into::<js_sys::Function>().ok(),
             resolve_url: pick("resolveUrl", "resolve-url"),
         }
     }
@@ -82,7 +79,6 @@ struct Settings {
     worker_url: String,
     read_frame: Option<js_sys::Function>,
     take_camera: Option<js_sys::Function>,
-    take_worker: Option<js_sys::Function>,
     resolve_url: Option<String>,
 }
 
@@ -104,7 +100,6 @@ impl Settings {
             worker_url: clean(o.worker_url).map(|u| js::resolve_url(&u, None)).unwrap_or_default(),
             read_frame: o.read_frame,
             take_camera: o.take_camera,
-            take_worker: o.take_worker,
             resolve_url: clean(o.resolve_url).map(|u| js::resolve_url(&u, None)),
         }
     }
@@ -308,7 +303,7 @@ pub fn mount(shadow: web_sys::ShadowRoot, host: web_sys::HtmlElement, options: O
     let runtime = Rc::new(Runtime {
         host,
         shadow,
-        decoder: Decoder::new(settings.worker_url.clone(), settings.read_frame.clone(), settings.take_worker.clone()),
+        decoder: Decoder::new(settings.worker_url.clone(), settings.read_frame.clone()),
         settings,
         camera: RefCell::new(None),
         camera_session: Cell::new(0),
