@@ -216,6 +216,21 @@ fn align_cross_check_vertical(img: &BitMatrix, start_i: usize, center_j: usize, 
 }
 
 fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, allowance_factor: f64) -> Option<(f64, f64)> {
+    let (confirmed, possible) = alignment_search(img, ms, est_x, est_y, allowance_factor, if allowance_factor <= 4.0 { 1 } else { 4 })?;
+    // The confirmed candidate closest to the estimate (a neighbouring alignment pattern of a
+    // large version can sit inside a wide search window), else the closest unconfirmed one.
+    let d2 = |x: f64, y: f64| (x - est_x).powi(2) + (y - est_y).powi(2);
+    let best = |v: &mut dyn Iterator<Item = (f64, f64)>| v.min_by(|a, b| d2(a.0, a.1).partial_cmp(&d2(b.0, b.1)).unwrap_or(std::cmp::Ordering::Equal));
+    if let Some(c) = best(&mut confirmed.iter().copied()) {
+        return Some(c);
+    }
+    best(&mut possible.iter().copied())
+}
+
+/// The alignment-pattern candidates in the window of ±`allowance_factor` modules around the
+/// estimate: the confirmed ones (seen on two rows; the scan stops after `max_confirmed`) and the
+/// ones seen once. None when the window is too small.
+fn alignment_search(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, allowance_factor: f64, max_confirmed: usize) -> Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)> {
     let allowance = (allowance_factor * ms) as i64;
     let (w, h) = (img.width as i64, img.height as i64);
     let (ex, ey) = (est_x as i64, est_y as i64);
@@ -276,7 +291,7 @@ fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, al
                     if align_cross(&sc, ms) {
                         if let Some(c) = handle(&sc, i, j, &mut possible) {
                             confirmed.push(c);
-                            if allowance_factor <= 4.0 || confirmed.len() >= 4 {
+                            if confirmed.len() >= max_confirmed {
                                 break;
                             }
                         }
@@ -300,18 +315,11 @@ fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, al
                 confirmed.push(c);
             }
         }
-        if !confirmed.is_empty() && (allowance_factor <= 4.0 || confirmed.len() >= 4) {
+        if !confirmed.is_empty() && confirmed.len() >= max_confirmed {
             break;
         }
     }
-    // The confirmed candidate closest to the estimate (a neighbouring alignment pattern of a
-    // large version can sit inside a wide search window), else the closest unconfirmed one.
-    let d2 = |x: f64, y: f64| (x - est_x).powi(2) + (y - est_y).powi(2);
-    let best = |v: &mut dyn Iterator<Item = (f64, f64)>| v.min_by(|a, b| d2(a.0, a.1).partial_cmp(&d2(b.0, b.1)).unwrap_or(std::cmp::Ordering::Equal));
-    if let Some(c) = best(&mut confirmed.iter().copied()) {
-        return Some(c);
-    }
-    best(&mut possible.iter().map(|p| (p.0, p.1)))
+    Some((confirmed, possible.iter().map(|p| (p.0, p.1)).collect()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,6 +575,53 @@ fn sample_local(img: &BitMatrix, dim: usize, xf: &Perspective, ms: f64) -> Optio
         }
     }
     Some(cells)
+}
+
+/// Upper bound of alignment-pattern candidates scored per grid size (see [`best_alignment`]).
+const MAX_ALIGN_CANDIDATES: usize = 12;
+
+/// Under steep perspective the bottom-right alignment pattern is modules away from where the
+/// parallelogram of the finder patterns puts it, and the nearest look-alike in the data is often
+/// closer to that estimate than the real one. Every candidate in a wide window (around the
+/// parallelogram's estimate and the one the finder module sizes predict) is scored by how well its
+/// transform lands on the function patterns (template correlation on the grey levels, `gt`: the
+/// refined finder centres); the best one is kept when it fits clearly better than `found`.
+fn best_alignment(img: &BitMatrix, g: &Grey, t: &Triple, gt: &Triple, dim: usize, ms: f64, est: (f64, f64), found: Option<(f64, f64)>) -> Option<(f64, f64)> {
+    let tmpl = function_template(dim);
+    if tmpl.is_empty() {
+        return found;
+    }
+    let score = |a: (f64, f64)| transform_for(gt, Some(a), dim).map_or(-1.0, |xf| fit_score(g, &tmpl, &xf));
+    let mut cands: Vec<(f64, f64)> = Vec::new();
+    let push = |c: (f64, f64), cands: &mut Vec<(f64, f64)>| {
+        if cands.len() < MAX_ALIGN_CANDIDATES && !cands.iter().any(|q| (q.0 - c.0).abs() < ms / 2.0 && (q.1 - c.1).abs() < ms / 2.0) {
+            cands.push(c);
+        }
+    };
+    let corr = 1.0 - 3.0 / (dim as f64 - 7.0);
+    let mut ests = vec![est];
+    if let Some(n) = persp_nudge(t).filter(|n| n.0.abs() < 16.0 * ms && n.1.abs() < 16.0 * ms) {
+        ests.push((est.0 + corr * n.0, est.1 + corr * n.1));
+    }
+    for e in ests {
+        if let Some((confirmed, possible)) = alignment_search(img, ms, e.0, e.1, 8.0, 6) {
+            for c in confirmed.into_iter().chain(possible) {
+                if (c.0 - est.0).abs() <= 10.0 * ms && (c.1 - est.1).abs() <= 10.0 * ms {
+                    push(c, &mut cands);
+                }
+            }
+        }
+    }
+    let base = found.map_or(-1.0, score);
+    let best = cands.into_iter().map(|c| (score(c), c)).max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("    align found {found:?} score {base:.3}, best candidate {best:?}");
+    }
+    match best {
+        Some((s, c)) if s > base + 0.02 => Some(c),
+        _ => found,
+    }
 }
 
 /// Under strong perspective the finder patterns' module sizes differ: the projective weight
@@ -839,7 +894,10 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                     }
                 }
             }
-            found
+            match grey.as_ref().filter(|_| try_harder) {
+                Some(g) => best_alignment(img, g, t, &gt, dim, ms, (ex, ey), found),
+                None => found,
+            }
         } else {
             None
         };
@@ -1071,6 +1129,10 @@ fn fit_grid(g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64
     let mut dst = [(t.tl.x, t.tl.y), (t.tr.x, t.tr.y), br, (t.bl.x, t.bl.y)];
     let score = |d: &[(f64, f64); 4]| Perspective::quad_to_quad(src, *d).map_or(-1.0, |xf| fit_score(g, &tmpl, &xf));
     let start = score(&dst);
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("      fit dim {dim} start {start:.3}");
+    }
     // A poor start is a wrong hypothesis (size, alignment pattern), not a grid slightly off: the
     // climb would spend its whole budget and rarely land on a code.
     if start < FIT_MIN_START {
@@ -1131,4 +1193,11 @@ fn fitted_grids(img: &BitMatrix, g: &Grey, t: &Triple, align: Option<(f64, f64)>
         out.push(ModuleGrid { size: dim, cells, corners });
     }
     Some(out)
+}
+
+#[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+pub fn debug_template_miss(g: &ModuleGrid) -> String {
+    let t = function_template(g.size);
+    let miss = t.iter().filter(|&&(x, y, d)| g.get(x as usize, y as usize) != d).count();
+    format!("{miss}/{}", t.len())
 }
