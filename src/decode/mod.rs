@@ -481,6 +481,10 @@ fn decode_grid(g: detector::ModuleGrid, scale: f32) -> Option<Decoded> {
         return None;
     }
     let corners = g.corners.map(|[x, y]| [x * scale, y * scale]);
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("      decode dim {size} template-miss {} fmt {}", detector::debug_template_miss(&g), bitstream::debug_fmt(&g));
+    }
     if let Some((p, version)) = bitstream::decode_grid(&g) {
         return Some(Decoded { text: p.text, bytes: p.bytes, corners, version: version as u8, charset: p.charset });
     }
