@@ -87,3 +87,11 @@ fn assert_frames_read(cases: &[(u64, &str, usize)]) {
 fn steep_codes_take_the_alignment_pattern_that_fits() {
     assert_frames_read(&[(2, "steep", 11), (10, "steep", 7), (10, "steep", 18)]);
 }
+
+/// Frames of tuning seed 10 where the finder scan found two of the three finder patterns (a dim
+/// night code, a far code tilted 37°; zxing-cpp read both): the third is guessed from the pair and
+/// found with a finder template on the grey levels.
+#[test]
+fn a_missing_third_finder_is_found_from_the_other_two() {
+    assert_frames_read(&[(10, "night", 19), (10, "far-tilted", 7)]);
+}
