@@ -78,3 +78,20 @@ fn assert_frames_read(cases: &[(u64, &str, usize)]) {
     }
     assert!(missed.is_empty(), "not read: {missed:?}");
 }
+
+/// Frames of tuning seeds (2, 10) with version-8 codes tilted 45–60°: the bottom-right alignment
+/// pattern sits modules away from the parallelogram's estimate, and the pattern nearest to it was
+/// a look-alike in the data (every grid through it failed; zxing-cpp read them). Each candidate in a
+/// wide window is now scored by how well its transform lands on the function patterns.
+#[test]
+fn steep_codes_take_the_alignment_pattern_that_fits() {
+    assert_frames_read(&[(2, "steep", 11), (10, "steep", 7), (10, "steep", 18)]);
+}
+
+/// Frames of tuning seed 10 where the finder scan found two of the three finder patterns (a dim
+/// night code, a far code tilted 37°; zxing-cpp read both): the third is guessed from the pair and
+/// found with a finder template on the grey levels.
+#[test]
+fn a_missing_third_finder_is_found_from_the_other_two() {
+    assert_frames_read(&[(10, "night", 19), (10, "far-tilted", 7)]);
+}

@@ -680,3 +680,15 @@ pub fn decode_grid(g: &ModuleGrid) -> Option<(Payload, usize)> {
     }
     None
 }
+
+#[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+pub fn debug_fmt(g: &ModuleGrid) -> String {
+    let get = |x: usize, y: usize| g.get(x, y);
+    match read_format(&get, g.size) {
+        None => "none".into(),
+        Some(f) => {
+            let raw = read_codewords(&get, (g.size - 17) / 4, f.mask);
+            format!("mask {} ec {} rs {}", f.mask, f.ec_index, correct(&raw, (g.size - 17) / 4, f.ec_index).is_some())
+        }
+    }
+}

@@ -216,6 +216,21 @@ fn align_cross_check_vertical(img: &BitMatrix, start_i: usize, center_j: usize, 
 }
 
 fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, allowance_factor: f64) -> Option<(f64, f64)> {
+    let (confirmed, possible) = alignment_search(img, ms, est_x, est_y, allowance_factor, if allowance_factor <= 4.0 { 1 } else { 4 })?;
+    // The confirmed candidate closest to the estimate (a neighbouring alignment pattern of a
+    // large version can sit inside a wide search window), else the closest unconfirmed one.
+    let d2 = |x: f64, y: f64| (x - est_x).powi(2) + (y - est_y).powi(2);
+    let best = |v: &mut dyn Iterator<Item = (f64, f64)>| v.min_by(|a, b| d2(a.0, a.1).partial_cmp(&d2(b.0, b.1)).unwrap_or(std::cmp::Ordering::Equal));
+    if let Some(c) = best(&mut confirmed.iter().copied()) {
+        return Some(c);
+    }
+    best(&mut possible.iter().copied())
+}
+
+/// The alignment-pattern candidates in the window of ±`allowance_factor` modules around the
+/// estimate: the confirmed ones (seen on two rows; the scan stops after `max_confirmed`) and the
+/// ones seen once. None when the window is too small.
+fn alignment_search(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, allowance_factor: f64, max_confirmed: usize) -> Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)> {
     let allowance = (allowance_factor * ms) as i64;
     let (w, h) = (img.width as i64, img.height as i64);
     let (ex, ey) = (est_x as i64, est_y as i64);
@@ -276,7 +291,7 @@ fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, al
                     if align_cross(&sc, ms) {
                         if let Some(c) = handle(&sc, i, j, &mut possible) {
                             confirmed.push(c);
-                            if allowance_factor <= 4.0 || confirmed.len() >= 4 {
+                            if confirmed.len() >= max_confirmed {
                                 break;
                             }
                         }
@@ -300,18 +315,11 @@ fn find_alignment_in_region(img: &BitMatrix, ms: f64, est_x: f64, est_y: f64, al
                 confirmed.push(c);
             }
         }
-        if !confirmed.is_empty() && (allowance_factor <= 4.0 || confirmed.len() >= 4) {
+        if !confirmed.is_empty() && confirmed.len() >= max_confirmed {
             break;
         }
     }
-    // The confirmed candidate closest to the estimate (a neighbouring alignment pattern of a
-    // large version can sit inside a wide search window), else the closest unconfirmed one.
-    let d2 = |x: f64, y: f64| (x - est_x).powi(2) + (y - est_y).powi(2);
-    let best = |v: &mut dyn Iterator<Item = (f64, f64)>| v.min_by(|a, b| d2(a.0, a.1).partial_cmp(&d2(b.0, b.1)).unwrap_or(std::cmp::Ordering::Equal));
-    if let Some(c) = best(&mut confirmed.iter().copied()) {
-        return Some(c);
-    }
-    best(&mut possible.iter().map(|p| (p.0, p.1)))
+    Some((confirmed, possible.iter().map(|p| (p.0, p.1)).collect()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,6 +575,208 @@ fn sample_local(img: &BitMatrix, dim: usize, xf: &Perspective, ms: f64) -> Optio
         }
     }
     Some(cells)
+}
+
+/// Upper bound of third-finder hypotheses searched per binary image (see [`missing_finders`]).
+const MAX_FINDER_GUESSES: usize = 24;
+/// Least correlation of the 9×9 finder template (finder and separator) to accept a guessed finder.
+const FINDER_GUESS_MIN: f64 = 0.8;
+
+/// Correlation (−1…1) of the grey levels at the 9×9 module centres around `c` (module vectors
+/// `e1`, `e2`) with a finder pattern and its light separator.
+fn finder_score(g: &Grey, c: (f64, f64), e1: (f64, f64), e2: (f64, f64)) -> f64 {
+    let (mut n, mut sv, mut svv, mut st, mut svt) = (0.0f64, 0.0, 0.0, 0.0, 0.0);
+    for j in -4..=4i32 {
+        for i in -4..=4i32 {
+            let (fi, fj) = (i as f64, j as f64);
+            let Some(v) = g.at(c.0 + fi * e1.0 + fj * e2.0, c.1 + fi * e1.1 + fj * e2.1) else { return -1.0 };
+            let r = i.abs().max(j.abs());
+            let t = if r <= 1 || r == 3 { 0.0 } else { 1.0 };
+            n += 1.0;
+            sv += v;
+            svv += v * v;
+            st += t;
+            svt += v * t;
+        }
+    }
+    // The template's own variance: t is 0/1, so Σt² = Σt.
+    let cov = svt - sv * st / n;
+    let var = (svv - sv * sv / n) * (st - st * st / n);
+    if var <= 0.0 {
+        return -1.0;
+    }
+    cov / var.sqrt()
+}
+
+/// Far or tilted codes where the finder scan found only two of the three finder patterns (the
+/// third cut badly by the rows, or blurred): each pair of similar patterns predicts the third one
+/// (beside either pattern, or across the diagonal between them, on either side), and a 9×9
+/// finder template scored on the grey levels around each prediction (±4–7 modules a module at a
+/// time, then a quarter module) finds it. Returns the found ones, to be tried with the others (the format gate then
+/// decides). Bounded: at most [`MAX_FINDER_GUESSES`] predictions.
+pub fn missing_finders(g: &Grey, patterns: &[super::finder::FinderPattern]) -> Vec<super::finder::FinderPattern> {
+    let mut out: Vec<super::finder::FinderPattern> = Vec::new();
+    let mut guesses = 0;
+    let n = patterns.len().min(6);
+    for a in 0..n {
+        for b in a + 1..n {
+            let (Some(pa), Some(pb)) = (patterns.get(a), patterns.get(b)) else { continue };
+            let ms = (pa.module_size + pb.module_size) / 2.0;
+            if !(ms.is_finite() && ms >= 1.0) || pa.module_size.max(pb.module_size) > 1.5 * pa.module_size.min(pb.module_size) {
+                continue;
+            }
+            let v = (pb.x - pa.x, pb.y - pa.y);
+            let len = (v.0 * v.0 + v.1 * v.1).sqrt();
+            // 14 modules (version 1) to 100 apart (up to ~version 20, or the diagonal of smaller).
+            if !(len >= 14.0 * ms && len <= 100.0 * ms) {
+                continue;
+            }
+            let perp = (-v.1, v.0);
+            // Darkness of a finder core: halfway between the pair's cores and the light ring
+            // around them (two modules out along the pair).
+            let (ux, uy) = (v.0 / len * 2.0 * ms, v.1 / len * 2.0 * ms);
+            let core = |p: &super::finder::FinderPattern| g.at(p.x, p.y);
+            let ring = |p: &super::finder::FinderPattern| Some((g.at(p.x + ux, p.y + uy)? + g.at(p.x - ux, p.y - uy)? + g.at(p.x - uy, p.y + ux)? + g.at(p.x + uy, p.y - ux)?) / 4.0);
+            let (Some(ca), Some(cb), Some(ra), Some(rb)) = (core(pa), core(pb), ring(pa), ring(pb)) else { continue };
+            if ra - ca < 16.0 || rb - cb < 16.0 {
+                continue;
+            }
+            let dark = (ca.max(cb) + ra.min(rb)) / 2.0;
+            // Perspective moves the third pattern away from the square's prediction, more so
+            // the larger the code: search ±4–7 modules.
+            let reach = ((len / ms * 0.12).round() as i32).clamp(4, 7);
+            let mid = ((pa.x + pb.x) / 2.0, (pa.y + pb.y) / 2.0);
+            // Module vectors at a guess `c`: along the code's sides, which run from the guess to
+            // the patterns of a diagonal pair, or along the pair and from its corner to the guess.
+            let k_side = len / ms;
+            let k_diag = len / ms * std::f64::consts::FRAC_1_SQRT_2;
+            let basis = |c: (f64, f64), kind: u8| -> ((f64, f64), (f64, f64)) {
+                match kind {
+                    0 => ((v.0 / k_side, v.1 / k_side), ((c.0 - pa.x) / k_side, (c.1 - pa.y) / k_side)),
+                    1 => ((v.0 / k_side, v.1 / k_side), ((c.0 - pb.x) / k_side, (c.1 - pb.y) / k_side)),
+                    _ => (((pa.x - c.0) / k_diag, (pa.y - c.1) / k_diag), ((pb.x - c.0) / k_diag, (pb.y - c.1) / k_diag)),
+                }
+            };
+            let preds = [
+                ((pa.x + perp.0, pa.y + perp.1), 0u8),
+                ((pa.x - perp.0, pa.y - perp.1), 0),
+                ((pb.x + perp.0, pb.y + perp.1), 1),
+                ((pb.x - perp.0, pb.y - perp.1), 1),
+                ((mid.0 + perp.0 / 2.0, mid.1 + perp.1 / 2.0), 2),
+                ((mid.0 - perp.0 / 2.0, mid.1 - perp.1 / 2.0), 2),
+            ];
+            for (p, kind) in preds {
+                if patterns.iter().chain(out.iter()).any(|q| (q.x - p.0).abs() < 5.0 * ms && (q.y - p.1).abs() < 5.0 * ms) {
+                    continue;
+                }
+                guesses += 1;
+                if guesses > MAX_FINDER_GUESSES {
+                    return out;
+                }
+                // Only where the centre is as dark as the pair's cores and most of the rings two and
+                // three modules out are light and dark (at most 9 samples per position; the
+                // template, 81 samples, then runs only near finder-like spots).
+                let score_at = |c: (f64, f64)| {
+                    if g.at(c.0, c.1).is_none_or(|v| v > dark) {
+                        return -1.0;
+                    }
+                    let (e1, e2) = basis(c, kind);
+                    let ring = |k: f64, light: bool| {
+                        [(k, 0.0), (-k, 0.0), (0.0, k), (0.0, -k)]
+                            .iter()
+                            .filter(|&&(i, j)| g.at(c.0 + i * e1.0 + j * e2.0, c.1 + i * e1.1 + j * e2.1).is_some_and(|v| (v > dark) == light))
+                            .count()
+                    };
+                    if ring(2.0, true) < 3 || ring(3.0, false) < 2 {
+                        return -1.0;
+                    }
+                    finder_score(g, c, e1, e2)
+                };
+                let mut best = (-1.0f64, p);
+                for j in -reach..=reach {
+                    for i in -reach..=reach {
+                        let c = (p.0 + i as f64 * ms, p.1 + j as f64 * ms);
+                        let s = score_at(c);
+                        if s > best.0 {
+                            best = (s, c);
+                        }
+                    }
+                }
+                #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+                if std::env::var_os("INTERPAY_DEBUG").is_some() {
+                    eprintln!("  finder guess {guesses} near ({:.0},{:.0}): coarse score {:.3} at ({:.1},{:.1})", p.0, p.1, best.0, best.1 .0, best.1 .1);
+                }
+                if best.0 < FINDER_GUESS_MIN - 0.2 {
+                    continue;
+                }
+                let c0 = best.1;
+                for j in -3..=3i32 {
+                    for i in -3..=3i32 {
+                        let c = (c0.0 + i as f64 * ms / 4.0, c0.1 + j as f64 * ms / 4.0);
+                        let s = score_at(c);
+                        if s > best.0 {
+                            best = (s, c);
+                        }
+                    }
+                }
+                #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+                if std::env::var_os("INTERPAY_DEBUG").is_some() {
+                    eprintln!("  guessed finder near ({:.0},{:.0}) from ({:.0},{:.0}) ({:.0},{:.0}): ({:.1},{:.1}) score {:.3}", p.0, p.1, pa.x, pa.y, pb.x, pb.y, best.1 .0, best.1 .1, best.0);
+                }
+                if best.0 >= FINDER_GUESS_MIN {
+                    out.push(super::finder::FinderPattern { x: best.1 .0, y: best.1 .1, module_size: ms, count: 0 });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Upper bound of alignment-pattern candidates scored per grid size (see [`best_alignment`]).
+const MAX_ALIGN_CANDIDATES: usize = 12;
+
+/// Under steep perspective the bottom-right alignment pattern is modules away from where the
+/// parallelogram of the finder patterns puts it, and the nearest look-alike in the data is often
+/// closer to that estimate than the real one. Every candidate in a wide window (around the
+/// parallelogram's estimate and the one the finder module sizes predict) is scored by how well its
+/// transform lands on the function patterns (template correlation on the grey levels, `gt`: the
+/// refined finder centres); the best one is kept when it fits clearly better than `found`.
+fn best_alignment(img: &BitMatrix, g: &Grey, t: &Triple, gt: &Triple, dim: usize, ms: f64, est: (f64, f64), found: Option<(f64, f64)>) -> Option<(f64, f64)> {
+    let tmpl = function_template(dim);
+    if tmpl.is_empty() {
+        return found;
+    }
+    let score = |a: (f64, f64)| transform_for(gt, Some(a), dim).map_or(-1.0, |xf| fit_score(g, &tmpl, &xf));
+    let mut cands: Vec<(f64, f64)> = Vec::new();
+    let push = |c: (f64, f64), cands: &mut Vec<(f64, f64)>| {
+        if cands.len() < MAX_ALIGN_CANDIDATES && !cands.iter().any(|q| (q.0 - c.0).abs() < ms / 2.0 && (q.1 - c.1).abs() < ms / 2.0) {
+            cands.push(c);
+        }
+    };
+    let corr = 1.0 - 3.0 / (dim as f64 - 7.0);
+    let mut ests = vec![est];
+    if let Some(n) = persp_nudge(t).filter(|n| n.0.abs() < 16.0 * ms && n.1.abs() < 16.0 * ms) {
+        ests.push((est.0 + corr * n.0, est.1 + corr * n.1));
+    }
+    for e in ests {
+        if let Some((confirmed, possible)) = alignment_search(img, ms, e.0, e.1, 8.0, 6) {
+            for c in confirmed.into_iter().chain(possible) {
+                if (c.0 - est.0).abs() <= 10.0 * ms && (c.1 - est.1).abs() <= 10.0 * ms {
+                    push(c, &mut cands);
+                }
+            }
+        }
+    }
+    let base = found.map_or(-1.0, score);
+    let best = cands.into_iter().map(|c| (score(c), c)).max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("    align found {found:?} score {base:.3}, best candidate {best:?}");
+    }
+    match best {
+        Some((s, c)) if s > base + 0.02 => Some(c),
+        _ => found,
+    }
 }
 
 /// Under strong perspective the finder patterns' module sizes differ: the projective weight
@@ -839,7 +1049,10 @@ pub fn for_each_grid(img: &BitMatrix, grey: Option<Grey>, t: &Triple, try_harder
                     }
                 }
             }
-            found
+            match grey.as_ref().filter(|_| try_harder) {
+                Some(g) => best_alignment(img, g, t, &gt, dim, ms, (ex, ey), found),
+                None => found,
+            }
         } else {
             None
         };
@@ -1071,6 +1284,10 @@ fn fit_grid(g: &Grey, t: &Triple, align: Option<(f64, f64)>, dim: usize, ms: f64
     let mut dst = [(t.tl.x, t.tl.y), (t.tr.x, t.tr.y), br, (t.bl.x, t.bl.y)];
     let score = |d: &[(f64, f64); 4]| Perspective::quad_to_quad(src, *d).map_or(-1.0, |xf| fit_score(g, &tmpl, &xf));
     let start = score(&dst);
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("      fit dim {dim} start {start:.3}");
+    }
     // A poor start is a wrong hypothesis (size, alignment pattern), not a grid slightly off: the
     // climb would spend its whole budget and rarely land on a code.
     if start < FIT_MIN_START {
@@ -1131,4 +1348,11 @@ fn fitted_grids(img: &BitMatrix, g: &Grey, t: &Triple, align: Option<(f64, f64)>
         out.push(ModuleGrid { size: dim, cells, corners });
     }
     Some(out)
+}
+
+#[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+pub fn debug_template_miss(g: &ModuleGrid) -> String {
+    let t = function_template(g.size);
+    let miss = t.iter().filter(|&&(x, y, d)| g.get(x as usize, y as usize) != d).count();
+    format!("{miss}/{}", t.len())
 }

@@ -21,7 +21,8 @@
 //! `try_harder` a 2× downscale, the global-histogram binariser (at half size on large frames), a 2×
 //! upscale (small images), local thresholds with a shifted block grid (small images) and the
 //! pure-symbol reader. In each pass finder patterns come from a row
-//! scan, plus a column scan on small images when the rows read nothing; every plausible triple is
+//! scan, plus a column scan on small images when the rows read nothing (on camera frames, a third
+//! finder guessed from each pair and looked for on the grey levels); every plausible triple is
 //! tried (several codes per frame), with several candidate sizes, the located alignment pattern,
 //! piecewise sampling between alignment patterns, and a bottom-right corner nudged around both the
 //! parallelogram estimate and a perspective estimate from the three finder module sizes.
@@ -383,6 +384,17 @@ fn run_matrix(bits: &BitMatrix, grey: Option<detector::Grey>, scale: f32, opts: 
     if patterns.len() >= 3 {
         try_patterns(bits, grey, &patterns, 0, scale, opts, out, seen);
     }
+    // Two finder patterns but the third not found (far, tilted, dim codes): guess it from each
+    // pair and look for it on the grey levels; camera-sized full-size passes and far-code windows.
+    if out.len() == before && opts.try_harder && patterns.len() >= 2 && (seen.window.get() || (scale == 1.0 && bits.width.saturating_mul(bits.height) > 640 * 480)) {
+        if let Some(g) = grey.as_ref() {
+            let old = patterns.len();
+            patterns.extend(detector::missing_finders(g, &patterns));
+            if patterns.len() > old {
+                try_patterns(bits, grey, &patterns, old, scale, opts, out, seen);
+            }
+        }
+    }
     if out.len() > before || !opts.try_harder || scale > 1.0 || bits.width.saturating_mul(bits.height) > 640 * 480 || seen.window.get() {
         return out.len() > before;
     }
@@ -481,6 +493,10 @@ fn decode_grid(g: detector::ModuleGrid, scale: f32) -> Option<Decoded> {
         return None;
     }
     let corners = g.corners.map(|[x, y]| [x * scale, y * scale]);
+    #[cfg(all(debug_assertions, not(target_arch = "wasm32")))]
+    if std::env::var_os("INTERPAY_DEBUG").is_some() {
+        eprintln!("      decode dim {size} template-miss {} fmt {}", detector::debug_template_miss(&g), bitstream::debug_fmt(&g));
+    }
     if let Some((p, version)) = bitstream::decode_grid(&g) {
         return Some(Decoded { text: p.text, bytes: p.bytes, corners, version: version as u8, charset: p.charset });
     }
