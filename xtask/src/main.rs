@@ -347,12 +347,12 @@ fn simd_rustflags(existing: Option<&str>) -> String {
 /// - before the launch button works: issue 12's goal (150 KB with the page), met: the launcher and its
 ///   stylesheet are about 8 KB;
 /// - once scanning runs: a ceiling just above today's size, so that nothing grows unnoticed. Issue 12's goal
-///   is 350 KB; the UI and reader modules are about 534 KB gzip (428 KB brotli, as served), the UI module's
+///   is 350 KB; the UI and reader modules are about 536 KB gzip (431 KB brotli, as served), the UI module's
 ///   Leptos views and payload serde being the bulk (README). The deep reader is not counted: the worker
 ///   fetches it only for a code that needs its checks. Of the two readers (SIMD and plain) a browser downloads
 ///   one: the larger is counted.
 pub const BUDGET_FIRST_LOAD: u64 = 140 * 1024;
-pub const BUDGET_SCANNING: u64 = 536 * 1024;
+pub const BUDGET_SCANNING: u64 = 538 * 1024;
 
 fn build(args: &[String]) -> Result<()> {
     let a = Args::parse(args, &["dev", "release", "test-hooks", "no-budget", "profiling"])?;
