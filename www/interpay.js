@@ -205,7 +205,16 @@ class EarlyCamera {
     const closeButton = el('button', 'ip-icon-btn', { type: 'button', 'aria-label': close, 'data-testid': 'early-close' });
     closeButton.appendChild(closeIcon());
     closeButton.addEventListener('click', onClose);
-    overlay.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); onClose(); } });
+    // A modal dialog: Escape closes it, and Tab stays on its one control (the close button).
+    overlay.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onClose();
+      } else if (e.key === 'Tab') {
+        e.preventDefault();
+        closeButton.focus();
+      }
+    });
     head.append(h, closeButton);
     const viewport = el('div', 'ip-viewport');
     this.video = el('video', 'ip-video', { playsinline: '', autoplay: '', muted: '', disablepictureinpicture: '', 'aria-hidden': 'true', 'data-testid': 'early-video' });

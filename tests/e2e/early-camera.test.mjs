@@ -67,6 +67,12 @@ test('closing the early camera view turns the camera off and cancels the tap', T
     await placeholder.waitFor({ state: 'visible', timeout: 10_000 });
     await placeholder.click();
     await w.page.waitForFunction(earlyPlaying, null, { timeout: 15_000 });
+    // A modal dialog: the keyboard stays in it.
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await w.page.keyboard.press(key);
+      const focused = await w.page.evaluate(() => document.querySelector('interpay-checkout').shadowRoot.activeElement?.getAttribute('data-testid'));
+      assert.equal(focused, 'early-close', `${key} stays in the camera view`);
+    }
     await w.tid('early-close').click();
     assert.equal(await w.tid('early-camera').count(), 0, 'the view is gone');
     assert.deepEqual(await w.trackStates(), ['ended'], 'the camera light is off');
