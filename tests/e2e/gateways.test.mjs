@@ -190,7 +190,9 @@ for (const family of ['wechat', 'alipay']) {
       assert.equal(paid.status, 200, JSON.stringify(paid.body));
       assert.equal(paid.body.merchant_answered, ANSWERED_OK[family], 'the merchant acknowledged the notification');
       // The notification, not a status query, made it paid (the widget has not polled yet: the bridge is still open).
-      assert.match(server.log(), new RegExp(`${family} notification: order ${orderId} paid`));
+      // (The server logs on stderr, read through a pipe: the line may come a moment after the mock's answer.)
+      const notified = new RegExp(`${family} notification: order ${orderId} paid`);
+      assert.match(await server.waitLog(notified), notified);
       assert.doesNotMatch(server.log(), new RegExp(`${family} query: order ${orderId} paid`));
       assert.doesNotMatch(server.log(), /POST \/sandbox\/wallet\/pay/, 'the sandbox wallet had no part in it');
 
@@ -212,7 +214,8 @@ for (const family of ['wechat', 'alipay']) {
       assert.equal(forged.status, 200, JSON.stringify(forged.body));
       if (family === 'wechat') assert.equal(forged.body.merchant_answered, 401, 'the merchant refused it (WeChat would retry)');
       else assert.equal(forged.body.merchant_answered, '401 fail', 'the merchant refused it (Alipay would retry)');
-      assert.match(server.log(), new RegExp(`POST /api/notify/${family} refused`));
+      const refused = new RegExp(`POST /api/notify/${family} refused`);
+      assert.match(await server.waitLog(refused), refused);
       assert.equal(await server.orderStatus(orderId), 'created');
 
       // The wallet says it paid (a stand-in can lie too): the merchant still says created, so pending.

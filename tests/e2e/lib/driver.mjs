@@ -158,6 +158,13 @@ export async function startServer({ www = path.join(ROOT, 'www'), gateway } = {}
     mockUrl,
     /** What the server logged on stderr so far (only without --quiet, i.e. with `gateway`). */
     log: () => stderr,
+    /** The log once it matches `re` (it arrives through a pipe, a moment after the response that caused it), or
+     * as it is after `ms`. */
+    async waitLog(re, ms = 5_000) {
+      const end = Date.now() + ms;
+      while (!re.test(stderr) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      return stderr;
+    },
     async stop() {
       if (proc.exitCode === null) {
         proc.kill('SIGTERM');
