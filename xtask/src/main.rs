@@ -232,62 +232,44 @@ fn run_cmd(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Project-local wasm-opt from npm binaryen (installed into `.tools/` if missing).
-fn wasm_opt(root: &Path) -> Result<PathBuf> {
+/// `.tools/node_modules/.bin/<bin>` of the npm package `package`, installed there (project-local) when it is
+/// missing or `version_ok` refuses what its `--version` prints.
+fn npm_tool(root: &Path, bin: &str, package: &str, what: &str, version_ok: impl Fn(&str) -> bool) -> Result<PathBuf> {
     let tools = root.join(".tools");
-    let bin = tools.join("node_modules").join(".bin").join("wasm-opt");
-    let version_ok = |bin: &Path| -> bool {
-        Command::new(bin)
+    let path = tools.join("node_modules").join(".bin").join(bin);
+    let ok = |path: &Path| -> bool {
+        Command::new(path)
             .arg("--version")
             .output()
-            .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(&format!("version {BINARYEN_MAJOR}")))
+            .map(|o| o.status.success() && version_ok(&String::from_utf8_lossy(&o.stdout)))
             .unwrap_or(false)
     };
-    if bin.exists() && version_ok(&bin) {
-        return Ok(bin);
+    if path.exists() && ok(&path) {
+        return Ok(path);
     }
-    eprintln!("xtask: installing {BINARYEN_NPM} into {} (project-local wasm-opt)", tools.display());
+    eprintln!("xtask: installing {package} into {} (project-local {what})", tools.display());
     std::fs::create_dir_all(&tools)?;
     run_cmd(
         Command::new("npm")
             .args(["install", "--prefix"])
             .arg(&tools)
-            .args(["--no-audit", "--no-fund", "--loglevel=error", "--save-exact", BINARYEN_NPM]),
+            .args(["--no-audit", "--no-fund", "--loglevel=error", "--save-exact", package]),
     )
-    .context("npm install binaryen (is Node.js/npm installed?)")?;
-    if !version_ok(&bin) {
-        bail!("{} is not binaryen {BINARYEN_MAJOR} after install", bin.display());
+    .with_context(|| format!("npm install {package} (is Node.js/npm installed?)"))?;
+    if !ok(&path) {
+        bail!("{} is not {package} after install", path.display());
     }
-    Ok(bin)
+    Ok(path)
 }
 
-/// Project-local esbuild from npm (installed into `.tools/` if missing): minifies what the browser downloads.
+/// Project-local wasm-opt from npm binaryen.
+fn wasm_opt(root: &Path) -> Result<PathBuf> {
+    npm_tool(root, "wasm-opt", BINARYEN_NPM, "wasm-opt", |v| v.contains(&format!("version {BINARYEN_MAJOR}")))
+}
+
+/// Project-local esbuild from npm: minifies what the browser downloads.
 fn esbuild(root: &Path) -> Result<PathBuf> {
-    let tools = root.join(".tools");
-    let bin = tools.join("node_modules").join(".bin").join("esbuild");
-    let version_ok = |bin: &Path| -> bool {
-        Command::new(bin)
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == ESBUILD_VERSION)
-            .unwrap_or(false)
-    };
-    if bin.exists() && version_ok(&bin) {
-        return Ok(bin);
-    }
-    eprintln!("xtask: installing {ESBUILD_NPM} into {} (project-local minifier)", tools.display());
-    std::fs::create_dir_all(&tools)?;
-    run_cmd(
-        Command::new("npm")
-            .args(["install", "--prefix"])
-            .arg(&tools)
-            .args(["--no-audit", "--no-fund", "--loglevel=error", "--save-exact", ESBUILD_NPM]),
-    )
-    .context("npm install esbuild (is Node.js/npm installed?)")?;
-    if !version_ok(&bin) {
-        bail!("{} is not esbuild {ESBUILD_VERSION} after install", bin.display());
-    }
-    Ok(bin)
+    npm_tool(root, "esbuild", ESBUILD_NPM, "minifier", |v| v.trim() == ESBUILD_VERSION)
 }
 
 /// One wasm module of the widget: the crate built with `features` under cargo profile `profile`, bound by
