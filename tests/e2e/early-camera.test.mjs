@@ -19,6 +19,20 @@ const earlyPlaying = () => {
   return !!(v && v.readyState >= 2 && v.videoWidth > 0 && !v.paused);
 };
 
+/** The launcher's early view has left the page. */
+const earlyGone = () => !document.querySelector('interpay-checkout').shadowRoot.querySelector('[data-testid="early-camera"]');
+
+/** Tap the launch button before the UI module is there, then wait for the early view: playing, or (with
+ * `playing: false`, a refused camera) only shown. Returns the button. */
+async function tapEarly(w, { playing = true } = {}) {
+  const placeholder = w.tid('launch-placeholder');
+  await placeholder.waitFor({ state: 'visible', timeout: 10_000 });
+  await placeholder.click();
+  if (playing) await w.page.waitForFunction(earlyPlaying, null, { timeout: 15_000 });
+  else await w.tid('early-camera').waitFor({ state: 'visible', timeout: 10_000 });
+  return placeholder;
+}
+
 /** Run `fn(w, proxy)` on the demo page behind a proxy that holds the UI module's wasm back. */
 async function heldBack({ name, camera, contextOptions = {} }, fn) {
   const server = await startServer();
@@ -36,10 +50,7 @@ async function heldBack({ name, camera, contextOptions = {} }, fn) {
 
 test('a tap before the UI module shows the camera at once; the UI module takes that stream and reads the code', T, async () => {
   await heldBack({ name: 'early-camera', camera: fakeCamera(DYNAMIC_UNIONPAY, 'early-camera') }, async (w, proxy) => {
-    const placeholder = w.tid('launch-placeholder');
-    await placeholder.waitFor({ state: 'visible', timeout: 10_000 });
-    await placeholder.click();
-    await w.page.waitForFunction(earlyPlaying, null, { timeout: 15_000 });
+    await tapEarly(w);
     await w.shot('1-early');
     assert.equal(await w.tid('scan-button').count(), 0, 'the preview plays before the UI module is there');
     const dialog = w.page.locator('[data-testid="early-camera"] [role="dialog"]');
@@ -53,7 +64,7 @@ test('a tap before the UI module shows the camera at once; the UI module takes t
     assert.equal((await w.trackStates()).length, 1, 'the UI module used the launcher\'s stream: the camera was opened once');
     const twice = Object.entries(proxy.counts()).filter(([n, c]) => c > 1 && n.startsWith('/interpay/'));
     assert.deepEqual(twice, [], 'no widget file downloaded twice');
-    await w.page.waitForFunction(() => !document.querySelector('interpay-checkout').shadowRoot.querySelector('[data-testid="early-camera"]'), null, { timeout: 5_000 });
+    await w.page.waitForFunction(earlyGone, null, { timeout: 5_000 });
     await w.page.waitForFunction(() => window.__interpay.tracks.every((t) => t.readyState === 'ended'), null, { timeout: 5_000 });
     const scanned = await w.waitEvent('interpay:scanned');
     assert.equal(scanned.detail.text, DYNAMIC_UNIONPAY, 'the code in the early stream was read');
@@ -63,10 +74,7 @@ test('a tap before the UI module shows the camera at once; the UI module takes t
 
 test('closing the early camera view turns the camera off and cancels the tap', T, async () => {
   await heldBack({ name: 'early-camera-close', camera: fakeCamera(DYNAMIC_UNIONPAY, 'early-camera-close') }, async (w, proxy) => {
-    const placeholder = w.tid('launch-placeholder');
-    await placeholder.waitFor({ state: 'visible', timeout: 10_000 });
-    await placeholder.click();
-    await w.page.waitForFunction(earlyPlaying, null, { timeout: 15_000 });
+    const placeholder = await tapEarly(w);
     // A modal dialog: the keyboard stays in it.
     for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab']) {
       await w.page.keyboard.press(key);
@@ -95,10 +103,7 @@ test('a camera refused before the UI module arrives: its refusal screen, and no 
         return orig.apply(this, a);
       };
     });
-    const placeholder = w.tid('launch-placeholder');
-    await placeholder.waitFor({ state: 'visible', timeout: 10_000 });
-    await placeholder.click();
-    await w.tid('early-camera').waitFor({ state: 'visible', timeout: 10_000 });
+    await tapEarly(w, { playing: false });
     proxy.release();
     const view = w.tid('camera-error');
     await view.waitFor({ state: 'visible', timeout: 30_000 });
@@ -106,7 +111,7 @@ test('a camera refused before the UI module arrives: its refusal screen, and no 
     const codes = (await w.events('interpay:error')).map((e) => e.detail.code);
     assert.deepEqual(codes, ['camera_denied'], 'one error event');
     await w.tid('scan-picture').waitFor({ state: 'visible', timeout: 10_000 });
-    await w.page.waitForFunction(() => !document.querySelector('interpay-checkout').shadowRoot.querySelector('[data-testid="early-camera"]'), null, { timeout: 5_000 });
+    await w.page.waitForFunction(earlyGone, null, { timeout: 5_000 });
     assert.equal(await w.page.evaluate(() => window.__gum), 1, 'the camera was asked for once');
   });
 });
@@ -123,10 +128,7 @@ test('a UI module that cannot load after an early tap turns the camera off and s
       await route.abort('connectionreset');
     });
     await withWidget(context, server, { name: 'early-camera-fail' }, async (w) => {
-      const placeholder = w.tid('launch-placeholder');
-      await placeholder.waitFor({ state: 'visible', timeout: 10_000 });
-      await placeholder.click();
-      await w.page.waitForFunction(earlyPlaying, null, { timeout: 15_000 });
+      await tapEarly(w);
       fail();
       await w.tid('error-message').waitFor({ state: 'visible', timeout: 15_000 });
       assert.equal(await w.tid('early-camera').count(), 0, 'the camera view is gone');
