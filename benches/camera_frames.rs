@@ -3,17 +3,20 @@
 //! wrong texts, ms per frame (luma conversion + decode).
 //!
 //! `cargo bench --bench camera_frames -- [--seed N] [--per N] [--only CAT[,CAT]] [--write DIR]
-//!  [--summary OUT] [--reps N] [--fails]`
+//!  [--summary OUT] [--reps N] [--fails] [--times]`
+//! `--fails` lists the frames not read (or read wrong); `--times` every frame's time, whether it read
+//! and the grids it sampled (`decode::Work`).
 //! `--write DIR` saves the frames as PNG with `DIR/manifest.json` (`[{file, category, texts}]`) for
 //! the peers (`bench/peers.py --camera DIR`, `bench/browser/run.mjs --camera DIR`); `--summary` writes
-//! JSON for `bench/peers.py --camera-table`. Seed 1 is the tuning seed; figures are reported on seed 2.
+//! JSON for `bench/peers.py --camera-table`. Seeds 1–3 and 10–13 are tuned on; figures are
+//! reported on seeds 4–7, never looked at frame by frame (`bench/run`'s `BENCH_SEED`).
 
 #[path = "../tests/common/frames.rs"]
 mod frames;
 
 use std::time::Instant;
 
-use interpay::decode::{decode, DecodeOptions, LumaImage};
+use interpay::decode::{decode_counting, DecodeOptions, LumaImage};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -25,6 +28,8 @@ fn main() {
     let write = value("--write");
     let summary = value("--summary");
     let fails = args.iter().any(|a| a == "--fails");
+    // `--times`: every frame's best time and whether it read (to see where a category's time goes).
+    let times = args.iter().any(|a| a == "--times");
     let vectors = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/payment-vectors.jsonl")).expect("payment vectors");
     let texts = frames::payloads(&vectors);
     let opts = DecodeOptions::default();
@@ -56,11 +61,18 @@ fn main() {
         let rgba: Vec<Vec<u8>> = fs.iter().map(|f| f.rgba()).collect();
         let (mut ok, mut n, mut wrong) = (0, 0, 0);
         let mut best = f64::MAX;
+        let mut frame_best = vec![f64::MAX; fs.len()];
+        let mut frame_read = vec![false; fs.len()];
+        let mut frame_work = vec![interpay::decode::Work::default(); fs.len()];
         for rep in 0..reps {
             let t = Instant::now();
-            for (f, px) in fs.iter().zip(&rgba) {
+            for (k, (f, px)) in fs.iter().zip(&rgba).enumerate() {
+                let tf = Instant::now();
                 let luma = interpay::decode::rgba_to_luma(px, frames::W, frames::H);
-                let got = decode(LumaImage { width: frames::W, height: frames::H, data: &luma }, &opts);
+                let (got, work) = decode_counting(LumaImage { width: frames::W, height: frames::H, data: &luma }, &opts);
+                frame_work[k] = work;
+                frame_best[k] = frame_best[k].min(tf.elapsed().as_secs_f64() * 1000.0);
+                frame_read[k] = f.texts.iter().all(|t| got.iter().any(|g| &g.text == t));
                 if rep == 0 {
                     n += f.texts.len();
                     let read = f.texts.iter().filter(|t| got.iter().any(|g| &g.text == *t)).count();
@@ -73,6 +85,12 @@ fn main() {
                 }
             }
             best = best.min(t.elapsed().as_secs_f64() * 1000.0 / fs.len().max(1) as f64);
+        }
+        if times {
+            for (f, ((ms, read), work)) in fs.iter().zip(frame_best.iter().zip(&frame_read).zip(&frame_work)) {
+                let read = if *read { "read" } else { "not read" };
+                println!("  TIME {cat}-{:03} {ms:.2} ms {read}, {} grids ({} in one fallback pass at most)", f.index, work.grids, work.fallback_pass_peak);
+            }
         }
         println!("{:<14} {:>8} {:>6} {:>9.2}", cat, format!("{ok}/{n}"), wrong, best);
         tot_ok += ok;

@@ -104,10 +104,31 @@ const MAX_TRIPLES: usize = 24;
 /// Upper bound of grids sampled and decoded per frame, over every pass: bounds the time a
 /// cluttered or noisy frame can take, whatever the finder patterns found.
 const MAX_GRIDS: usize = 600;
+/// Upper bound of grids per pass after the full-size passes on camera-sized frames (half size,
+/// one global threshold, upscaled windows). Those passes read what the first ones missed with their
+/// first few grids (22 at most, over 3360 frames of the tuning seeds); the dozens more a
+/// blurred code that will not read gets (200 in one window) were most of a failing far frame's time.
+const MAX_FALLBACK_PASS_GRIDS: usize = 32;
 
 /// Decode every QR code in the image. Never panics.
 pub fn decode(img: LumaImage<'_>, opts: &DecodeOptions) -> Vec<Decoded> {
-    scan_inner(img, opts, false).codes
+    scan_inner(img, opts, false).0.codes
+}
+
+/// The work one frame took: grids sampled and decoded in all, and the most in one fallback pass
+/// (bounded by [`MAX_FALLBACK_PASS_GRIDS`]). For the benchmarks and the tests of those bounds.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    pub grids: usize,
+    pub fallback_pass_peak: usize,
+}
+
+/// [`decode`] and the [`Work`] it took.
+#[doc(hidden)]
+pub fn decode_counting(img: LumaImage<'_>, opts: &DecodeOptions) -> (Vec<Decoded>, Work) {
+    let (scan, work) = scan_inner(img, opts, false);
+    (scan.codes, work)
 }
 
 /// What one frame gave: the codes, and when none read, a hint for the shopper measured on the
@@ -121,12 +142,12 @@ pub struct Scan {
 /// [`decode`] plus, when no code reads, the shopper hint (finder patterns seen but too small,
 /// too blurred or too dark to read; or a very dark frame). Never panics.
 pub fn scan(img: LumaImage<'_>, opts: &DecodeOptions) -> Scan {
-    scan_inner(img, opts, true)
+    scan_inner(img, opts, true).0
 }
 
-fn scan_inner(img: LumaImage<'_>, opts: &DecodeOptions, want_hint: bool) -> Scan {
+fn scan_inner(img: LumaImage<'_>, opts: &DecodeOptions, want_hint: bool) -> (Scan, Work) {
     let (w, h) = (img.width, img.height);
-    let empty = Scan { codes: Vec::new(), hint: None };
+    let empty = (Scan { codes: Vec::new(), hint: None }, Work::default());
     let Some(n) = w.checked_mul(h) else { return empty };
     if w == 0 || h == 0 || img.data.len() < n {
         return empty;
@@ -163,7 +184,8 @@ fn scan_inner(img: LumaImage<'_>, opts: &DecodeOptions, want_hint: bool) -> Scan
         }
     }
     let hint = if want_hint && out.is_empty() { guidance::measure(base, cw, ch, &seen.patterns.borrow(), scale) } else { None };
-    Scan { codes: out, hint }
+    let work = Work { grids: seen.grids.get(), fallback_pass_peak: seen.fallback_peak.get() };
+    (Scan { codes: out, hint }, work)
 }
 
 /// What the passes saw: the most finder patterns any pass found, and that pass's patterns
@@ -173,6 +195,10 @@ struct Seen {
     most: std::cell::Cell<usize>,
     /// Grids sampled and decoded so far in this frame (bounded by [`MAX_GRIDS`]).
     grids: std::cell::Cell<usize>,
+    /// The current pass's bound on `grids` (the frame's [`MAX_GRIDS`], or less in a fallback pass).
+    limit: std::cell::Cell<Option<usize>>,
+    /// The most grids one fallback pass took ([`Work::fallback_pass_peak`]).
+    fallback_peak: std::cell::Cell<usize>,
     patterns: std::cell::RefCell<Vec<[f32; 3]>>,
     /// In a far-code window of a camera frame (4c): no column scan (the window is a second look
     /// at patterns the rows already found, and the scan would double its cost).
@@ -180,6 +206,10 @@ struct Seen {
 }
 
 impl Seen {
+    /// The bound on [`Seen::grids`] for the pass running now.
+    fn grid_limit(&self) -> usize {
+        self.limit.get().map_or(MAX_GRIDS, |l| l.min(MAX_GRIDS))
+    }
     fn record(&self, p: &[finder::FinderPattern], scale: f32) {
         if p.len() > self.most.get() {
             self.most.set(p.len());
@@ -197,9 +227,16 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     let mut pass = 0u32;
     // Most finder patterns any pass found: the shifted-grid retry only runs when some pass saw at
     // least two (near a code), so frames without a code do not pay for it.
+    // Passes after the full-size ones get at most [`MAX_FALLBACK_PASS_GRIDS`] grids each.
+    let fallback = std::cell::Cell::new(false);
     let mut run = |bits: &BitMatrix, grey: Option<detector::Grey>, scale: f32, out: &mut Vec<Decoded>| {
         pass += 1;
+        seen.limit.set(fallback.get().then(|| seen.grids.get() + MAX_FALLBACK_PASS_GRIDS));
+        let before = seen.grids.get();
         let ok = run_matrix(bits, grey, scale, opts, out, seen);
+        if fallback.get() {
+            seen.fallback_peak.set(seen.fallback_peak.get().max(seen.grids.get() - before));
+        }
         #[cfg(not(target_arch = "wasm32"))]
         if ok && std::env::var_os("INTERPAY_PASS_STATS").is_some() {
             eprintln!("PASS {pass}");
@@ -223,6 +260,9 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
     if !opts.try_harder && !(opts.try_invert && large) {
         return;
     }
+    // On camera-sized frames only: a still image (a picked photo, a screenshot) is read once,
+    // and its shifted-block passes need more grids (one more corpus image reads with them).
+    fallback.set(large);
     // 2. Large modules / noisy camera frames: a 2× box downscale smooths noise.
     let small = (w.min(h) >= 160).then(|| luma::downscale2(luma, w, h));
     if let Some((small, sw, sh)) = &small {
@@ -437,16 +477,16 @@ fn try_patterns(bits: &BitMatrix, grey: Option<detector::Grey>, patterns: &[find
         if t.idx.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
             continue;
         }
-        if seen.grids.get() >= MAX_GRIDS {
+        if seen.grids.get() >= seen.grid_limit() {
             break;
         }
         let mut got: Option<Decoded> = None;
         detector::for_each_grid(bits, grey, t, opts.try_harder, gate, |g| {
-            let n = seen.grids.get() + 1;
-            seen.grids.set(n);
-            if n > MAX_GRIDS {
+            // Counted only when decoded, so `grids` never passes the limit.
+            if seen.grids.get() >= seen.grid_limit() {
                 return true;
             }
+            seen.grids.set(seen.grids.get() + 1);
             if let Some(d) = decode_grid(g, scale) {
                 got = Some(d);
                 true
