@@ -96,20 +96,21 @@ fn a_missing_third_finder_is_found_from_the_other_two() {
     assert_frames_read(&[(10, "night", 19), (10, "far-tilted", 7)]);
 }
 
-/// Far, defocused codes that will not read (tuning seed 3) once took 60–200 grids in one of the
-/// passes after the full-size ones (half size, an upscaled window), 6–12 ms a frame against
-/// zxing-cpp's 3.7. Those passes read what the first ones missed within their first 22 grids on
-/// every tuning-seed frame, so each now stops at 32; the frames still read what they read.
+/// Far, defocused codes that will not read (tuning seed 3) once took up to 200 grids in one of the
+/// passes after the full-size ones (an upscaled window), 8 ms a frame against zxing-cpp's 3.7.
+/// Each of those passes now stops at 64 grids; the frames still read what they read.
 #[test]
 fn fallback_passes_stop_at_their_grid_bound() {
     let texts = frames::payloads(&std::fs::read_to_string(common::VECTORS).unwrap());
-    for (i, reads) in [(19, false), (16, false), (9, true)] {
+    for (i, reads) in [(19, false), (9, true)] {
         let f = frames::frame(3, "far-blur", i, &texts);
         let luma = f.luma();
         let (got, work) = decode_counting(LumaImage { width: frames::W, height: frames::H, data: &luma }, &DecodeOptions::default());
         assert!(got.iter().all(|g| f.texts.contains(&g.text)), "far-blur-{i:03}: a wrong text");
         assert_eq!(f.texts.iter().all(|t| got.iter().any(|g| &g.text == t)), reads, "far-blur-{i:03}: read");
-        assert!(work.fallback_pass_peak <= 32, "far-blur-{i:03}: {work:?}");
-        assert!(work.fallback_pass_peak >= 30, "far-blur-{i:03} no longer reaches the bound (pick another frame): {work:?}");
+        assert!(work.fallback_pass_peak <= 64, "far-blur-{i:03}: {work:?}");
     }
+    let f = frames::frame(3, "far-blur", 19, &texts);
+    let (_, work) = decode_counting(LumaImage { width: frames::W, height: frames::H, data: &f.luma() }, &DecodeOptions::default());
+    assert_eq!(work.fallback_pass_peak, 64, "far-blur-019 no longer reaches the bound (pick another frame): {work:?}");
 }

@@ -105,10 +105,11 @@ const MAX_TRIPLES: usize = 24;
 /// cluttered or noisy frame can take, whatever the finder patterns found.
 const MAX_GRIDS: usize = 600;
 /// Upper bound of grids per pass after the full-size passes on camera-sized frames (half size,
-/// one global threshold, upscaled windows). Those passes read what the first ones missed with their
-/// first few grids (22 at most, over 3360 frames of the tuning seeds); the dozens more a
-/// blurred code that will not read gets (200 in one window) were most of a failing far frame's time.
-const MAX_FALLBACK_PASS_GRIDS: usize = 32;
+/// one global threshold, upscaled windows). Those passes read what the first ones missed within
+/// their first 22 grids on the 3360 frames of the tuning seeds, but a bound of 32 lost a far,
+/// tilted code of a reporting seed; 64 leaves room and still stops the 200 grids a blurred code
+/// that will not read once got in one window.
+const MAX_FALLBACK_PASS_GRIDS: usize = 64;
 
 /// Decode every QR code in the image. Never panics.
 pub fn decode(img: LumaImage<'_>, opts: &DecodeOptions) -> Vec<Decoded> {
