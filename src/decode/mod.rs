@@ -234,13 +234,15 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         pass += 1;
         seen.limit.set(fallback.get().then(|| seen.grids.get() + MAX_FALLBACK_PASS_GRIDS));
         let before = seen.grids.get();
+        #[cfg(not(target_arch = "wasm32"))]
+        let t0 = std::time::Instant::now();
         let ok = run_matrix(bits, grey, scale, opts, out, seen);
         if fallback.get() {
             seen.fallback_peak.set(seen.fallback_peak.get().max(seen.grids.get() - before));
         }
         #[cfg(not(target_arch = "wasm32"))]
-        if ok && std::env::var_os("INTERPAY_PASS_STATS").is_some() {
-            eprintln!("PASS {pass}");
+        if std::env::var_os("INTERPAY_PASS_STATS").is_some() {
+            eprintln!("PASS {pass} {}x{} scale {scale} grids {} {:.2} ms{}", bits.width, bits.height, seen.grids.get() - before, t0.elapsed().as_secs_f64() * 1e3, if ok { " READ" } else { "" });
         }
         ok
     };
