@@ -9,7 +9,8 @@
 //! 3. [`finder`]: 1:1:3:1:1 finder patterns with cross-checks, grouped into triples;
 //! 4. [`detector`]: module size, dimension, alignment pattern, perspective transform, grid sampling
 //!    (from the bits, then from the grey levels at the module centres when that grid fails, then
-//!    with the grid's control points fitted to the function patterns on the grey levels),
+//!    with the grid's control points fitted to the function patterns on the grey levels, whose
+//!    levels are also read sharpened against their neighbours for small blurred modules),
 //!    version information;
 //! 5. [`bitstream`]: format information, unmasking, Reed–Solomon, segments with ECI, Kanji, Hanzi;
 //!    a grid that fails as read is retried transposed, which reads mirrored codes;
