@@ -225,6 +225,14 @@ impl Seen {
     }
 }
 
+/// `INTERPAY_PASS_STATS` set (native builds): every pass prints its size, grids and time. Read once
+/// per process, not once per pass.
+#[cfg(not(target_arch = "wasm32"))]
+fn pass_stats() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("INTERPAY_PASS_STATS").is_some())
+}
+
 fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mut Vec<Decoded>, seen: &Seen) {
     let mut pass = 0u32;
     // Most finder patterns any pass found: the shifted-grid retry only runs when some pass saw at
@@ -236,13 +244,13 @@ fn decode_passes(luma: &[u8], w: usize, h: usize, opts: &DecodeOptions, out: &mu
         seen.limit.set(fallback.get().then(|| seen.grids.get() + MAX_FALLBACK_PASS_GRIDS));
         let before = seen.grids.get();
         #[cfg(not(target_arch = "wasm32"))]
-        let t0 = std::time::Instant::now();
+        let t0 = pass_stats().then(std::time::Instant::now);
         let ok = run_matrix(bits, grey, scale, opts, out, seen);
         if fallback.get() {
             seen.fallback_peak.set(seen.fallback_peak.get().max(seen.grids.get() - before));
         }
         #[cfg(not(target_arch = "wasm32"))]
-        if std::env::var_os("INTERPAY_PASS_STATS").is_some() {
+        if let Some(t0) = t0 {
             eprintln!("PASS {pass} {}x{} scale {scale} grids {} {:.2} ms{}", bits.width, bits.height, seen.grids.get() - before, t0.elapsed().as_secs_f64() * 1e3, if ok { " READ" } else { "" });
         }
         ok
